@@ -1,0 +1,7 @@
+/// The ledger's schema migrations, in the order they must be applied.
+/// A migration is never edited once shipped; changes come as a new file.
+public enum LedgerMigrations {
+    public static let all: [(name: String, sql: String)] = [
+        ("0001_initial", String(decoding: PackageResources._001_initial_sql, as: UTF8.self)),
+    ]
+}

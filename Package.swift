@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cluster-slurm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cluster-slurm", targets: ["cluster-slurm"]),
+        .library(name: "ClusterSlurmKit", targets: ["ClusterSlurmKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .target(
+            name: "ClusterSlurmKit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                "LedgerMigrations",
+            ],
+            path: "Sources/ClusterSlurmKit"
+        ),
+        // The schema lives at the top level as plain SQL files; this target embeds
+        // them in the binary so no resource bundle has to ship beside it.
+        .target(
+            name: "LedgerMigrations",
+            path: "Migrations",
+            resources: [
+                .embedInCode("0001_initial.sql"),
+            ]
+        ),
+        .executableTarget(
+            name: "cluster-slurm",
+            dependencies: ["ClusterSlurmKit"],
+            path: "Sources/cluster-slurm"
+        ),
+        .testTarget(
+            name: "ClusterSlurmKitTests",
+            dependencies: ["ClusterSlurmKit"],
+            path: "Tests/ClusterSlurmKitTests",
+            exclude: ["Rendering/Snapshots", "Slurm/Fixtures"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["ClusterSlurmKit"],
+            path: "Tests/IntegrationTests"
+        ),
+    ]
+)

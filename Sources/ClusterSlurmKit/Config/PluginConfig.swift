@@ -1,0 +1,68 @@
+/// The plugin's configuration, validated and with every default filled in.
+/// Field names follow the reference plugin's config keys.
+public struct PluginConfig: Sendable, Codable, Equatable {
+    public var defaultCluster: String?
+    public var routing: RoutingConfig
+    public var localRunsDir: String
+    /// Where the ledger lives; relative paths are taken from the workspace.
+    public var ledgerPath: String?
+    public var execution: ExecutionConfig
+    public var clusters: [String: ClusterProfile]
+
+    public var clusterIds: [String] { clusters.keys.sorted() }
+
+    public static let defaultLocalRunsDir = ".openclaw/cluster-runs"
+}
+
+public struct RoutingConfig: Sendable, Codable, Equatable {
+    public var defaultProfile: String?
+    public var gpuProfile: String?
+    public var gpuIndicators: [String]
+    public var gpuRequiredErrorSignatures: [String]
+    public var autoFallbackToGpuOnSignatures: Bool
+
+    public static let defaultGpuIndicators = [
+        "torch.cuda", "--device cuda", "device=cuda", "jax[cuda]", "jaxlib",
+        "tensorflow-gpu", "cupy", "triton", "nvidia-smi", "cuda",
+    ]
+    public static let defaultGpuRequiredErrorSignatures = [
+        "cuda is required", "cuda required", "gpu is required", "gpu required",
+        "no cuda devices", "no cuda device", "found no nvidia driver",
+        "torch.cuda.is_available() is false",
+    ]
+}
+
+public struct ExecutionConfig: Sendable, Codable, Equatable {
+    public var allowCustomEnvOverride: Bool
+}
+
+public struct ClusterProfile: Sendable, Codable, Equatable {
+    public var sshTarget: String
+    public var remoteRoot: RemotePath
+    public var scheduler: String
+    public var loginShell: Bool
+    public var submitArgs: [String]
+    /// As configured; an empty list means "use the built-in list" (the
+    /// reference disabled module init entirely in that case).
+    public var moduleInitScripts: [String]
+    public var setupCommands: [String]
+    public var slurmDefaults: SlurmDirectives
+    /// Extension: an ssh config file passed to ssh with `-F` (default: the user's own).
+    public var sshConfigFile: String?
+    /// Extension: the longest any one remote command may take.
+    public var sshTimeoutSeconds: Int
+
+    public static let defaultSshTimeoutSeconds = 120
+    public static let builtInModuleInitScripts = [
+        "/etc/profile.d/lmod.sh",
+        "/etc/profile.d/modules.sh",
+        "/usr/share/lmod/lmod/init/bash",
+        "/usr/share/Modules/init/bash",
+        "/etc/profile",
+    ]
+
+    /// The init scripts the rendered bootstrap tries, in order.
+    public var effectiveModuleInitScripts: [String] {
+        moduleInitScripts.isEmpty ? Self.builtInModuleInitScripts : moduleInitScripts
+    }
+}

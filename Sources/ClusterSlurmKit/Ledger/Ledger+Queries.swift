@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+extension Ledger {
+    public func run(id: String) throws -> RunRecord? {
+        try read { db in try RunRecord.fetchOne(db, key: id) }
+    }
+
+    public func requireRun(id: String) throws -> RunRecord {
+        guard let run = try run(id: id) else {
+            throw ClusterSlurmError(.notFound, "no run \"\(id)\" in the ledger \(path); list runs with `cluster-slurm runs list` or create one with init_run", path: "runId")
+        }
+        return run
+    }
+
+    public func latestScript(runId: String) throws -> ScriptRecord? {
+        try read { db in
+            try ScriptRecord.fetchOne(db, sql: "SELECT * FROM renderedScript WHERE runId = ? ORDER BY id DESC LIMIT 1", arguments: [runId])
+        }
+    }
+
+    public func blob(sha256: String) throws -> Data? {
+        try read { db in try Data.fetchOne(db, sql: "SELECT content FROM blob WHERE sha256 = ?", arguments: [sha256]) }
+    }
+
+    public func jobs(runId: String) throws -> [JobRecord] {
+        try read { db in
+            try JobRecord.fetchAll(db, sql: "SELECT * FROM job WHERE runId = ? ORDER BY submittedAt, jobId", arguments: [runId])
+        }
+    }
+
+    public func job(cluster: String, jobId: String) throws -> JobRecord? {
+        try read { db in try JobRecord.fetchOne(db, key: ["cluster": cluster, "jobId": jobId]) }
+    }
+
+    public func job(jobId: String) throws -> [JobRecord] {
+        try read { db in try JobRecord.fetchAll(db, sql: "SELECT * FROM job WHERE jobId = ?", arguments: [jobId]) }
+    }
+
+    public func latestObservation(cluster: String, jobId: String) throws -> JobObservationRecord? {
+        try read { db in
+            try JobObservationRecord.fetchOne(db, sql: "SELECT * FROM jobObservation WHERE cluster = ? AND jobId = ? ORDER BY id DESC LIMIT 1",
+                                              arguments: [cluster, jobId])
+        }
+    }
+
+    public func observations(cluster: String, jobId: String) throws -> [JobObservationRecord] {
+        try read { db in
+            try JobObservationRecord.fetchAll(db, sql: "SELECT * FROM jobObservation WHERE cluster = ? AND jobId = ? ORDER BY id",
+                                              arguments: [cluster, jobId])
+        }
+    }
+
+    public func submitAttempts(runId: String) throws -> [SubmitAttemptRecord] {
+        try read { db in
+            try SubmitAttemptRecord.fetchAll(db, sql: "SELECT * FROM submitAttempt WHERE runId = ? ORDER BY attempt", arguments: [runId])
+        }
+    }
+
+    public func uploadEntries(runId: String) throws -> [UploadEntryRecord] {
+        try read { db in
+            try UploadEntryRecord.fetchAll(db, sql: """
+                SELECT e.* FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
+                WHERE m.runId = ? ORDER BY e.id
+                """, arguments: [runId])
+        }
+    }
+
+    public func artifacts(runId: String) throws -> [ArtifactRecord] {
+        try read { db in try ArtifactRecord.fetchAll(db, sql: "SELECT * FROM artifact WHERE runId = ? ORDER BY id", arguments: [runId]) }
+    }
+
+    public func actionLog(runId: String? = nil, limit: Int = 1000) throws -> [ActionLogRecord] {
+        try read { db in
+            if let runId {
+                return try ActionLogRecord.fetchAll(db, sql: "SELECT * FROM actionLog WHERE runId = ? ORDER BY id LIMIT ?", arguments: [runId, limit])
+            }
+            return try ActionLogRecord.fetchAll(db, sql: "SELECT * FROM actionLog ORDER BY id DESC LIMIT ?", arguments: [limit])
+        }
+    }
+
+    public func runs(limit: Int = 50) throws -> [RunRecord] {
+        try read { db in try RunRecord.fetchAll(db, sql: "SELECT * FROM run ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: [limit]) }
+    }
+
+    public func counts() throws -> [String: Int] {
+        try read { db in
+            var out: [String: Int] = [:]
+            for table in ["run", "blob", "configSnapshot", "renderedScript", "uploadManifest", "uploadEntry", "submitAttempt",
+                          "job", "jobObservation", "artifact", "actionLog"] {
+                out[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+
+/// What a new run is created with.
+public struct NewRun: Sendable {
+    public var requestedId: String?
+    public var prefix: String?
+    public var cluster: String
+    public var routing: RoutingDecision?
+    public var workload: String?
+    public var commands: [String]?
+    /// Local and remote run dirs are derived from the id.
+    public var localRunsDir: String
+    public var remoteRoot: RemotePath
+    public var parentRunId: String?
+    public var config: LoadedConfig?
+    public var provenance: Provenance
+
+    public init(requestedId: String?, prefix: String?, cluster: String, routing: RoutingDecision?, workload: String?,
+                commands: [String]?, localRunsDir: String, remoteRoot: RemotePath, parentRunId: String? = nil,
+                config: LoadedConfig?, provenance: Provenance) {
+        self.requestedId = requestedId
+        self.prefix = prefix
+        self.cluster = cluster
+        self.routing = routing
+        self.workload = workload
+        self.commands = commands
+        self.localRunsDir = localRunsDir
+        self.remoteRoot = remoteRoot
+        self.parentRunId = parentRunId
+        self.config = config
+        self.provenance = provenance
+    }
+}
+
+/// Facts about where and with what a run was made.
+public struct Provenance: Sendable, Codable, Equatable {
+    public var toolVersion: String
+    public var localHost: String?
+    public var gitCommit: String?
+    public var gitDirtySha256: String?
+
+    public init(toolVersion: String, localHost: String?, gitCommit: String? = nil, gitDirtySha256: String? = nil) {
+        self.toolVersion = toolVersion
+        self.localHost = localHost
+        self.gitCommit = gitCommit
+        self.gitDirtySha256 = gitDirtySha256
+    }
+}
+
+extension Ledger {
+    /// Creates a run, or returns the existing one with that id (keeping its
+    /// history; the reference wiped it). A different cluster for an existing id
+    /// is refused. Generated ids get a `-2`, `-3`… suffix when taken.
+    public func createOrFetchRun(_ new: NewRun, now: Date = Date()) throws -> (run: RunRecord, created: Bool) {
+        try write("createRun") { db in
+            if let requested = new.requestedId, let existing = try RunRecord.fetchOne(db, key: requested) {
+                if existing.cluster != new.cluster {
+                    throw ClusterSlurmError.invalidInput(
+                        "run \(requested) belongs to cluster \"\(existing.cluster)\", not \"\(new.cluster)\"; a run keeps its cluster",
+                        path: "cluster")
+                }
+                return (existing, false)
+            }
+            var id = new.requestedId ?? RunId.generate(prefix: new.prefix, at: now)
+            if new.requestedId == nil {
+                let base = id
+                var counter = 2
+                while try RunRecord.fetchOne(db, key: id) != nil {
+                    let suffix = "-\(counter)"
+                    id = String(base.prefix(RunId.maxLength - suffix.count)) + suffix
+                    counter += 1
+                }
+            }
+            if let config = new.config {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO configSnapshot (sha256, json, createdAt) VALUES (?, ?, ?)",
+                    arguments: [config.sha256, config.canonicalJSON, Timestamp.string(now)])
+            }
+            let stamp = Timestamp.string(now)
+            let commandsJson = try new.commands.map { try CanonicalJSON.encode($0) }
+            let run = RunRecord(
+                id: id, createdAt: stamp, updatedAt: stamp, cluster: new.cluster,
+                routingReason: new.routing?.reason.rawValue, matchedIndicator: new.routing?.matchedIndicator,
+                workload: new.workload, commandsJson: commandsJson,
+                localRunDir: new.localRunsDir + "/" + id,
+                remoteRunDir: new.remoteRoot.appending(id).description,
+                parentRunId: new.parentRunId, configSha256: new.config?.sha256, status: "initialized",
+                toolVersion: new.provenance.toolVersion, localHost: new.provenance.localHost,
+                gitCommit: new.provenance.gitCommit, gitDirtySha256: new.provenance.gitDirtySha256)
+            try run.insert(db)
+            return (run, true)
+        }
+    }
+
+    /// Updates what a run is about (workload text, commands) and its status.
+    public func updateRun(id: String, workload: String?, commands: [String]?, status: String?, now: Date = Date()) throws {
+        let commandsJson = try commands.map { try CanonicalJSON.encode($0) }
+        try write("updateRun") { db in
+            try db.execute(sql: """
+                UPDATE run SET workload = coalesce(?, workload), commandsJson = coalesce(?, commandsJson),
+                               status = coalesce(?, status), updatedAt = ? WHERE id = ?
+                """, arguments: [workload, commandsJson, status, Timestamp.string(now), id])
+        }
+    }
+
+    /// Stores bytes once by their sha256; returns the hash.
+    @discardableResult
+    public func storeBlob(_ data: Data, now: Date = Date()) throws -> String {
+        let sha = Hashing.sha256Hex(data)
+        try write("storeBlob") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
+                           arguments: [sha, data.count, data, Timestamp.string(now)])
+        }
+        return sha
+    }
+
+    public func recordScript(runId: String, scriptName: String, localPath: String, rendered: RenderedScript,
+                             envNames: [String], now: Date = Date()) throws -> ScriptRecord {
+        let data = Data(rendered.text.utf8)
+        let sha = Hashing.sha256Hex(data)
+        var directives: [String: String] = [:]
+        for (key, _, value) in rendered.directives.renderedPairs { directives[key] = value }
+        var record = ScriptRecord(
+            id: nil, runId: runId, scriptSha256: sha, scriptName: scriptName, localPath: localPath,
+            directivesJson: try CanonicalJSON.encode(directives), envNamesJson: try CanonicalJSON.encode(envNames.sorted()),
+            setupCommandsJson: try CanonicalJSON.encode(rendered.setupCommands),
+            modulesJson: try CanonicalJSON.encode(rendered.modules), createdAt: Timestamp.string(now))
+        let stored = record
+        record = try write("recordScript") { db in
+            var copy = stored
+            try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
+                           arguments: [sha, data.count, data, copy.createdAt])
+            try copy.insert(db)
+            try db.execute(sql: "UPDATE run SET updatedAt = ?, status = CASE WHEN status = 'initialized' THEN 'rendered' ELSE status END WHERE id = ?",
+                           arguments: [copy.createdAt, runId])
+            return copy
+        }
+        return record
+    }
+
+    public func recordUpload(runId: String, remoteDir: String, entries: [UploadEntryRecord], now: Date = Date()) throws -> UploadManifestRecord {
+        try write("recordUpload") { db in
+            var manifest = UploadManifestRecord(
+                id: nil, runId: runId, remoteDir: remoteDir,
+                totalBytes: entries.reduce(0) { $0 + $1.size },
+                sentBytes: entries.filter(\.sent).reduce(0) { $0 + $1.size }, createdAt: Timestamp.string(now))
+            try manifest.insert(db)
+            for var entry in entries {
+                entry.manifestId = manifest.id!
+                try entry.insert(db)
+            }
+            try db.execute(sql: "UPDATE run SET updatedAt = ? WHERE id = ?", arguments: [manifest.createdAt, runId])
+            return manifest
+        }
+    }
+
+    /// Records an sbatch attempt; a successful one also creates the job row.
+    public func recordSubmitAttempt(_ attempt: SubmitAttemptRecord, job: JobRecord?) throws -> SubmitAttemptRecord {
+        try write("recordSubmitAttempt") { db in
+            var copy = attempt
+            copy.attempt = (try Int.fetchOne(db, sql: "SELECT coalesce(max(attempt), 0) + 1 FROM submitAttempt WHERE runId = ?",
+                                             arguments: [attempt.runId]) ?? 1)
+            try copy.insert(db)
+            if let job {
+                try job.insert(db, onConflict: .ignore)
+                try db.execute(sql: "UPDATE run SET status = 'submitted', updatedAt = ?, cluster = cluster WHERE id = ?",
+                               arguments: [attempt.submittedAt, attempt.runId])
+            }
+            return copy
+        }
+    }
+
+    /// Stores observations; each one whose state differs from the job's last
+    /// known state is marked as a transition. Unknown jobs are skipped.
+    @discardableResult
+    public func recordObservations(_ observations: [JobObservationRecord]) throws -> [JobObservationRecord] {
+        try write("recordObservations") { db in
+            var stored: [JobObservationRecord] = []
+            for observation in observations {
+                guard let job = try JobRecord.fetchOne(db, key: ["cluster": observation.cluster, "jobId": observation.jobId]) else { continue }
+                var copy = observation
+                copy.isTransition = job.lastState != observation.state
+                try copy.insert(db)
+                try db.execute(sql: "UPDATE job SET lastState = ?, lastObservedAt = ? WHERE cluster = ? AND jobId = ?",
+                               arguments: [copy.state, copy.observedAt, copy.cluster, copy.jobId])
+                if copy.isTransition {
+                    try db.execute(sql: "UPDATE run SET status = ?, updatedAt = ? WHERE id = ?",
+                                   arguments: [copy.state.lowercased(), copy.observedAt, job.runId])
+                }
+                stored.append(copy)
+            }
+            return stored
+        }
+    }
+
+    public func recordArtifacts(_ artifacts: [ArtifactRecord]) throws {
+        try write("recordArtifacts") { db in
+            for var artifact in artifacts { try artifact.insert(db) }
+        }
+    }
+
+    /// Appends to the action log. Never throws: a failing log must not turn a
+    /// successful action into an error.
+    public func logAction(_ record: ActionLogRecord) {
+        _ = try? write("logAction") { db in
+            var copy = record
+            try copy.insert(db)
+        }
+    }
+}

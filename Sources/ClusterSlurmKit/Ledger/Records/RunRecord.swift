@@ -1,0 +1,29 @@
+import GRDB
+
+/// A row of `run`.
+public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "run"
+    public var id: String
+    public var createdAt: String
+    public var updatedAt: String
+    public var cluster: String
+    public var routingReason: String?
+    public var matchedIndicator: String?
+    public var workload: String?
+    public var commandsJson: String?
+    public var localRunDir: String
+    public var remoteRunDir: String
+    public var parentRunId: String?
+    public var configSha256: String?
+    public var status: String
+    public var toolVersion: String
+    public var localHost: String?
+    public var gitCommit: String?
+    public var gitDirtySha256: String?
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let createdAt = Column(CodingKeys.createdAt)
+        public static let cluster = Column(CodingKeys.cluster)
+    }
+}

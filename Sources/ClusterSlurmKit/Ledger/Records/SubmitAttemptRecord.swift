@@ -1,0 +1,21 @@
+import GRDB
+
+/// A row of `submitAttempt`: one `sbatch` call, successful or not.
+public struct SubmitAttemptRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "submitAttempt"
+    public enum Outcome: String, Codable, Sendable { case submitted, failed, adopted }
+    public var id: Int64?
+    public var runId: String
+    public var attempt: Int
+    public var cluster: String
+    public var command: String
+    public var outcome: Outcome
+    public var jobId: String?
+    public var clusterSuffix: String?
+    public var exitStatus: Int?
+    public var stdout: String
+    public var stderr: String
+    public var submittedAt: String
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs remote calls with the system's OpenSSH client, so the user's ssh
+/// config (aliases, keys, agent, ProxyJump) applies. Every call multiplexes
+/// over one master connection per host (ControlMaster) kept in a private 0700
+/// directory, never waits on a prompt (BatchMode), and has a timeout.
+public struct OpenSSHTransport: Transport {
+    public var controlDirectory: String
+    public var controlPersistSeconds: Int
+    public var sshExecutable: String
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        controlDirectory = environment["CLUSTER_SLURM_CONTROL_DIR"] ?? "/tmp/cluster-slurm-\(getuid())"
+        controlPersistSeconds = Int(environment["CLUSTER_SLURM_CONTROL_PERSIST"] ?? "") ?? 600
+        sshExecutable = environment["CLUSTER_SLURM_SSH"] ?? "ssh"
+    }
+
+    /// The ssh options shared by every call and by `connect`.
+    public func sshOptions(for endpoint: SSHEndpoint, batchMode: Bool = true) throws -> [String] {
+        try ensurePrivateControlDirectory()
+        var args: [String] = []
+        if let config = endpoint.configFile { args += ["-F", config] }
+        args += [
+            "-o", "BatchMode=\(batchMode ? "yes" : "no")",
+            "-o", "ControlMaster=auto",
+            "-o", "ControlPath=\(controlDirectory)/%C",
+            "-o", "ControlPersist=\(controlPersistSeconds)",
+            "-o", "ConnectTimeout=\(min(endpoint.timeoutSeconds, 30))",
+            "-o", "ServerAliveInterval=15",
+            "-o", "ServerAliveCountMax=3",
+        ]
+        return args
+    }
+
+    public func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult {
+        let arguments = try sshOptions(for: endpoint) + ["-T", "--", endpoint.target, Shell.line(["bash", "-c", call.script])]
+        let timeout = call.timeoutSeconds ?? endpoint.timeoutSeconds
+        let started = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+
+        var options = PlatformOptions()
+        options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(2))]
+        let configuration = Configuration(executable: .name(sshExecutable), arguments: Arguments(arguments),
+                                          environment: .inherit, platformOptions: options)
+        let stdinFD = try call.stdinFile.map { path in
+            do { return try FileDescriptor.open(FilePath(path), .readOnly) } catch {
+                throw ClusterSlurmError.io("cannot open \(path) to send it: \(error)")
+            }
+        }
+        let stdoutFD = try call.stdoutFile.map { path in
+            do {
+                return try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+            } catch { throw ClusterSlurmError.io("cannot create \(path): \(error)") }
+        }
+
+        let outcome: Outcome
+        do {
+            outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
+                group.addTask {
+                    try await Self.execute(configuration, stdin: stdinFD, stdout: stdoutFD)
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return .timedOut
+                }
+                let first = try await group.next()!
+                group.cancelAll()
+                return first
+            }
+        } catch let error as ClusterSlurmError {
+            throw error
+        } catch {
+            throw RemoteError(code: .launch, target: endpoint.target, label: call.label, detail: "\(error)", durationSeconds: elapsed())
+        }
+
+        switch outcome {
+        case .timedOut:
+            throw RemoteError(code: .timeout, target: endpoint.target, label: call.label,
+                              detail: "no answer within \(timeout)s", durationSeconds: elapsed())
+        case .finished(let status, let stdout, let stderr):
+            if status == 255 {
+                let code = RemoteError.classify(stderr: stderr)
+                throw RemoteError(code: code, target: endpoint.target, label: call.label,
+                                  detail: Self.tail(stderr), durationSeconds: elapsed())
+            }
+            return RemoteResult(exitStatus: status, stdout: stdout, stderr: stderr, durationSeconds: elapsed())
+        }
+    }
+
+    /// Opens an interactive master connection (password, Duo) that later
+    /// BatchMode calls reuse through the ControlPath.
+    public func connectInteractively(_ endpoint: SSHEndpoint) async throws -> Int32 {
+        let arguments = try sshOptions(for: endpoint, batchMode: false) + ["-o", "ControlMaster=yes", "-f", "-N", "--", endpoint.target]
+        let result = try await Subprocess.run(
+            .name(sshExecutable), arguments: Arguments(arguments),
+            input: .fileDescriptor(.standardInput, closeAfterSpawningProcess: false),
+            output: .fileDescriptor(.standardOutput, closeAfterSpawningProcess: false),
+            error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false))
+        if case .exited(let code) = result.terminationStatus { return code }
+        return 255
+    }
+
+    /// Closes the master connection to `endpoint`, if any.
+    public func disconnect(_ endpoint: SSHEndpoint) async throws {
+        let arguments = try sshOptions(for: endpoint) + ["-O", "exit", "--", endpoint.target]
+        _ = try await Subprocess.run(.name(sshExecutable), arguments: Arguments(arguments), output: .discarded, error: .discarded)
+    }
+
+    private enum Outcome: Sendable {
+        case finished(Int32, Data, String)
+        case timedOut
+    }
+
+    private static func execute(_ configuration: Configuration, stdin: FileDescriptor?, stdout: FileDescriptor?) async throws -> Outcome {
+        let limit = 256 << 20
+        switch (stdin, stdout) {
+        case (let input?, let output?):
+            let r = try await Subprocess.run(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
+                                             output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: .string(limit: 1 << 20))
+            return .finished(code(r.terminationStatus), Data(), r.standardError)
+        case (let input?, nil):
+            let r = try await Subprocess.run(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
+                                             output: .bytes(limit: limit), error: .string(limit: 1 << 20))
+            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError)
+        case (nil, let output?):
+            let r = try await Subprocess.run(configuration, input: .none,
+                                             output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: .string(limit: 1 << 20))
+            return .finished(code(r.terminationStatus), Data(), r.standardError)
+        case (nil, nil):
+            let r = try await Subprocess.run(configuration, input: .none, output: .bytes(limit: limit), error: .string(limit: 1 << 20))
+            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError)
+        }
+    }
+
+    private static func code(_ status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let code): return code
+        case .signaled(let signal): return 128 + signal
+        }
+    }
+
+    static func tail(_ text: String, lines: Int = 8) -> String {
+        let kept = text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines)
+        return kept.isEmpty ? "(no error output)" : kept.joined(separator: "\n")
+    }
+
+    private func ensurePrivateControlDirectory() throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if !fm.fileExists(atPath: controlDirectory, isDirectory: &isDirectory) {
+            do {
+                try fm.createDirectory(atPath: controlDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ClusterSlurmError.io("cannot create the ssh control directory \(controlDirectory): \(error.localizedDescription)")
+            }
+        }
+        var info = stat()
+        guard lstat(controlDirectory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else {
+            throw ClusterSlurmError.io("the ssh control directory \(controlDirectory) is not a directory owned by you; remove it or set CLUSTER_SLURM_CONTROL_DIR")
+        }
+        if info.st_mode & 0o077 != 0 { chmod(controlDirectory, 0o700) }
+    }
+}

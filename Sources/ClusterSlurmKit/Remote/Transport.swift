@@ -1,0 +1,74 @@
+import Foundation
+
+/// How to reach one cluster's login node.
+public struct SSHEndpoint: Sendable, Equatable {
+    /// A host alias resolved by the user's ssh config, or user@host.
+    public var target: String
+    /// An ssh config file passed with `-F`; nil means the user's own.
+    public var configFile: String?
+    /// The longest any one remote call may take.
+    public var timeoutSeconds: Int
+
+    public init(target: String, configFile: String? = nil, timeoutSeconds: Int = ClusterProfile.defaultSshTimeoutSeconds) {
+        self.target = target
+        self.configFile = configFile
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public init(profile: ClusterProfile) {
+        self.init(target: profile.sshTarget, configFile: profile.sshConfigFile, timeoutSeconds: profile.sshTimeoutSeconds)
+    }
+}
+
+/// One remote round trip: a shell script run by `bash` on the login node.
+public struct RemoteCall: Sendable {
+    /// Shell text, built only from `Shell`/`ShellWord` renderings.
+    public var script: String
+    /// A local file streamed to the remote command's standard input.
+    public var stdinFile: String?
+    /// When set, standard output goes to this local file instead of memory.
+    public var stdoutFile: String?
+    /// What the call does, for error messages ("submit", "upload").
+    public var label: String
+    /// Overrides the endpoint's timeout.
+    public var timeoutSeconds: Int?
+
+    public init(label: String, script: String, stdinFile: String? = nil, stdoutFile: String? = nil, timeoutSeconds: Int? = nil) {
+        self.label = label
+        self.script = script
+        self.stdinFile = stdinFile
+        self.stdoutFile = stdoutFile
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// Commands joined so that each runs only if the previous one succeeded.
+    public static func chained(label: String, _ commands: [[ShellWord]]) -> RemoteCall {
+        RemoteCall(label: label, script: commands.map(Shell.line).joined(separator: " && "))
+    }
+}
+
+/// What came back. A non-zero exit is a result for the caller to interpret.
+public struct RemoteResult: Sendable {
+    public var exitStatus: Int32
+    public var stdout: Data
+    public var stderr: String
+    public var durationSeconds: Double
+
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var succeeded: Bool { exitStatus == 0 }
+
+    public init(exitStatus: Int32, stdout: Data, stderr: String, durationSeconds: Double = 0) {
+        self.exitStatus = exitStatus
+        self.stdout = stdout
+        self.stderr = stderr
+        self.durationSeconds = durationSeconds
+    }
+}
+
+/// The one way to reach a cluster. The real implementation is OpenSSH;
+/// unit tests substitute a fake.
+public protocol Transport: Sendable {
+    /// Runs `call` on the endpoint. Throws `RemoteError` when the cluster could
+    /// not be reached, authentication failed or the call timed out.
+    func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult
+}

@@ -1,0 +1,137 @@
+/// What goes into a job script besides the profile.
+public struct RenderRequest: Sendable, Equatable {
+    public var runId: String
+    public var overrides: SlurmDirectives
+    /// Exported before anything else runs; names are checked by `validateEnv`.
+    public var env: [String: String]
+    /// Call-level additions (only when the env policy allows them).
+    public var extraSetupCommands: [String]
+    public var extraModules: [String]
+    public var commands: [String]
+
+    public init(runId: String, overrides: SlurmDirectives = SlurmDirectives(), env: [String: String] = [:],
+                extraSetupCommands: [String] = [], extraModules: [String] = [], commands: [String]) {
+        self.runId = runId
+        self.overrides = overrides
+        self.env = env
+        self.extraSetupCommands = extraSetupCommands
+        self.extraModules = extraModules
+        self.commands = commands
+    }
+}
+
+public struct RenderedScript: Sendable, Equatable {
+    public let text: String
+    /// The directives as rendered, in order.
+    public let directives: SlurmDirectives
+    public let setupCommands: [String]
+    public let modules: [String]
+    public var sha256: String { Hashing.sha256Hex(text) }
+}
+
+/// Pure, deterministic rendering of a SLURM batch script.
+///
+/// Order: shebang, `#SBATCH` directives, env exports, module bootstrap,
+/// `set -euo pipefail`, setupCommands, module loads, commands. Modules load after
+/// setupCommands so a `module --force purge` there never unloads them, and
+/// strict mode starts only after the login profile and module init ran (both
+/// defects of the reference).
+public enum ScriptRenderer {
+    public static func render(profile: ClusterProfile, request: RenderRequest) throws -> RenderedScript {
+        try validateEnv(request.env)
+        guard !request.commands.isEmpty else {
+            throw ClusterSlurmError.invalidInput("at least one command is required (command or commands[])", path: "commands")
+        }
+        for (index, command) in request.commands.enumerated() where command.contains("\0") {
+            throw ClusterSlurmError.invalidInput("command must not contain NUL bytes", path: "commands[\(index)]")
+        }
+        var directives = profile.slurmDefaults.merged(with: request.overrides)
+        if directives.jobName == nil { directives.jobName = request.runId }
+        if directives.gpus != nil && directives.gpusPerNode != nil {
+            throw ClusterSlurmError.invalidInput("gpus and gpusPerNode cannot both be set; keep one", path: "headerOverrides.gpusPerNode")
+        }
+        let setupCommands = profile.setupCommands + request.extraSetupCommands
+        let modules = (directives.modules ?? []) + request.extraModules
+
+        var lines: [String] = []
+        lines.append(profile.loginShell ? "#!/bin/bash -l" : "#!/bin/bash")
+        for (_, flag, value) in directives.renderedPairs {
+            lines.append("#SBATCH --\(flag)=\(value)")
+        }
+        lines.append("")
+        lines.append("# cluster-slurm run \(Shell.quote(request.runId))")
+        if !request.env.isEmpty {
+            lines.append("")
+            for name in request.env.keys.sorted() {
+                lines.append("export \(name)=\(Shell.quote(request.env[name]!))")
+            }
+        }
+        if needsModuleCommand(setupCommands: setupCommands, modules: modules) {
+            lines.append("")
+            lines.append(contentsOf: moduleBootstrap(initScripts: profile.effectiveModuleInitScripts))
+        }
+        lines.append("")
+        lines.append("set -euo pipefail")
+        if !setupCommands.isEmpty {
+            lines.append("")
+            lines.append("# profile setup")
+            lines.append(contentsOf: setupCommands)
+        }
+        if !modules.isEmpty {
+            lines.append("")
+            lines.append("module load " + modules.map(Shell.quote).joined(separator: " "))
+        }
+        lines.append("")
+        lines.append("# workload")
+        lines.append(contentsOf: request.commands)
+        return RenderedScript(text: lines.joined(separator: "\n") + "\n", directives: directives,
+                              setupCommands: setupCommands, modules: modules)
+    }
+
+    public static func validateEnv(_ env: [String: String]) throws {
+        for name in env.keys.sorted() {
+            guard isValidEnvName(name) else {
+                throw ClusterSlurmError.invalidInput(
+                    "environment variable names must match ^[A-Za-z_][A-Za-z0-9_]*$ (got \"\(name)\")", path: "env.\(name)")
+            }
+            if env[name]!.contains("\0") {
+                throw ClusterSlurmError.invalidInput("environment values must not contain NUL bytes", path: "env.\(name)")
+            }
+        }
+    }
+
+    public static func isValidEnvName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !name.isEmpty else { return false }
+        func letter(_ s: Unicode.Scalar) -> Bool { (s >= "A" && s <= "Z") || (s >= "a" && s <= "z") || s == "_" }
+        return letter(first) && name.unicodeScalars.allSatisfy { letter($0) || ($0 >= "0" && $0 <= "9") }
+    }
+
+    static func needsModuleCommand(setupCommands: [String], modules: [String]) -> Bool {
+        !modules.isEmpty || setupCommands.contains { line in
+            let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+            return word == "module" || word == "ml"
+        }
+    }
+
+    static func moduleBootstrap(initScripts: [String]) -> [String] {
+        let candidates = initScripts.map { script -> String in
+            if script.hasPrefix("~/") { return ShellWord.homeRelative(String(script.dropFirst(2))).rendered }
+            if script.hasPrefix("$HOME/") { return ShellWord.homeRelative(String(script.dropFirst(6))).rendered }
+            return Shell.quote(script)
+        }
+        return [
+            "# module bootstrap: make `module` available in this non-interactive shell",
+            "if ! command -v module >/dev/null 2>&1; then",
+            "  for __cs_init in \(candidates.joined(separator: " ")); do",
+            "    if [ -r \"$__cs_init\" ]; then . \"$__cs_init\" >/dev/null 2>&1 || true; fi",
+            "    if command -v module >/dev/null 2>&1; then break; fi",
+            "  done",
+            "fi",
+            "if ! command -v module >/dev/null 2>&1; then",
+            "  echo " + Shell.quote("cluster-slurm: the 'module' command is not available after sourcing: " + initScripts.joined(separator: ", ")) + " >&2",
+            "  echo " + Shell.quote("cluster-slurm: set moduleInitScripts in this cluster profile to the site's module init script") + " >&2",
+            "  exit 127",
+            "fi",
+        ]
+    }
+}

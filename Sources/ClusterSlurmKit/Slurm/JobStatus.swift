@@ -1,0 +1,42 @@
+/// What the scheduler says about one job. Field names follow the
+/// reference's `status` object (`source`, `state`) with more added.
+public struct JobStatus: Sendable, Codable, Equatable {
+    public enum Source: String, Sendable, Codable { case squeue, sacct, unknown }
+    public var jobId: String
+    public var source: Source
+    public var state: String
+    public var rawState: String
+    public var cancelledBy: String?
+    public var reason: String?
+    public var exitCode: String?
+    public var elapsed: String?
+    public var elapsedSeconds: Int?
+    public var maxRss: String?
+    public var maxRssBytes: Int64?
+    public var totalCpu: String?
+    public var allocTres: String?
+    public var nodeList: String?
+    public var jobName: String?
+    public var submitTime: String?
+    public var startTime: String?
+    public var endTime: String?
+    public var done: Bool
+
+    public init(jobId: String, source: Source, rawState: String) {
+        let parsed = JobState.parse(rawState)
+        self.jobId = jobId
+        self.source = source
+        self.rawState = rawState
+        self.state = parsed.state == .unknown ? rawState.uppercased() : parsed.state.rawValue
+        self.cancelledBy = parsed.cancelledBy
+        self.done = parsed.state.isTerminal
+    }
+
+    public static func notFound(_ jobId: String) -> JobStatus {
+        var status = JobStatus(jobId: jobId, source: .unknown, rawState: JobState.notFound.rawValue)
+        status.reason = "neither squeue nor sacct knows this job"
+        return status
+    }
+
+    public var jobState: JobState { JobState(rawValue: state) ?? .unknown }
+}

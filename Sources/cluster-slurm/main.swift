@@ -1,0 +1,3 @@
+import ClusterSlurmKit
+
+await ClusterSlurmCommand.main()
