@@ -1,3 +1,3 @@
 import ClusterSlurmKit
 
-await ClusterSlurmCommand.main()
+await ClusterSlurmCommand.runMain()

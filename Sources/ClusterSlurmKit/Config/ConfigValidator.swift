@@ -350,3 +350,17 @@ public struct ConfigValidator {
         return " (did you mean \"\(best)\"?)"
     }
 }
+
+extension ConfigValidator {
+    /// Reads a call's `headerOverrides` object with the same rules as a
+    /// profile's `slurmDefaults`; throws listing every problem.
+    public static func parseDirectives(_ value: JSONValue, path: String) throws -> SlurmDirectives {
+        var validator = ConfigValidator()
+        let directives = validator.readDirectives(value, at: path)
+        if let first = validator.issues.first(where: { $0.severity == .error }) {
+            let all = validator.issues.filter { $0.severity == .error }.map(\.description).joined(separator: "; ")
+            throw ClusterSlurmError.invalidInput(all, path: first.path)
+        }
+        return directives ?? SlurmDirectives()
+    }
+}

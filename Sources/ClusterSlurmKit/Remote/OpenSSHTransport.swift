@@ -39,7 +39,7 @@ public struct OpenSSHTransport: Transport {
     }
 
     public func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult {
-        let arguments = try sshOptions(for: endpoint) + ["-T", "--", endpoint.target, Shell.line(["bash", "-c", call.script])]
+        let arguments = try sshOptions(for: endpoint) + ["-T", "--", endpoint.target, call.commandLine]
         let timeout = call.timeoutSeconds ?? endpoint.timeoutSeconds
         let started = ContinuousClock.now
         func elapsed() -> Double {

@@ -22,8 +22,11 @@ public struct SSHEndpoint: Sendable, Equatable {
 
 /// One remote round trip: a shell script run by `bash` on the login node.
 public struct RemoteCall: Sendable {
-    /// Shell text, built only from `Shell`/`ShellWord` renderings.
+    /// A fixed bash program written by this project (see `RemoteScripts`).
+    /// Caller data never goes into it: it reaches the program as positional
+    /// parameters (`"$1"`, `"$@"`), each quoted by `Shell`.
     public var script: String
+    public var arguments: [ShellWord]
     /// A local file streamed to the remote command's standard input.
     public var stdinFile: String?
     /// When set, standard output goes to this local file instead of memory.
@@ -33,17 +36,19 @@ public struct RemoteCall: Sendable {
     /// Overrides the endpoint's timeout.
     public var timeoutSeconds: Int?
 
-    public init(label: String, script: String, stdinFile: String? = nil, stdoutFile: String? = nil, timeoutSeconds: Int? = nil) {
+    public init(label: String, script: String, arguments: [ShellWord] = [], stdinFile: String? = nil,
+                stdoutFile: String? = nil, timeoutSeconds: Int? = nil) {
         self.label = label
         self.script = script
+        self.arguments = arguments
         self.stdinFile = stdinFile
         self.stdoutFile = stdoutFile
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// Commands joined so that each runs only if the previous one succeeded.
-    public static func chained(label: String, _ commands: [[ShellWord]]) -> RemoteCall {
-        RemoteCall(label: label, script: commands.map(Shell.line).joined(separator: " && "))
+    /// The command line handed to ssh: `bash -c PROGRAM cluster-slurm ARGS…`.
+    public var commandLine: String {
+        Shell.line([.literal("bash"), .literal("-c"), .literal(script), .literal("cluster-slurm")] + arguments)
     }
 }
 

@@ -1,6 +1,51 @@
 import ArgumentParser
+import Foundation
 
 public struct ClusterSlurmCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "cluster-slurm", abstract: "placeholder")
+    public static let configuration = CommandConfiguration(
+        commandName: "cluster-slurm",
+        abstract: "Run reproducible SLURM jobs on HPC clusters over SSH, with every step kept in a SQLite run ledger.",
+        discussion: """
+        Reads the OpenClaw cluster-slurm plugin's config, reaches clusters with your own OpenSSH setup, and records
+        runs, scripts, uploads, submissions, job states and downloads in <workspace>/.openclaw/cluster-runs/ledger.sqlite.
+
+        Example:
+          cluster-slurm --config examples/local/cluster-slurm.json run-workload --command 'python3 -c "print(42)"'
+        """,
+        version: ClusterSlurmVersion.current,
+        subcommands: [
+            ConfigCommand.self, ListClustersCommand.self, InitRunCommand.self, UploadCommand.self, RenderJobCommand.self,
+            SubmitJobCommand.self, JobStatusCommand.self, JobLogsCommand.self, DownloadCommand.self, CancelJobCommand.self,
+            RunWorkloadCommand.self, CheckWorkloadCommand.self, FetchWorkloadLogsCommand.self, DownloadWorkloadOutputsCommand.self,
+            ToolCommand.self, ConnectCommand.self, LedgerCommand.self,
+        ]
+    )
     public init() {}
+}
+
+/// Runs one tool action from a CLI command and prints its result.
+func runAction(_ call: ToolCall, options: GlobalOptions) async throws {
+    do {
+        let context = try options.makeContext()
+        let json = try await ToolDispatcher.run(call, context: context)
+        Output.printResult(json: json, asJSON: options.json)
+    } catch {
+        throw ExitCode(Output.printError(error))
+    }
+}
+
+extension ClusterSlurmCommand {
+    /// The executable's entry point; async so subcommands run on the async path.
+    public static func runMain() async {
+        let command: any ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+        } catch { exit(withError: error) }
+    }
 }

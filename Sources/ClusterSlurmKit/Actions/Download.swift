@@ -1,0 +1,169 @@
+import Foundation
+
+/// `download`: files or folders from inside the remote run dir into the run's
+/// local dir, never elsewhere. Two round trips whatever the number of files:
+/// one lists and hashes (refusing paths that leave the run dir), one streams
+/// the bytes. Each file lands under a temporary name and is renamed only
+/// after its sha256 matches the cluster's.
+public enum Download {
+    public struct Request: Codable, Sendable {
+        public var runId: String
+        public var remotePaths: [String]
+        public var localPath: String?
+        public init(runId: String, remotePaths: [String], localPath: String? = nil) {
+            self.runId = runId
+            self.remotePaths = remotePaths
+            self.localPath = localPath
+        }
+    }
+
+    public struct File: Codable, Sendable, Equatable {
+        public var remotePath: String
+        public var localPath: String
+        public var size: Int64
+        public var sha256: String
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var cluster: String
+        public var runId: String
+        public var remotePath: String
+        public var localPath: String
+        public var files: [File]
+        var runIdentifier: String? { runId }
+    }
+
+    public static func run(_ request: Request, context: ActionContext, field: String = "remotePath") async throws -> Result {
+        guard !request.remotePaths.isEmpty else { throw ClusterSlurmError.invalidInput("give a remote path to download", path: field) }
+        let run = try context.ledger.requireRun(id: request.runId)
+        let profile = try context.profile(run.cluster)
+        let endpoint = SSHEndpoint(profile: profile)
+        let runDir = try context.remoteRunDirectory(run)
+        let relativeRequests = try request.remotePaths.enumerated().map { index, path in
+            try relativeToRunDir(path, run: run, field: request.remotePaths.count == 1 ? field : "\(field)s[\(index)]")
+        }
+        let localRunDir = context.localRunDirectory(run)
+        try LocalFiles.makePrivateDirectory(localRunDir)
+
+        let listing = try await context.transport.run(
+            RemoteCall(label: "download (list)", script: RemoteScripts.listForDownload,
+                       arguments: [runDir.word] + relativeRequests.map(ShellWord.literal)),
+            on: endpoint)
+        var entries: [(sha: String, size: Int64, relative: String)] = []
+        var problems: [String] = []
+        for record in listing.stdoutText.split(separator: "\0", omittingEmptySubsequences: true) {
+            if record.hasPrefix("@@ERR ") {
+                let parts = record.dropFirst(6).split(separator: " ", maxSplits: 1).map(String.init)
+                let what = parts.first ?? "error", subject = parts.count > 1 ? parts[1] : ""
+                switch what {
+                case "nodir": problems.append("the run dir \(run.remoteRunDir) does not exist on \(profile.sshTarget)")
+                case "missing": problems.append("\(subject): no such file in the run dir")
+                case "outside": problems.append("\(subject): resolves outside the run dir; refused")
+                case "symlink": problems.append("\(subject): is a symlink; refused")
+                default: problems.append(String(record))
+                }
+                continue
+            }
+            let parts = record.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3, parts[0].count == 64, let size = Int64(parts[1]) else { continue }
+            entries.append((parts[0], size, parts[2]))
+        }
+        guard problems.isEmpty else {
+            throw ClusterSlurmError.invalidInput(problems.joined(separator: "; "), path: field)
+        }
+        guard !entries.isEmpty else {
+            throw ClusterSlurmError(.notFound, "nothing to download: \(relativeRequests.joined(separator: ", ")) holds no files", path: field)
+        }
+
+        let singleFile = entries.count == 1 && relativeRequests.count == 1 && entries[0].relative == relativeRequests[0]
+        let destinations: [String]
+        let reportedLocal: String
+        if singleFile {
+            let target = try LocalFiles.downloadDestination(request.localPath, defaultRelative: entries[0].relative,
+                                                            runDirectory: localRunDir, field: "localPath")
+            var isDirectory: ObjCBool = false
+            let intoDirectory = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue
+            let file = intoDirectory ? target + "/" + (entries[0].relative as NSString).lastPathComponent : target
+            destinations = [file]
+            reportedLocal = file
+        } else {
+            let base = try LocalFiles.downloadDestination(request.localPath, defaultRelative: ".", runDirectory: localRunDir, field: "localPath")
+            destinations = try entries.map { base + "/" + (try LocalFiles.checkedRelative($0.relative, field: field)) }
+            reportedLocal = base
+        }
+        for destination in destinations {
+            _ = try LocalFiles.downloadDestination(destination, defaultRelative: ".", runDirectory: localRunDir, field: "localPath")
+        }
+
+        let stream = localRunDir + "/.cluster-slurm-download-\(getpid())-\(UUID().uuidString.prefix(8))"
+        defer { unlink(stream) }
+        let fetched = try await context.transport.run(
+            RemoteCall(label: "download", script: RemoteScripts.catFiles,
+                       arguments: [runDir.word] + entries.map { .literal($0.relative) }, stdoutFile: stream),
+            on: endpoint)
+        guard fetched.succeeded else {
+            throw ClusterSlurmError.remote("download from \(profile.sshTarget) failed (exit \(fetched.exitStatus)): \(fetched.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        guard let input = FileHandle(forReadingAtPath: stream) else { throw ClusterSlurmError.io("cannot read \(stream)") }
+        defer { try? input.close() }
+        var files: [File] = []
+        for (entry, destination) in zip(entries, destinations) {
+            try LocalFiles.makePrivateDirectory((destination as NSString).deletingLastPathComponent)
+            let sha = try copyVerified(from: input, count: entry.size, to: destination, expected: entry.sha)
+            files.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination, size: entry.size, sha256: sha))
+        }
+        let stamp = Timestamp.string(context.now())
+        try context.ledger.recordArtifacts(files.map {
+            ArtifactRecord(id: nil, runId: run.id, remotePath: $0.remotePath, localPath: $0.localPath, size: $0.size, sha256: $0.sha256, downloadedAt: stamp)
+        })
+        let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
+        return Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
+    }
+
+    /// Copies `count` bytes to a temporary file beside `destination`, checks
+    /// the hash, then renames; a mismatch leaves nothing under the final name.
+    static func copyVerified(from input: FileHandle, count: Int64, to destination: String, expected: String) throws -> String {
+        let temporary = (destination as NSString).deletingLastPathComponent + "/.\((destination as NSString).lastPathComponent).partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let output = FileHandle(forWritingAtPath: temporary) else {
+            throw ClusterSlurmError.io("cannot create \(temporary)")
+        }
+        var hasher = StreamingSHA256()
+        var remaining = count
+        do {
+            while remaining > 0 {
+                let chunk = try input.read(upToCount: Int(min(1 << 20, remaining))) ?? Data()
+                if chunk.isEmpty { break }
+                hasher.update(chunk)
+                try output.write(contentsOf: chunk)
+                remaining -= Int64(chunk.count)
+            }
+            try output.close()
+        } catch {
+            unlink(temporary)
+            throw ClusterSlurmError.io("writing \(temporary) failed: \(error.localizedDescription)")
+        }
+        let sha = hasher.finalize()
+        guard remaining == 0, sha == expected else {
+            unlink(temporary)
+            throw ClusterSlurmError.remote("\(destination): received bytes do not match the cluster's sha256 (\(remaining == 0 ? "hash \(sha) != \(expected)" : "\(remaining) bytes short")); nothing was written, try again")
+        }
+        guard rename(temporary, destination) == 0 else {
+            unlink(temporary)
+            throw ClusterSlurmError.io("cannot move \(temporary) to \(destination): \(String(cString: strerror(errno)))")
+        }
+        return sha
+    }
+
+    /// A requested remote path as a path relative to the run dir.
+    static func relativeToRunDir(_ path: String, run: RunRecord, field: String) throws -> String {
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("$") {
+            let prefix = run.remoteRunDir.hasSuffix("/") ? run.remoteRunDir : run.remoteRunDir + "/"
+            guard path.hasPrefix(prefix) else {
+                throw ClusterSlurmError.invalidInput("downloads come only from inside the run directory \(run.remoteRunDir) (got \"\(path)\")", path: field)
+            }
+            return try LocalFiles.checkedRelative(String(path.dropFirst(prefix.count)), field: field)
+        }
+        return try LocalFiles.checkedRelative(path, field: field)
+    }
+}

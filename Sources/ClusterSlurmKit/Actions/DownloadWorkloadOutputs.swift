@@ -1,0 +1,39 @@
+/// `download_workload_outputs`: one file (`remoteFile`, default
+/// `result.json` as in the reference), several (`remotePath` of a folder), or
+/// a glob (`outputs/*.json`) from the run dir into the run's local dir.
+public enum DownloadWorkloadOutputs {
+    public static let defaultRemoteFile = "result.json"
+
+    public struct Request: Codable, Sendable {
+        public var runId: String
+        public var remotePath: String?
+        public var remoteFile: String?
+        public var localPath: String?
+        public init(runId: String, remotePath: String? = nil, remoteFile: String? = nil, localPath: String? = nil) {
+            self.runId = runId
+            self.remotePath = remotePath
+            self.remoteFile = remoteFile
+            self.localPath = localPath
+        }
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var mode = "download_workload_outputs"
+        public var runId: String
+        public var cluster: String
+        public var remotePath: String
+        public var localPath: String
+        public var files: [Download.File]
+        var runIdentifier: String? { runId }
+    }
+
+    public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        let field = request.remotePath?.isEmpty == false ? "remotePath" : "remoteFile"
+        let target = request.remotePath?.isEmpty == false ? request.remotePath! : (request.remoteFile?.isEmpty == false ? request.remoteFile! : defaultRemoteFile)
+        let trimmed = field == "remoteFile" ? String(target.drop { $0 == "/" }) : target
+        let downloaded = try await Download.run(.init(runId: request.runId, remotePaths: [trimmed], localPath: request.localPath),
+                                                context: context, field: field)
+        return Result(runId: downloaded.runId, cluster: downloaded.cluster, remotePath: downloaded.remotePath,
+                      localPath: downloaded.localPath, files: downloaded.files)
+    }
+}

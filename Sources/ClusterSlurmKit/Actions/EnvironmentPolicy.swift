@@ -1,0 +1,65 @@
+import Foundation
+
+/// run_workload is profile-managed: the environment comes from the cluster
+/// profile, not from the call. This decides what a call may add.
+public enum EnvironmentPolicy {
+    public struct Overrides: Sendable {
+        public var setupCommands: [String]
+        public var modules: [String]
+        public var headerModules: [String]?
+        public var commands: [String]
+    }
+
+    private static let activationPatterns: [(String, NSRegularExpression)] = [
+        ("conda/mamba activate or create", #"\b(conda|mamba|micromamba)\s+(activate|create)\b"#),
+        ("source …/bin/activate", #"(^|[\s;&|(])(source|\.)\s+\S*bin/activate\b"#),
+        ("python -m venv", #"\bpython[0-9.]*\s+-m\s+venv\b"#),
+        ("virtualenv", #"\bvirtualenv\b"#),
+        ("uv venv", #"\buv\s+venv\b"#),
+        ("eval \"$(conda shell…)\"", #"\beval\s+["']?\$\(\s*(conda|mamba|micromamba)\s+shell"#),
+    ].map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.caseInsensitive])) }
+
+    /// Throws when the call changes the environment without permission.
+    /// Permission needs both the config switch `execution.allowCustomEnvOverride`
+    /// and the call's `allowEnvOverrides: true`; asking without the switch is
+    /// itself an error, so an agent learns why.
+    public static func check(_ overrides: Overrides, allowEnvOverrides: Bool, configAllows: Bool, action: String) throws {
+        if allowEnvOverrides && !configAllows {
+            throw ClusterSlurmError(.invalidInput,
+                "\(action) allowEnvOverrides is disabled by the cluster-slurm config (execution.allowCustomEnvOverride is false); environment setup belongs in the cluster profile",
+                path: "allowEnvOverrides")
+        }
+        guard !(allowEnvOverrides && configAllows) else { return }
+        let hint = "\(action) is profile-managed: put environment setup in the cluster profile's setupCommands / slurmDefaults.modules (or set execution.allowCustomEnvOverride in the config and pass allowEnvOverrides: true)"
+        if overrides.setupCommands.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ClusterSlurmError(.invalidInput, "call-level setupCommands are rejected; \(hint)", path: "setupCommands")
+        }
+        if overrides.modules.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ClusterSlurmError(.invalidInput, "call-level modules are rejected; \(hint)", path: "modules")
+        }
+        if let headerModules = overrides.headerModules, !headerModules.isEmpty {
+            throw ClusterSlurmError(.invalidInput, "headerOverrides.modules is rejected; \(hint)", path: "headerOverrides.modules")
+        }
+        for (index, command) in overrides.commands.enumerated() {
+            for line in command.split(whereSeparator: \.isNewline).map(String.init) {
+                if let word = moduleCommand(in: line) {
+                    throw ClusterSlurmError(.invalidInput, "rejected inline module command `\(word)` (\(line.trimmingCharacters(in: .whitespaces))); \(hint)", path: "commands[\(index)]")
+                }
+                let range = NSRange(line.startIndex..., in: line)
+                for (name, regex) in activationPatterns where regex.firstMatch(in: line, range: range) != nil {
+                    throw ClusterSlurmError(.invalidInput, "rejected custom environment mutation (\(name): \(line.trimmingCharacters(in: .whitespaces))); \(hint)", path: "commands[\(index)]")
+                }
+            }
+        }
+    }
+
+    /// `module …` or `ml …` at the start of a line or of a `;`/`&&`/`||` segment.
+    static func moduleCommand(in line: String) -> String? {
+        let separators = CharacterSet(charactersIn: ";&|\n")
+        for segment in line.components(separatedBy: separators) {
+            let word = segment.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+            if let word, word == "module" || word == "ml" { return String(word) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// `init_run`: creates a run (or returns an existing one, keeping its
+/// history), its private local dir and, unless told not to, its remote dir.
+public enum InitRun {
+    public struct Request: Codable, Sendable {
+        public var cluster: String?
+        public var runId: String?
+        public var prefix: String?
+        public var workload: String?
+        public var commands: [String]?
+        /// Skip the remote mkdir (run_workload creates it while uploading).
+        public var createRemote: Bool = true
+        public var parentRunId: String?
+        /// A routing decision made by the caller (run_workload).
+        public var routing: RoutingDecision?
+
+        public init(cluster: String? = nil, runId: String? = nil, prefix: String? = nil, workload: String? = nil,
+                    commands: [String]? = nil, createRemote: Bool = true, parentRunId: String? = nil, routing: RoutingDecision? = nil) {
+            self.cluster = cluster
+            self.runId = runId
+            self.prefix = prefix
+            self.workload = workload
+            self.commands = commands
+            self.createRemote = createRemote
+            self.parentRunId = parentRunId
+            self.routing = routing
+        }
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var run: RunInfo
+        public var created: Bool
+        public var remoteDirectoryCreated: Bool
+        var runIdentifier: String? { run.runId }
+    }
+
+    public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        let runId = try request.runId.map { try RunId.validate($0) }
+        let existing = try runId.flatMap { try context.ledger.run(id: $0) }
+        let decision = try request.routing ?? Router.route(
+            RoutingRequest(explicitCluster: request.cluster, existingRunCluster: existing?.cluster,
+                           workload: request.workload, commands: request.commands ?? []),
+            config: context.config)
+        let profile = try context.profile(decision.clusterId)
+        let provenance = existing == nil ? await Provenance.collect(workspace: context.workspace, toolVersion: context.toolVersion)
+                                         : Provenance(toolVersion: context.toolVersion, localHost: nil)
+        let (record, created) = try context.ledger.createOrFetchRun(NewRun(
+            requestedId: runId, prefix: request.prefix, cluster: decision.clusterId, routing: decision,
+            workload: request.workload, commands: request.commands, localRunsDir: context.config.localRunsDir,
+            remoteRoot: profile.remoteRoot, parentRunId: request.parentRunId, config: context.loaded, provenance: provenance),
+            now: context.now())
+        let localDir = context.localRunDirectory(record)
+        try LocalFiles.makePrivateDirectory(localDir)
+        var remoteCreated = false
+        if request.createRemote {
+            let result = try await context.transport.run(
+                RemoteCall(label: "create run dir", script: RemoteScripts.makeRunDirectory, arguments: [try context.remoteRunDirectory(record).word]),
+                on: SSHEndpoint(profile: profile))
+            guard result.succeeded else {
+                throw ClusterSlurmError.remote("cannot create the remote run dir \(record.remoteRunDir) on \(profile.sshTarget): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            remoteCreated = true
+        }
+        return Result(run: RunInfo(run: record, localRunDir: localDir, jobs: try context.ledger.jobs(runId: record.id)),
+                      created: created, remoteDirectoryCreated: remoteCreated)
+    }
+}

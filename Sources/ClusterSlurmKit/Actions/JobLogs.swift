@@ -1,0 +1,89 @@
+/// `job_logs`: the tail of a job's stdout (and stderr, when separate), at
+/// the paths its `--output`/`--error` patterns give, in one round trip.
+public enum JobLogs {
+    public struct Request: Codable, Sendable {
+        public var cluster: String?
+        public var runId: String?
+        public var jobId: String?
+        public var remotePath: String?
+        public var tail: Int?
+        public init(cluster: String? = nil, runId: String? = nil, jobId: String? = nil, remotePath: String? = nil, tail: Int? = nil) {
+            self.cluster = cluster
+            self.runId = runId
+            self.jobId = jobId
+            self.remotePath = remotePath
+            self.tail = tail
+        }
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var cluster: String
+        public var remotePath: String
+        public var missing: Bool
+        public var log: String
+        public var runId: String?
+        public var jobId: String?
+        public var stderrPath: String?
+        public var stderrMissing: Bool?
+        public var stderrLog: String?
+        var runIdentifier: String? { runId }
+    }
+
+    public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        let lines = try RemoteLogs.checkedTail(request.tail)
+        let jobId = try request.jobId.map { try JobId.validate($0) }
+        let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
+        let cluster = try JobStatusAction.resolveCluster(explicit: request.cluster ?? run?.cluster, jobId: jobId, runId: run?.id, context: context)
+        let endpoint = SSHEndpoint(profile: try context.profile(cluster))
+
+        if let remotePath = request.remotePath, !remotePath.isEmpty {
+            let (directory, word, display) = try resolveExplicitPath(remotePath, run: run, context: context)
+            let tails = try await RemoteLogs.tails(of: [word], in: directory, lines: lines, endpoint: endpoint, transport: context.transport)
+            return Result(cluster: cluster, remotePath: display, missing: !tails[0].present, log: tails[0].text, runId: run?.id, jobId: jobId)
+        }
+        let job = try locateJob(jobId: jobId, run: run, cluster: cluster, context: context)
+        let owningRun = try context.ledger.requireRun(id: job.runId)
+        let paths = try logPaths(job: job, context: context)
+        var words = [paths.stdout.word]
+        if let stderr = paths.stderr { words.append(stderr.word) }
+        let tails = try await RemoteLogs.tails(of: words, in: try context.remoteRunDirectory(owningRun), lines: lines,
+                                               endpoint: endpoint, transport: context.transport)
+        return Result(cluster: cluster, remotePath: paths.stdout.display, missing: !tails[0].present, log: tails[0].text,
+                      runId: owningRun.id, jobId: job.jobId, stderrPath: paths.stderr?.display,
+                      stderrMissing: paths.stderr == nil ? nil : !tails[1].present, stderrLog: paths.stderr == nil ? nil : tails[1].text)
+    }
+
+    static func locateJob(jobId: String?, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {
+        if let jobId {
+            guard let job = try context.ledger.job(cluster: cluster, jobId: jobId) else {
+                throw ClusterSlurmError(.notFound, "job \(jobId) on \(cluster) is not in the ledger, so its log paths are unknown; pass remotePath", path: "jobId")
+            }
+            return job
+        }
+        guard let run else { throw ClusterSlurmError.invalidInput("give jobId, runId or remotePath", path: "jobId") }
+        guard let job = try context.ledger.jobs(runId: run.id).last else {
+            throw ClusterSlurmError(.notFound, "run \(run.id) has no submitted job yet", path: "runId")
+        }
+        return job
+    }
+
+    /// Where a job's stdout and stderr are, relative to its run dir.
+    static func logPaths(job: JobRecord, context: ActionContext) throws -> (stdout: (word: ShellWord, display: String), stderr: (word: ShellWord, display: String)?) {
+        let node = try LogPathPattern.firstNode(of: context.ledger.latestObservation(cluster: job.cluster, jobId: job.jobId)?.nodeList)
+        let expansion = LogPathPattern.Context(jobId: job.jobId, jobName: job.jobName ?? "", firstNode: node)
+        let stdout = LogPathPattern.expand(job.outputPattern ?? LogPathPattern.defaultOutput, context: expansion)
+        guard let errorPattern = job.errorPattern else { return (stdout, nil) }
+        let stderr = LogPathPattern.expand(errorPattern, context: expansion)
+        return (stdout, stderr.display == stdout.display ? nil : stderr)
+    }
+
+    static func resolveExplicitPath(_ path: String, run: RunRecord?, context: ActionContext) throws -> (RemotePath?, ShellWord, String) {
+        if let remote = RemotePath(parsing: path) { return (nil, remote.word, remote.description) }
+        guard let run else {
+            throw ClusterSlurmError.invalidInput("a relative remotePath needs runId (it is taken from the run dir); or give an absolute path", path: "remotePath")
+        }
+        let relative = try LocalFiles.checkedRelative(path, field: "remotePath")
+        let directory = try context.remoteRunDirectory(run)
+        return (directory, .literal(relative), directory.appending(relative).description)
+    }
+}

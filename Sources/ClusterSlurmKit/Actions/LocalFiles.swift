@@ -1,0 +1,155 @@
+import Foundation
+
+/// Local filesystem rules: private run dirs, sources that stay inside the
+/// workspace, destinations that stay inside the run dir, atomic writes.
+public enum LocalFiles {
+    public static func makePrivateDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ClusterSlurmError.io("cannot create directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `data` to a temporary name beside `path`, then renames it, so a
+    /// crash never leaves a partial file under the final name.
+    public static func writeAtomically(_ data: Data, to path: String, mode: Int = 0o600) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = directory + "/.\((path as NSString).lastPathComponent).partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode]) else {
+            throw ClusterSlurmError.io("cannot write \(temporary)")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ClusterSlurmError.io("cannot move \(temporary) to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The real path with symlinks resolved.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func isInside(_ path: String, _ root: String) -> Bool {
+        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    /// A relative path given by a caller, checked: no absolute path, no `..`,
+    /// no empty or control characters.
+    public static func checkedRelative(_ text: String, field: String) throws -> String {
+        let trimmed = text
+        guard !trimmed.isEmpty else { throw ClusterSlurmError.invalidInput("must not be empty", path: field) }
+        guard !trimmed.contains("\0") else { throw ClusterSlurmError.invalidInput("must not contain NUL bytes", path: field) }
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.contains("..") else {
+            throw ClusterSlurmError.invalidInput("must stay inside the run directory: '..' is not allowed (got \"\(text)\")", path: field)
+        }
+        let cleaned = parts.filter { $0 != "." }.joined(separator: "/")
+        guard !cleaned.isEmpty else { throw ClusterSlurmError.invalidInput("must name something inside the run directory (got \"\(text)\")", path: field) }
+        return cleaned
+    }
+
+    public struct Source: Sendable, Equatable {
+        public var localPath: String
+        /// Where it goes, relative to the destination dir.
+        public var relativePath: String
+        public var size: Int64
+        public var sha256: String
+    }
+
+    /// Expands files and folders to regular files with their archive names
+    /// and hashes. Every source must resolve inside the workspace (an agent
+    /// cannot ship ~/.ssh to a cluster), symlinks included.
+    public static func collectSources(_ paths: [String], workspace: String, field: String) throws -> [Source] {
+        guard let root = realPath(workspace) else { throw ClusterSlurmError.io("workspace \(workspace) does not exist") }
+        var out: [Source] = []
+        var seen = Set<String>()
+        for (index, given) in paths.enumerated() {
+            let fieldPath = paths.count == 1 && field == "localPath" ? field : "\(field)[\(index)]"
+            guard !given.isEmpty, !given.contains("\0") else { throw ClusterSlurmError.invalidInput("must be a non-empty path", path: fieldPath) }
+            let absolute = ActionContext.absolute(given, base: workspace)
+            guard let real = realPath(absolute) else {
+                throw ClusterSlurmError.invalidInput("no such file or directory: \(given) (relative paths are taken from the workspace \(workspace))", path: fieldPath)
+            }
+            guard isInside(real, root) else {
+                throw ClusterSlurmError.invalidInput("\(given) resolves to \(real), outside the workspace \(root); only files inside the workspace can be uploaded", path: fieldPath)
+            }
+            var info = stat()
+            stat(real, &info)
+            let baseName = (absolute as NSString).lastPathComponent
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                let files = try walk(real, root: root, fieldPath: fieldPath)
+                for (fileReal, relative) in files {
+                    let name = baseName + "/" + relative
+                    try add(fileReal, name)
+                }
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
+                try add(real, baseName)
+            } else {
+                throw ClusterSlurmError.invalidInput("\(given) is neither a regular file nor a directory", path: fieldPath)
+            }
+            func add(_ path: String, _ name: String) throws {
+                guard seen.insert(name).inserted else {
+                    throw ClusterSlurmError.invalidInput("two sources would both be uploaded as \"\(name)\"; rename one", path: fieldPath)
+                }
+                let (sha, size) = try Hashing.sha256Hex(fileAt: path)
+                out.append(Source(localPath: path, relativePath: name, size: size, sha256: sha))
+            }
+        }
+        return out
+    }
+
+    private static func walk(_ directory: String, root: String, fieldPath: String) throws -> [(String, String)] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [(String, String)] = []
+        while let relative = enumerator.nextObject() as? String {
+            let full = directory + "/" + relative
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }
+            let kind = info.st_mode & S_IFMT
+            if kind == S_IFLNK {
+                guard let target = realPath(full), isInside(target, root) else {
+                    throw ClusterSlurmError.invalidInput("\(full) is a symlink pointing outside the workspace; remove it or copy the file in", path: fieldPath)
+                }
+                var targetInfo = stat()
+                stat(target, &targetInfo)
+                if (targetInfo.st_mode & S_IFMT) == S_IFREG { files.append((target, relative)) }
+            } else if kind == S_IFREG {
+                files.append((full, relative))
+            }
+        }
+        return files.sorted { $0.1 < $1.1 }
+    }
+
+    /// Resolves where a download may write: inside `runDirectory` only.
+    public static func downloadDestination(_ requested: String?, defaultRelative: String, runDirectory: String, field: String) throws -> String {
+        let root = realPath(runDirectory) ?? runDirectory
+        var relative = defaultRelative
+        if let requested, !requested.isEmpty {
+            if requested.hasPrefix("/") {
+                let normalized = (requested as NSString).standardizingPath
+                guard isInside(normalized, root) || isInside(normalized, runDirectory) else {
+                    throw ClusterSlurmError.invalidInput("downloads must stay inside the run directory \(runDirectory) (got \"\(requested)\")", path: field)
+                }
+                let base = isInside(normalized, root) ? root : runDirectory
+                relative = String(normalized.dropFirst(base.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                if relative.isEmpty { return root }
+            } else {
+                relative = requested
+            }
+            relative = try checkedRelative(relative, field: field)
+        }
+        let destination = root + "/" + relative
+        // Any existing part of the path must not lead out through a symlink.
+        var probe = destination
+        while !FileManager.default.fileExists(atPath: probe), probe.count > root.count {
+            probe = (probe as NSString).deletingLastPathComponent
+        }
+        if let real = realPath(probe), !isInside(real, root) {
+            throw ClusterSlurmError.invalidInput("\(requested ?? relative) leads outside the run directory through a symlink", path: field)
+        }
+        return destination
+    }
+}

@@ -1,0 +1,39 @@
+/// Reads the tails of several remote files in one round trip.
+enum RemoteLogs {
+    struct Tail: Sendable {
+        var present: Bool
+        var text: String
+    }
+
+    static func tails(of paths: [ShellWord], in directory: RemotePath?, lines: Int, endpoint: SSHEndpoint,
+                      transport: any Transport) async throws -> [Tail] {
+        let call = RemoteCall(label: "read logs", script: RemoteScripts.tailFiles,
+                              arguments: [directory?.word ?? .literal("/"), .literal(String(lines))] + paths)
+        let result = try await transport.run(call, on: endpoint)
+        let text = result.stdoutText
+        if text.hasPrefix("@@NODIR@@") { return paths.map { _ in Tail(present: false, text: "") } }
+        var tails: [Tail] = []
+        for index in paths.indices {
+            guard let header = text.range(of: "@@FILE \(index) "),
+                  let headerEnd = text.range(of: "@@\n", range: header.upperBound..<text.endIndex),
+                  let end = text.range(of: "@@END \(index)@@", range: headerEnd.upperBound..<text.endIndex) else {
+                tails.append(Tail(present: false, text: ""))
+                continue
+            }
+            let present = text[header.upperBound..<headerEnd.lowerBound] == "present"
+            var body = String(text[headerEnd.upperBound..<end.lowerBound])
+            if body.hasSuffix("\n") { body.removeLast() }  // the separator newline the script adds
+            tails.append(Tail(present: present, text: body))
+        }
+        return tails
+    }
+
+    /// Checks `tail`: 1…20000, default 200.
+    static func checkedTail(_ tail: Int?) throws -> Int {
+        guard let tail else { return 200 }
+        guard (1...20_000).contains(tail) else {
+            throw ClusterSlurmError.invalidInput("must be between 1 and 20000 (got \(tail))", path: "tail")
+        }
+        return tail
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// `run_workload`: route → run → upload → render → submit, returning the
+/// run and job ids at once without waiting for the job. A submit that fails
+/// with a GPU-required signature is retried once on the GPU profile.
+public enum RunWorkload {
+    public struct Request: Codable, Sendable {
+        public var cluster: String?
+        public var runId: String?
+        public var prefix: String?
+        public var workload: String?
+        public var commands: [String]
+        public var localPaths: [String]
+        public var env: [String: String]
+        public var setupCommands: [String]
+        public var modules: [String]
+        public var headerOverrides: SlurmDirectives
+        public var submitArgs: [String]
+        public var scriptName: String?
+        public var autoFallbackToGpu: Bool?
+        public var allowEnvOverrides: Bool
+
+        public init(cluster: String? = nil, runId: String? = nil, prefix: String? = nil, workload: String? = nil, commands: [String],
+                    localPaths: [String] = [], env: [String: String] = [:], setupCommands: [String] = [], modules: [String] = [],
+                    headerOverrides: SlurmDirectives = SlurmDirectives(), submitArgs: [String] = [], scriptName: String? = nil,
+                    autoFallbackToGpu: Bool? = nil, allowEnvOverrides: Bool = false) {
+            self.cluster = cluster
+            self.runId = runId
+            self.prefix = prefix
+            self.workload = workload
+            self.commands = commands
+            self.localPaths = localPaths
+            self.env = env
+            self.setupCommands = setupCommands
+            self.modules = modules
+            self.headerOverrides = headerOverrides
+            self.submitArgs = submitArgs
+            self.scriptName = scriptName
+            self.autoFallbackToGpu = autoFallbackToGpu
+            self.allowEnvOverrides = allowEnvOverrides
+        }
+    }
+
+    public struct Fallback: Codable, Sendable, Equatable {
+        public var triggered: Bool
+        public var fromCluster: String?
+        public var toCluster: String?
+        public var matchedSignature: String?
+        public var originalError: String?
+        public var failedRunId: String?
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var mode = "run_workload"
+        public var cluster: String
+        public var clusterSelection: RoutingDecision
+        public var runId: String
+        public var jobId: String
+        public var remoteRunDir: String
+        public var localScriptPath: String
+        public var submitOutput: String
+        public var allowEnvOverrides: Bool
+        public var fallback: Fallback
+        public var uploaded: [Upload.Entry]
+        var runIdentifier: String? { runId }
+    }
+
+    public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        let commands = request.commands.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard !commands.isEmpty else { throw ClusterSlurmError.invalidInput("command or commands is required", path: "commands") }
+        try EnvironmentPolicy.check(
+            .init(setupCommands: request.setupCommands, modules: request.modules, headerModules: request.headerOverrides.modules, commands: commands),
+            allowEnvOverrides: request.allowEnvOverrides, configAllows: context.config.execution.allowCustomEnvOverride, action: "run_workload")
+        try ScriptRenderer.validateEnv(request.env)
+        _ = try RenderJob.checkedScriptName(request.scriptName)
+        let runId = try request.runId.map { try RunId.validate($0) }
+        let existing = try runId.flatMap { try context.ledger.run(id: $0) }
+        let selection = try Router.route(
+            RoutingRequest(explicitCluster: request.cluster, existingRunCluster: nil, workload: request.workload, commands: commands),
+            config: context.config)
+        if let existing, let explicit = request.cluster, existing.cluster != explicit {
+            throw ClusterSlurmError.invalidInput("runId \(existing.id) belongs to cluster \"\(existing.cluster)\" (requested \"\(explicit)\")", path: "cluster")
+        }
+        let primary = existing?.cluster ?? selection.clusterId
+        let decision = existing.map { RoutingDecision(clusterId: $0.cluster, reason: .existingRun) } ?? selection
+
+        do {
+            return try await attempt(request, commands: commands, cluster: primary, runId: runId, prefix: request.prefix,
+                                     decision: decision, selection: selection, fallback: Fallback(triggered: false), context: context)
+        } catch let failure as SubmitJob.Failure {
+            let errorText = failure.description
+            guard let (gpuProfile, signature) = Router.gpuFallbackSignature(
+                errorText: errorText, currentCluster: primary, config: context.config, callOverride: request.autoFallbackToGpu) else {
+                throw ClusterSlurmError.remote(errorText)
+            }
+            let failedRun = try context.ledger.runs(limit: 1).first { $0.cluster == primary }?.id
+            let fallback = Fallback(triggered: true, fromCluster: primary, toCluster: gpuProfile, matchedSignature: signature,
+                                    originalError: errorText, failedRunId: failedRun)
+            return try await attempt(request, commands: commands, cluster: gpuProfile, runId: nil,
+                                     prefix: "\(request.prefix?.isEmpty == false ? request.prefix! : "run")-gpu-fallback",
+                                     decision: RoutingDecision(clusterId: gpuProfile, reason: .explicitCluster),
+                                     selection: selection, fallback: fallback, context: context)
+        }
+    }
+
+    private static func attempt(_ request: Request, commands: [String], cluster: String, runId: String?, prefix: String?,
+                                decision: RoutingDecision, selection: RoutingDecision, fallback: Fallback,
+                                context: ActionContext) async throws -> Result {
+        var headerOverrides = request.headerOverrides
+        if !(request.allowEnvOverrides && context.config.execution.allowCustomEnvOverride) { headerOverrides.modules = nil }
+        let rendered = try await RenderJob.run(
+            .init(runId: runId, cluster: cluster, prefix: prefix, commands: commands, workload: request.workload, env: request.env,
+                  setupCommands: request.setupCommands, modules: request.modules, headerOverrides: headerOverrides,
+                  scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides),
+            context: context, policyChecked: true, createRemote: false, routing: decision)
+        let run = try context.ledger.requireRun(id: rendered.runId)
+        var uploaded: [Upload.Entry] = []
+        if !request.localPaths.isEmpty {
+            let isFresh = try context.ledger.submitAttempts(runId: run.id).isEmpty && context.ledger.uploadEntries(runId: run.id).isEmpty
+            uploaded = try await Upload.run(.init(runId: run.id, localPaths: request.localPaths), context: context, remoteKnownEmpty: isFresh).uploaded
+        }
+        let submitted = try await SubmitJob.run(.init(runId: run.id, submitArgs: request.submitArgs), context: context)
+        return Result(cluster: cluster, clusterSelection: selection, runId: run.id, jobId: submitted.jobId, remoteRunDir: run.remoteRunDir,
+                      localScriptPath: rendered.localScriptPath, submitOutput: submitted.submitOutput,
+                      allowEnvOverrides: request.allowEnvOverrides, fallback: fallback, uploaded: uploaded)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// `submit_job`: writes the run's script into the remote run dir and runs
+/// `sbatch --parsable` there, in one round trip. Every attempt is recorded.
+public enum SubmitJob {
+    public struct Request: Codable, Sendable {
+        public var runId: String
+        /// A script inside the run's local dir (or workspace); default: the
+        /// run's last rendered script.
+        public var scriptPath: String?
+        public var scriptName: String?
+        public var submitArgs: [String]
+        public init(runId: String, scriptPath: String? = nil, scriptName: String? = nil, submitArgs: [String] = []) {
+            self.runId = runId
+            self.scriptPath = scriptPath
+            self.scriptName = scriptName
+            self.submitArgs = submitArgs
+        }
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var cluster: String
+        public var runId: String
+        public var jobId: String
+        public var clusterName: String?
+        public var remoteScriptPath: String
+        public var submitOutput: String
+        public var submitCommand: String
+        var runIdentifier: String? { runId }
+    }
+
+    /// A failed sbatch: carries its output so run_workload can decide on a
+    /// GPU fallback.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let cluster: String
+        public let exitStatus: Int32
+        public let stdout: String
+        public let stderr: String
+        public var description: String {
+            "sbatch on \(cluster) failed (exit \(exitStatus)): \(stderr.isEmpty ? stdout : stderr)"
+        }
+    }
+
+    public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        let run = try context.ledger.requireRun(id: request.runId)
+        let profile = try context.profile(run.cluster)
+        for (index, arg) in request.submitArgs.enumerated() where !arg.hasPrefix("-") || arg.contains("\0") {
+            throw ClusterSlurmError.invalidInput("each submit argument must be an sbatch option starting with '-' (got \"\(arg)\")", path: "submitArgs[\(index)]")
+        }
+        let localRunDir = context.localRunDirectory(run)
+        let (scriptFile, scriptName) = try locateScript(request, run: run, localRunDir: localRunDir, context: context)
+        let scriptText = (try? String(contentsOfFile: scriptFile, encoding: .utf8)) ?? ""
+        let directives = ScriptDirectives.parse(scriptText)
+        let runDir = try context.remoteRunDirectory(run)
+        let comment = "cluster-slurm:\(run.id)"
+        let options = profile.submitArgs + request.submitArgs
+        let outcome = try await context.slurm(run.cluster).submit(
+            runDirectory: runDir, scriptName: scriptName, scriptFile: scriptFile, comment: comment, sbatchOptions: options)
+        let stamp = Timestamp.string(context.now())
+        let remoteScript = runDir.appending(scriptName).description
+        guard let parsed = outcome.parsed else {
+            _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
+                id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .failed,
+                jobId: nil, clusterSuffix: nil, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout, stderr: outcome.stderr,
+                submittedAt: stamp), job: nil)
+            if outcome.exitStatus == 0 {
+                throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)")
+            }
+            throw Failure(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
+        }
+        let job = JobRecord(
+            cluster: run.cluster, jobId: parsed.jobId, runId: run.id, remoteScriptPath: remoteScript,
+            outputPattern: directives["output"] ?? LogPathPattern.defaultOutput, errorPattern: directives["error"],
+            jobName: directives["job-name"] ?? scriptName, submittedAt: stamp, lastState: nil, lastObservedAt: nil)
+        _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
+            id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,
+            jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
+            stderr: outcome.stderr, submittedAt: stamp), job: job)
+        return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
+                      remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay)
+    }
+
+    static func locateScript(_ request: Request, run: RunRecord, localRunDir: String, context: ActionContext) throws -> (String, String) {
+        if let path = request.scriptPath, !path.isEmpty {
+            // Relative paths are workspace-relative (as in the reference), else run-dir relative.
+            var absolute = path.hasPrefix("/") ? path : context.workspace + "/" + path
+            if !path.hasPrefix("/"), !FileManager.default.fileExists(atPath: absolute) { absolute = localRunDir + "/" + path }
+            let workspaceRoot = LocalFiles.realPath(context.workspace) ?? context.workspace
+            guard let real = LocalFiles.realPath(absolute) else {
+                throw ClusterSlurmError.invalidInput("no such script: \(path) (relative paths are taken from the workspace, then the run dir \(localRunDir))", path: "scriptPath")
+            }
+            guard LocalFiles.isInside(real, workspaceRoot) else {
+                throw ClusterSlurmError.invalidInput("the script must be inside the workspace \(workspaceRoot) (got \(real))", path: "scriptPath")
+            }
+            let name = try RenderJob.checkedScriptName(request.scriptName ?? (real as NSString).lastPathComponent)
+            return (real, name)
+        }
+        if let name = request.scriptName, !name.isEmpty {
+            let checked = try RenderJob.checkedScriptName(name)
+            let path = localRunDir + "/" + checked
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ClusterSlurmError.invalidInput("no script \(checked) in the run dir \(localRunDir); render one with render_job first", path: "scriptName")
+            }
+            return (path, checked)
+        }
+        guard let script = try context.ledger.latestScript(runId: run.id) else {
+            throw ClusterSlurmError.invalidInput("run \(run.id) has no rendered script; call render_job first or pass scriptPath", path: "scriptPath")
+        }
+        // The ledger's bytes are what gets submitted, even if the local copy was edited since.
+        if let data = try context.ledger.blob(sha256: script.scriptSha256) {
+            let current = try? Data(contentsOf: URL(fileURLWithPath: script.localPath))
+            if current != data { try LocalFiles.writeAtomically(data, to: script.localPath) }
+        }
+        return (script.localPath, script.scriptName)
+    }
+}

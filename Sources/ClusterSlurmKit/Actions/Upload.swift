@@ -1,0 +1,120 @@
+import Foundation
+
+/// `upload`: files and folders into the run dir in one tar stream, verified
+/// by sha256 on the cluster in the same round trip; files already there with
+/// the same hash are not sent again.
+public enum Upload {
+    public struct Request: Codable, Sendable {
+        public var runId: String
+        public var localPaths: [String]
+        /// A sub-directory of the run dir; default the run dir itself.
+        public var remoteDir: String?
+        public init(runId: String, localPaths: [String], remoteDir: String? = nil) {
+            self.runId = runId
+            self.localPaths = localPaths
+            self.remoteDir = remoteDir
+        }
+    }
+
+    public struct Entry: Codable, Sendable, Equatable {
+        public var localPath: String
+        public var remotePath: String
+        public var relativePath: String
+        public var size: Int64
+        public var sha256: String
+        /// False when the cluster already had identical bytes.
+        public var sent: Bool
+        public var verified: Bool
+    }
+
+    public struct Result: Codable, Sendable, RunScoped {
+        public var cluster: String
+        public var runId: String
+        public var remoteDir: String
+        public var uploaded: [Entry]
+        public var bytesSent: Int64
+        public var filesSkipped: Int
+        var runIdentifier: String? { runId }
+    }
+
+    public static func run(_ request: Request, context: ActionContext, remoteKnownEmpty: Bool = false) async throws -> Result {
+        guard !request.localPaths.isEmpty else {
+            throw ClusterSlurmError.invalidInput("give at least one file or folder to upload (localPath or localPaths[])", path: "localPaths")
+        }
+        let run = try context.ledger.requireRun(id: request.runId)
+        let profile = try context.profile(run.cluster)
+        let runDir = try context.remoteRunDirectory(run)
+        let subdir = try request.remoteDir.flatMap { $0.isEmpty || $0 == "." ? nil : try remoteSubdirectory($0, run: run) }
+        let destination = subdir.map { runDir.appending($0) } ?? runDir
+        let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths")
+        let endpoint = SSHEndpoint(profile: profile)
+
+        var alreadyThere: [String: String] = [:]
+        if !remoteKnownEmpty {
+            let check = try await context.transport.run(
+                RemoteCall(label: "upload (compare hashes)", script: RemoteScripts.hashExisting,
+                           arguments: [destination.word] + sources.map { .literal($0.relativePath) }),
+                on: endpoint)
+            alreadyThere = parseSha256Sums(check.stdoutText)
+        }
+        let toSend = sources.filter { alreadyThere[$0.relativePath] != $0.sha256 }
+        var verified: [String: String] = [:]
+        if !toSend.isEmpty {
+            let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-slurm-upload-\(UUID().uuidString).tar").path
+            defer { unlink(archive) }
+            let writer = try TarWriter(path: archive)
+            for source in toSend { try writer.appendFile(localPath: source.localPath, archiveName: source.relativePath, size: source.size) }
+            try writer.finish()
+            let result = try await context.transport.run(
+                RemoteCall(label: "upload", script: RemoteScripts.extractAndVerify,
+                           arguments: [destination.word] + toSend.map { .literal($0.relativePath) }, stdinFile: archive),
+                on: endpoint)
+            guard result.succeeded else {
+                throw ClusterSlurmError.remote("upload to \(profile.sshTarget):\(destination) failed (exit \(result.exitStatus)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            verified = parseSha256Sums(result.stdoutText)
+        }
+        var entries: [Entry] = []
+        for source in sources {
+            let sent = alreadyThere[source.relativePath] != source.sha256
+            let remoteHash = sent ? verified[source.relativePath] : alreadyThere[source.relativePath]
+            guard remoteHash == source.sha256 else {
+                throw ClusterSlurmError.remote("\(source.relativePath) arrived on \(profile.sshTarget) with sha256 \(remoteHash ?? "none"), expected \(source.sha256); the upload was not verified, run it again")
+            }
+            entries.append(Entry(localPath: source.localPath, remotePath: destination.appending(source.relativePath).description,
+                                 relativePath: (subdir.map { $0 + "/" } ?? "") + source.relativePath,
+                                 size: source.size, sha256: source.sha256, sent: sent, verified: true))
+        }
+        _ = try context.ledger.recordUpload(runId: run.id, remoteDir: destination.description, entries: entries.map {
+            UploadEntryRecord(id: nil, manifestId: 0, relativePath: $0.relativePath, localPath: $0.localPath, size: $0.size,
+                              sha256: $0.sha256, remotePath: $0.remotePath, sent: $0.sent, verified: $0.verified)
+        }, now: context.now())
+        return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
+                      bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
+    }
+
+    /// `remoteDir` may be relative to the run dir or an absolute path inside it.
+    static func remoteSubdirectory(_ text: String, run: RunRecord) throws -> String {
+        if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix("$") {
+            let prefix = run.remoteRunDir.hasSuffix("/") ? run.remoteRunDir : run.remoteRunDir + "/"
+            guard text.hasPrefix(prefix) else {
+                throw ClusterSlurmError.invalidInput("must be inside the run directory \(run.remoteRunDir) (got \"\(text)\")", path: "remoteDir")
+            }
+            return try LocalFiles.checkedRelative(String(text.dropFirst(prefix.count)), field: "remoteDir")
+        }
+        return try LocalFiles.checkedRelative(text, field: "remoteDir")
+    }
+
+    /// Parses `sha256sum -z` output: `HASH  NAME\0` records.
+    static func parseSha256Sums(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for record in text.split(separator: "\0", omittingEmptySubsequences: true) {
+            guard record.count > 66 else { continue }
+            let hash = String(record.prefix(64))
+            var name = record.dropFirst(64)
+            if name.hasPrefix("  ") || name.hasPrefix(" *") { name = name.dropFirst(2) } else { continue }
+            out[String(name)] = hash
+        }
+        return out
+    }
+}

@@ -1,0 +1,245 @@
+import ArgumentParser
+
+struct ListClustersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list-clusters", abstract: "List the configured cluster profiles and the routing rules.",
+        discussion: "Example: cluster-slurm list-clusters --json")
+    @OptionGroup var options: GlobalOptions
+    func run() async throws {
+        do {
+            let loaded = try options.loadConfig()
+            Output.printResult(json: try CanonicalJSON.encode(ListClusters.run(config: loaded.config)), asJSON: options.json)
+        } catch { throw ExitCode(Output.printError(error)) }
+    }
+}
+
+struct InitRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init-run", abstract: "Create a run (local and remote dirs) or show an existing one.",
+        discussion: "Example: cluster-slurm init-run --cluster gautschi-cpu --prefix numpy")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The cluster profile to use (default: routing's default).") var cluster: String?
+    @Option(name: .customLong("run-id"), help: "Reuse or create this run id.") var runId: String?
+    @Option(help: "A prefix for the generated run id.") var prefix: String?
+    func run() async throws {
+        var call = ToolCall(action: .initRun)
+        call.cluster = cluster; call.runId = runId; call.prefix = prefix
+        try await runAction(call, options: options)
+    }
+}
+
+struct UploadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upload", abstract: "Upload files and folders from the workspace into a run's remote dir, verified by sha256.",
+        discussion: "Example: cluster-slurm upload --run-id numpy-20261129-101500 data/input.csv scripts/")
+    @OptionGroup var options: GlobalOptions
+    @Option(name: .customLong("run-id"), help: "The run to upload into.") var runId: String
+    @Option(name: .customLong("remote-dir"), help: "A sub-directory of the run dir to upload into.") var remoteDir: String?
+    @Argument(help: "Files or folders inside the workspace.") var paths: [String]
+    func run() async throws {
+        var call = ToolCall(action: .upload)
+        call.runId = runId; call.remoteDir = remoteDir; call.localPaths = paths
+        try await runAction(call, options: options)
+    }
+}
+
+/// Options shared by the commands that render a script.
+struct ScriptOptions: ParsableArguments {
+    @Option(name: .customLong("command"), help: "A command line of the job (repeat for several).") var commands: [String] = []
+    @Option(help: "A natural-language summary of the work (used for GPU routing).") var workload: String?
+    @Option(name: .customLong("env"), help: "NAME=value exported in the job (repeat for several).") var env: [String] = []
+    @Option(name: .customLong("header"), help: "A slurmDefaults override as key=value, e.g. time=00:10:00 (repeat).") var headers: [String] = []
+    @Option(name: .customLong("script-name"), help: "The script's file name in the run dir.") var scriptName: String?
+
+    func apply(to call: inout ToolCall) throws {
+        call.commands = commands
+        call.workload = workload
+        if !env.isEmpty {
+            var values: [String: String] = [:]
+            for entry in env {
+                guard let eq = entry.firstIndex(of: "=") else {
+                    throw ClusterSlurmError.invalidInput("must be NAME=value (got \"\(entry)\")", path: "--env")
+                }
+                values[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
+            }
+            try ScriptRenderer.validateEnv(values)
+            call.env = values
+        }
+        if !headers.isEmpty {
+            var object: [String: JSONValue] = [:]
+            for entry in headers {
+                guard let eq = entry.firstIndex(of: "=") else {
+                    throw ClusterSlurmError.invalidInput("must be key=value (got \"\(entry)\")", path: "--header")
+                }
+                let key = String(entry[..<eq]), value = String(entry[entry.index(after: eq)...])
+                if SlurmDirectives.integerKeys.contains(key), let number = Int64(value) { object[key] = .int(number) }
+                else { object[key] = .string(value) }
+            }
+            call.headerOverrides = try ConfigValidator.parseDirectives(.object(object), path: "headerOverrides")
+        }
+        call.scriptName = scriptName
+    }
+}
+
+struct RenderJobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render-job", abstract: "Render a run's SLURM batch script locally (no SSH) and record it.",
+        discussion: "Example: cluster-slurm render-job --cluster gautschi-cpu --command 'python3 train.py' --header time=00:30:00")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The cluster profile.") var cluster: String?
+    @Option(name: .customLong("run-id"), help: "The run (created when missing).") var runId: String?
+    @Option(help: "A prefix for a generated run id.") var prefix: String?
+    @OptionGroup var script: ScriptOptions
+    @Option(name: .customLong("setup-command"), help: "A call-level setup command (needs --allow-env-overrides).") var setupCommands: [String] = []
+    @Option(name: .customLong("module"), help: "A call-level module (needs --allow-env-overrides).") var modules: [String] = []
+    @Flag(name: .customLong("allow-env-overrides"), help: "Allow call-level environment changes (needs execution.allowCustomEnvOverride).") var allowEnvOverrides = false
+    func run() async throws {
+        var call = ToolCall(action: .renderJob)
+        call.cluster = cluster; call.runId = runId; call.prefix = prefix
+        call.setupCommands = setupCommands; call.modules = modules; call.allowEnvOverrides = allowEnvOverrides
+        do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
+        try await runAction(call, options: options)
+    }
+}
+
+struct SubmitJobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit-job", abstract: "Submit a run's script with sbatch --parsable (script written and submitted in one round trip).",
+        discussion: "Example: cluster-slurm submit-job --run-id numpy-20261129-101500")
+    @OptionGroup var options: GlobalOptions
+    @Option(name: .customLong("run-id"), help: "The run.") var runId: String
+    @Option(name: .customLong("script-path"), help: "A script in the workspace (default: the run's rendered script).") var scriptPath: String?
+    @Option(name: .customLong("script-name"), help: "The script's name in the run dir.") var scriptName: String?
+    @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
+    func run() async throws {
+        var call = ToolCall(action: .submitJob)
+        call.runId = runId; call.scriptPath = scriptPath; call.scriptName = scriptName; call.submitArgs = submitArgs
+        try await runAction(call, options: options)
+    }
+}
+
+struct JobStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job-status", abstract: "Show a job's state (squeue, then sacct, in one round trip).",
+        discussion: "Example: cluster-slurm job-status 12345 --include-accounting")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The SLURM job id.") var jobId: String
+    @Option(help: "The cluster (default: the one the ledger submitted it to).") var cluster: String?
+    @Flag(name: .customLong("include-accounting"), help: "Include sacct accounting fields.") var includeAccounting = false
+    func run() async throws {
+        var call = ToolCall(action: .jobStatus)
+        call.jobId = jobId; call.cluster = cluster; call.includeAccounting = includeAccounting
+        try await runAction(call, options: options)
+    }
+}
+
+struct JobLogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job-logs", abstract: "Show the tail of a job's stdout and stderr.",
+        discussion: "Example: cluster-slurm job-logs --run-id numpy-20261129-101500 --tail 50")
+    @OptionGroup var options: GlobalOptions
+    @Option(name: .customLong("run-id"), help: "The run.") var runId: String?
+    @Option(name: .customLong("job-id"), help: "The job.") var jobId: String?
+    @Option(name: .customLong("remote-path"), help: "A file to read instead (relative to the run dir, or absolute).") var remotePath: String?
+    @Option(help: "Lines to show (1-20000, default 200).") var tail: Int?
+    @Option(help: "The cluster.") var cluster: String?
+    func run() async throws {
+        var call = ToolCall(action: .jobLogs)
+        call.runId = runId; call.jobId = jobId; call.remotePath = remotePath; call.tail = tail; call.cluster = cluster
+        try await runAction(call, options: options)
+    }
+}
+
+struct DownloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download", abstract: "Download files or folders from a run's remote dir into its local dir, verified by sha256.",
+        discussion: "Example: cluster-slurm download --run-id numpy-20261129-101500 outputs")
+    @OptionGroup var options: GlobalOptions
+    @Option(name: .customLong("run-id"), help: "The run.") var runId: String?
+    @Option(name: .customLong("local-path"), help: "Where to put it, inside the run's local dir.") var localPath: String?
+    @Argument(help: "A path inside the run dir (relative, or absolute under it).") var remotePath: String
+    func run() async throws {
+        var call = ToolCall(action: .download)
+        call.runId = runId; call.localPath = localPath; call.remotePath = remotePath
+        try await runAction(call, options: options)
+    }
+}
+
+struct CancelJobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel-job", abstract: "Cancel a job this ledger submitted (scancel).",
+        discussion: "Example: cluster-slurm cancel-job 12345")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The SLURM job id.") var jobId: String
+    @Option(help: "The cluster.") var cluster: String?
+    func run() async throws {
+        var call = ToolCall(action: .cancelJob)
+        call.jobId = jobId; call.cluster = cluster
+        try await runAction(call, options: options)
+    }
+}
+
+struct RunWorkloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run-workload", abstract: "Route, upload, render and submit a workload; returns run and job ids at once.",
+        discussion: "Example: cluster-slurm run-workload --command 'python3 job.py' --local-path examples/local/job.py")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "The cluster profile (default: routing decides).") var cluster: String?
+    @Option(name: .customLong("run-id"), help: "Reuse this run id.") var runId: String?
+    @Option(help: "A prefix for the generated run id.") var prefix: String?
+    @OptionGroup var script: ScriptOptions
+    @Option(name: .customLong("local-path"), help: "A workspace file or folder to upload (repeat).") var localPaths: [String] = []
+    @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
+    @Flag(name: .customLong("no-gpu-fallback"), help: "Do not retry on the GPU profile when sbatch says a GPU is required.") var noFallback = false
+    func run() async throws {
+        var call = ToolCall(action: .runWorkload)
+        call.cluster = cluster; call.runId = runId; call.prefix = prefix; call.localPaths = localPaths; call.submitArgs = submitArgs
+        if noFallback { call.autoFallbackToGpu = false }
+        do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
+        try await runAction(call, options: options)
+    }
+}
+
+struct CheckWorkloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-workload", abstract: "Show the state of a run's job and whether it is done.",
+        discussion: "Example: cluster-slurm check-workload numpy-20261129-101500")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The run id.") var runId: String
+    @Option(name: .customLong("job-id"), help: "A specific job of the run.") var jobId: String?
+    func run() async throws {
+        var call = ToolCall(action: .checkWorkload)
+        call.runId = runId; call.jobId = jobId
+        try await runAction(call, options: options)
+    }
+}
+
+struct FetchWorkloadLogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch-workload-logs", abstract: "Show stdout and stderr of a run's job, with a pip hint for missing modules.",
+        discussion: "Example: cluster-slurm fetch-workload-logs numpy-20261129-101500 --tail 100")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The run id.") var runId: String
+    @Option(help: "Lines to show (1-20000, default 200).") var tail: Int?
+    func run() async throws {
+        var call = ToolCall(action: .fetchWorkloadLogs)
+        call.runId = runId; call.tail = tail
+        try await runAction(call, options: options)
+    }
+}
+
+struct DownloadWorkloadOutputsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download-workload-outputs", abstract: "Download a run's outputs (a file, a folder or a glob) into its local dir.",
+        discussion: "Example: cluster-slurm download-workload-outputs numpy-20261129-101500 --remote-path 'outputs/*.json'")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The run id.") var runId: String
+    @Option(name: .customLong("remote-file"), help: "A file in the run dir (default result.json).") var remoteFile: String?
+    @Option(name: .customLong("remote-path"), help: "A file, folder or glob in the run dir.") var remotePath: String?
+    @Option(name: .customLong("local-path"), help: "Where to put it, inside the run's local dir.") var localPath: String?
+    func run() async throws {
+        var call = ToolCall(action: .downloadWorkloadOutputs)
+        call.runId = runId; call.remoteFile = remoteFile; call.remotePath = remotePath; call.localPath = localPath
+        try await runAction(call, options: options)
+    }
+}

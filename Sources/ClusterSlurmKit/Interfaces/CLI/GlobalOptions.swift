@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+
+/// Options every command takes.
+public struct GlobalOptions: ParsableArguments, Sendable {
+    @Option(name: .long, help: "The config file: an OpenClaw openclaw.json or a file holding only the plugin's config (default: $CLUSTER_SLURM_CONFIG, then ~/.openclaw/openclaw.json).")
+    public var config: String?
+
+    @Option(name: .long, help: "The workspace directory that holds localRunsDir (default: $CLUSTER_SLURM_WORKSPACE, then the current directory).")
+    public var workspace: String?
+
+    @Option(name: .long, help: "The ledger file (default: ledgerPath from the config, else <workspace>/<localRunsDir>/ledger.sqlite).")
+    public var ledger: String?
+
+    @Flag(name: .long, help: "Print the result as JSON with the reference plugin's field names.")
+    public var json = false
+
+    public init() {}
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    public func workspacePath() -> String {
+        let chosen = workspace ?? environment["CLUSTER_SLURM_WORKSPACE"] ?? FileManager.default.currentDirectoryPath
+        let absolute = chosen.hasPrefix("/") ? chosen : FileManager.default.currentDirectoryPath + "/" + chosen
+        return (absolute as NSString).standardizingPath
+    }
+
+    public func loadConfig() throws -> LoadedConfig {
+        try ConfigLoader.load(path: ConfigLoader.resolvePath(explicit: config, environment: environment))
+    }
+
+    /// Loads config, opens the ledger and the OpenSSH transport.
+    public func makeContext() throws -> ActionContext {
+        let loaded = try loadConfig()
+        for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        let workspace = workspacePath()
+        guard FileManager.default.fileExists(atPath: workspace) else {
+            throw ClusterSlurmError.invalidInput("workspace \(workspace) does not exist", path: "--workspace")
+        }
+        let ledger = try Ledger(path: ActionContext.ledgerPath(config: loaded.config, workspace: workspace, override: self.ledger))
+        return ActionContext(loaded: loaded, ledger: ledger, transport: OpenSSHTransport(environment: environment), workspace: workspace)
+    }
+}

@@ -1,0 +1,158 @@
+/// One call of the `cluster_slurm` tool with the reference's parameter names,
+/// checked field by field: unknown fields, wrong types and out-of-range values
+/// are refused with the field named.
+public struct ToolCall: Sendable {
+    public enum Action: String, Sendable, CaseIterable {
+        case listClusters = "list_clusters", initRun = "init_run", upload, renderJob = "render_job", submitJob = "submit_job"
+        case jobStatus = "job_status", jobLogs = "job_logs", download, cancelJob = "cancel_job", runWorkload = "run_workload"
+        case checkWorkload = "check_workload", fetchWorkloadLogs = "fetch_workload_logs"
+        case downloadWorkloadOutputs = "download_workload_outputs"
+    }
+
+    public var action: Action
+    public var cluster: String?
+    public var runId: String?
+    public var prefix: String?
+    public var localPath: String?
+    public var localPaths: [String]?
+    public var remoteDir: String?
+    public var remotePath: String?
+    public var remoteFile: String?
+    public var scriptPath: String?
+    public var scriptName: String?
+    public var command: String?
+    public var commands: [String]?
+    public var workload: String?
+    public var env: [String: String]?
+    public var setupCommands: [String]?
+    public var modules: [String]?
+    public var headerOverrides: SlurmDirectives?
+    public var submitArgs: [String]?
+    public var jobId: String?
+    public var includeAccounting: Bool?
+    public var autoFallbackToGpu: Bool?
+    public var allowEnvOverrides: Bool?
+    public var tail: Int?
+
+    public init(action: Action) { self.action = action }
+
+    public static let stringFields = ["cluster", "runId", "prefix", "localPath", "remoteDir", "remotePath", "remoteFile",
+                                      "scriptPath", "scriptName", "command", "workload", "jobId"]
+    public static let arrayFields = ["localPaths", "commands", "setupCommands", "modules", "submitArgs"]
+    public static let boolFields = ["includeAccounting", "autoFallbackToGpu", "allowEnvOverrides"]
+    public static let allFields = ["action"] + stringFields + arrayFields + boolFields + ["env", "headerOverrides", "tail"]
+
+    public static func parse(_ value: JSONValue) throws -> ToolCall {
+        guard case .object(let object) = value else {
+            throw ClusterSlurmError.invalidInput("the tool input must be one JSON object such as {\"action\": \"list_clusters\"} (got \(value.typeName))", path: "$")
+        }
+        for key in object.keys.sorted() where !allFields.contains(key) {
+            let hint = Suggestion.closest(to: key, among: allFields).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw ClusterSlurmError.invalidInput("unknown field\(hint); allowed fields: \(allFields.joined(separator: ", "))", path: key)
+        }
+        guard let actionValue = object["action"] else {
+            throw ClusterSlurmError.invalidInput("is required: one of \(Action.allCases.map(\.rawValue).joined(separator: ", "))", path: "action")
+        }
+        guard case .string(let actionName) = actionValue, let action = Action(rawValue: actionName) else {
+            let hint: String
+            if case .string(let text) = actionValue, let close = Suggestion.closest(to: text, among: Action.allCases.map(\.rawValue)) {
+                hint = " (did you mean \"\(close)\"?)"
+            } else { hint = "" }
+            throw ClusterSlurmError.invalidInput("must be one of \(Action.allCases.map(\.rawValue).joined(separator: ", ")) (got \(actionValue.preview))\(hint)", path: "action")
+        }
+        var call = ToolCall(action: action)
+        func string(_ key: String) throws -> String? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case .string(let text)?:
+                if text.contains("\0") { throw ClusterSlurmError.invalidInput("must not contain NUL bytes", path: key) }
+                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                return trimmed.isEmpty ? nil : (key == "command" ? text : trimmed)
+            case let other?: throw ClusterSlurmError.invalidInput("must be a string (got \(other.preview))", path: key)
+            }
+        }
+        func strings(_ key: String) throws -> [String]? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case .array(let items)?:
+                return try items.enumerated().map { index, item in
+                    guard case .string(let text) = item else {
+                        throw ClusterSlurmError.invalidInput("must be a string (got \(item.preview))", path: "\(key)[\(index)]")
+                    }
+                    if text.contains("\0") { throw ClusterSlurmError.invalidInput("must not contain NUL bytes", path: "\(key)[\(index)]") }
+                    return text
+                }
+            case let other?: throw ClusterSlurmError.invalidInput("must be an array of strings (got \(other.preview))", path: key)
+            }
+        }
+        func bool(_ key: String) throws -> Bool? {
+            switch object[key] {
+            case nil, .null?: return nil
+            case .bool(let flag)?: return flag
+            case let other?: throw ClusterSlurmError.invalidInput("must be true or false (got \(other.preview))", path: key)
+            }
+        }
+        call.cluster = try string("cluster")
+        call.runId = try string("runId")
+        call.prefix = try string("prefix")
+        call.localPath = try string("localPath")
+        call.remoteDir = try string("remoteDir")
+        call.remotePath = try string("remotePath")
+        call.remoteFile = try string("remoteFile")
+        call.scriptPath = try string("scriptPath")
+        call.scriptName = try string("scriptName")
+        call.command = try string("command")
+        call.workload = try string("workload")
+        call.jobId = try string("jobId")
+        call.localPaths = try strings("localPaths")
+        call.commands = try strings("commands")
+        call.setupCommands = try strings("setupCommands")
+        call.modules = try strings("modules")
+        call.submitArgs = try strings("submitArgs")
+        call.includeAccounting = try bool("includeAccounting")
+        call.autoFallbackToGpu = try bool("autoFallbackToGpu")
+        call.allowEnvOverrides = try bool("allowEnvOverrides")
+        switch object["env"] {
+        case nil, .null?: break
+        case .object(let entries)?:
+            var env: [String: String] = [:]
+            for (name, value) in entries {
+                guard case .string(let text) = value else {
+                    throw ClusterSlurmError.invalidInput("must be a string (got \(value.preview))", path: "env.\(name)")
+                }
+                env[name] = text
+            }
+            try ScriptRenderer.validateEnv(env)
+            call.env = env
+        case let other?: throw ClusterSlurmError.invalidInput("must be an object of NAME: value strings (got \(other.preview))", path: "env")
+        }
+        if let header = object["headerOverrides"], header != .null {
+            guard case .object = header else {
+                throw ClusterSlurmError.invalidInput("must be an object of slurmDefaults keys (got \(header.preview))", path: "headerOverrides")
+            }
+            call.headerOverrides = try ConfigValidator.parseDirectives(header, path: "headerOverrides")
+        }
+        switch object["tail"] {
+        case nil, .null?: break
+        case .int(let n)?:
+            guard (1...20_000).contains(n) else { throw ClusterSlurmError.invalidInput("must be between 1 and 20000 (got \(n))", path: "tail") }
+            call.tail = Int(n)
+        case .double(let d)? where d == d.rounded() && (1...20_000).contains(d): call.tail = Int(d)
+        case let other?: throw ClusterSlurmError.invalidInput("must be an integer between 1 and 20000 (got \(other.preview))", path: "tail")
+        }
+        if let jobId = call.jobId { call.jobId = try JobId.validate(jobId) }
+        if let runId = call.runId { call.runId = try RunId.validate(runId) }
+        return call
+    }
+
+    /// `command` then `commands`, trimmed, empty lines dropped (as the reference).
+    public var mergedCommands: [String] {
+        ((command.map { [$0] } ?? []) + (commands ?? []))
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+    }
+
+    public var mergedLocalPaths: [String] {
+        ((localPath.map { [$0] } ?? []) + (localPaths ?? [])).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Talks to one cluster's scheduler through a `Transport`: builds the
+/// commands, runs each batch of work in one round trip, parses the answers.
+public struct SlurmClient: Sendable {
+    public let transport: any Transport
+    public let endpoint: SSHEndpoint
+
+    public init(transport: any Transport, endpoint: SSHEndpoint) {
+        self.transport = transport
+        self.endpoint = endpoint
+    }
+
+    public struct SubmitOutcome: Sendable {
+        public var parsed: SbatchOutput.Parsed?
+        public var exitStatus: Int32
+        public var stdout: String
+        public var stderr: String
+        public var commandDisplay: String
+        public var durationSeconds: Double
+    }
+
+    /// Writes the script into the run dir and submits it, one round trip.
+    public func submit(runDirectory: RemotePath, scriptName: String, scriptFile: String, comment: String,
+                       sbatchOptions: [String]) async throws -> SubmitOutcome {
+        let call = RemoteCall(
+            label: "submit", script: RemoteScripts.writeAndSubmit,
+            arguments: [runDirectory.word, .literal(scriptName), .literal(comment)] + sbatchOptions.map(ShellWord.literal),
+            stdinFile: scriptFile)
+        let result = try await transport.run(call, on: endpoint)
+        let text = result.stdoutText
+        let afterMarker = text.range(of: "@@CLUSTER_SLURM_SUBMIT@@").map { String(text[$0.upperBound...]) }
+        let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment)"] + sbatchOptions + ["--", scriptName])
+        return SubmitOutcome(
+            parsed: result.exitStatus == 0 ? afterMarker.flatMap(SbatchOutput.parse) : nil,
+            exitStatus: result.exitStatus, stdout: (afterMarker ?? text).trimmingCharacters(in: .whitespacesAndNewlines),
+            stderr: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines), commandDisplay: display,
+            durationSeconds: result.durationSeconds)
+    }
+
+    public struct StatusReport: Sendable {
+        public var statuses: [String: JobStatus]
+        public var squeueExit: Int32?
+        public var sacctExit: Int32?
+        public var diagnostics: String
+    }
+
+    /// The state of every job in `jobIds`, from one squeue and one sacct run
+    /// in a single round trip. squeue answers for jobs slurmctld still holds;
+    /// sacct for the rest and for accounting (exit code, MaxRSS…).
+    public func status(jobIds: [String], since: Date) async throws -> StatusReport {
+        guard !jobIds.isEmpty else { return StatusReport(statuses: [:], squeueExit: nil, sacctExit: nil, diagnostics: "") }
+        let call = RemoteCall(label: "job status", script: RemoteScripts.jobStatus,
+                              arguments: [.literal(jobIds.joined(separator: ",")), .literal(Self.sacctTime(since))])
+        let result = try await transport.run(call, on: endpoint)
+        return Self.parseStatusOutput(result.stdoutText, jobIds: jobIds)
+    }
+
+    static func parseStatusOutput(_ text: String, jobIds: [String]) -> StatusReport {
+        func section(_ start: String?, _ end: String) -> (body: String, code: Int32?) {
+            var body = Substring(text)
+            if let start, let range = text.range(of: start) { body = text[range.upperBound...] }
+            guard let markerStart = body.range(of: end) else { return (String(body), nil) }
+            let before = body[..<markerStart.lowerBound]
+            let codeText = body[markerStart.upperBound...].prefix { $0.isNumber || $0 == "-" }
+            return (String(before), Int32(codeText))
+        }
+        let squeue = section(nil, "@@SQUEUE_RC=")
+        let sacct = section("@@SQUEUE_RC=", "@@SACCT_RC=")
+        let sacctBody = sacct.body.drop { $0 != "\n" }
+        var diagnostics = ""
+        var fromSqueue: [String: JobStatus] = [:]
+        if squeue.code == 0 {
+            for status in SqueueOutput.parse(squeue.body) { fromSqueue[status.jobId] = status }
+        } else if !SqueueOutput.isInvalidJobIdError(squeue.body) {
+            diagnostics += "squeue: " + squeue.body.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        }
+        var fromSacct: [String: JobStatus] = [:]
+        if sacct.code == 0 {
+            for status in SacctOutput.parse(String(sacctBody)) { fromSacct[status.jobId] = status }
+        } else {
+            diagnostics += "sacct: " + sacctBody.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        }
+        var statuses: [String: JobStatus] = [:]
+        for id in jobIds {
+            statuses[id] = merge(squeue: fromSqueue[id], sacct: fromSacct[id]) ?? JobStatus.notFound(id)
+        }
+        return StatusReport(statuses: statuses, squeueExit: squeue.code, sacctExit: sacct.code, diagnostics: diagnostics)
+    }
+
+    /// squeue is authoritative while the job is active; once it has ended,
+    /// sacct's record (exit code, elapsed, MaxRSS) is the better answer.
+    static func merge(squeue: JobStatus?, sacct: JobStatus?) -> JobStatus? {
+        switch (squeue, sacct) {
+        case (nil, nil): return nil
+        case (let q?, nil): return q
+        case (nil, let a?): return a
+        case (let q?, let a?):
+            if a.done { return a }
+            var merged = q
+            merged.exitCode = a.exitCode
+            merged.allocTres = a.allocTres
+            merged.submitTime = a.submitTime
+            merged.startTime = a.startTime
+            merged.maxRss = a.maxRss
+            merged.maxRssBytes = a.maxRssBytes
+            if merged.nodeList == nil { merged.nodeList = a.nodeList }
+            return merged
+        }
+    }
+
+    public func cancel(jobIds: [String]) async throws -> RemoteResult {
+        try await transport.run(RemoteCall(label: "cancel", script: RemoteScripts.cancel, arguments: jobIds.map(ShellWord.literal)),
+                                on: endpoint)
+    }
+
+    /// sacct's `--starttime` format, a day early so time zone differences
+    /// between here and the cluster never hide a job.
+    static func sacctTime(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970 - 86_400)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return String(format: "%04d-%02d-%02dT00:00:00", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
+    }
+}
