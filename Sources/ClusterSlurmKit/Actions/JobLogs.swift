@@ -43,10 +43,14 @@ public enum JobLogs {
         }
         let job = try locateJob(jobId: jobId, run: run, cluster: cluster, context: context)
         let owningRun = try context.ledger.requireRun(id: job.runId)
-        let paths = try logPaths(job: job, context: context)
+        let runDirectory = try context.remoteRunDirectory(owningRun)
+        var paths = try logPaths(job: job, context: context)
+        func absolute(_ display: String) -> String { display.hasPrefix("/") ? display : runDirectory.appending(display).description }
+        paths.stdout.display = absolute(paths.stdout.display)
+        if let stderr = paths.stderr { paths.stderr = (stderr.word, absolute(stderr.display)) }
         var words = [paths.stdout.word]
         if let stderr = paths.stderr { words.append(stderr.word) }
-        let tails = try await RemoteLogs.tails(of: words, in: try context.remoteRunDirectory(owningRun), lines: lines,
+        let tails = try await RemoteLogs.tails(of: words, in: runDirectory, lines: lines,
                                                endpoint: endpoint, transport: context.transport)
         return Result(cluster: cluster, remotePath: paths.stdout.display, missing: !tails[0].present, log: tails[0].text,
                       runId: owningRun.id, jobId: job.jobId, stderrPath: paths.stderr?.display,

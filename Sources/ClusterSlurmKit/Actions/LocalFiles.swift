@@ -141,7 +141,7 @@ public enum LocalFiles {
             }
             relative = try checkedRelative(relative, field: field)
         }
-        let destination = root + "/" + relative
+        let destination = relative == "." ? root : root + "/" + relative
         // Any existing part of the path must not lead out through a symlink.
         var probe = destination
         while !FileManager.default.fileExists(atPath: probe), probe.count > root.count {
