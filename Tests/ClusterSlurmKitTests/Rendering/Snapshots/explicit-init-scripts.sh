@@ -1,0 +1,27 @@
+#!/bin/bash
+#SBATCH --job-name=r7
+
+# cluster-slurm run r7
+
+# module bootstrap: make `module` available in this non-interactive shell
+if ! command -v module >/dev/null 2>&1; then
+  for __cs_init in /opt/site/init.sh "$HOME"/'my init.sh'; do
+    if [ -r "$__cs_init" ]; then . "$__cs_init" >/dev/null 2>&1 || true; fi
+    if command -v module >/dev/null 2>&1; then break; fi
+  done
+fi
+if ! command -v module >/dev/null 2>&1; then
+  echo 'cluster-slurm: the '\''module'\'' command is not available after sourcing: /opt/site/init.sh, ~/my init.sh' >&2
+  echo 'cluster-slurm: set moduleInitScripts in this cluster profile to the site'\''s module init script' >&2
+  exit 127
+fi
+
+set -euo pipefail
+
+# profile setup
+module load a
+
+module load b/1.0
+
+# workload
+module list

@@ -1,0 +1,38 @@
+#!/bin/bash -l
+#SBATCH --job-name=r5
+#SBATCH --partition=cpu
+#SBATCH --account=lilly-agentic-cpu
+#SBATCH --time=02:00:00
+#SBATCH --nodes=1
+#SBATCH --ntasks-per-node=1
+#SBATCH --cpus-per-task=4
+#SBATCH --mem=8G
+#SBATCH --output=slurm-%j.out
+#SBATCH --error=slurm-%j.err
+
+# cluster-slurm run r5
+
+# module bootstrap: make `module` available in this non-interactive shell
+if ! command -v module >/dev/null 2>&1; then
+  for __cs_init in /etc/profile /etc/profile.d/modules.sh /usr/share/lmod/lmod/init/bash; do
+    if [ -r "$__cs_init" ]; then . "$__cs_init" >/dev/null 2>&1 || true; fi
+    if command -v module >/dev/null 2>&1; then break; fi
+  done
+fi
+if ! command -v module >/dev/null 2>&1; then
+  echo 'cluster-slurm: the '\''module'\'' command is not available after sourcing: /etc/profile, /etc/profile.d/modules.sh, /usr/share/lmod/lmod/init/bash' >&2
+  echo 'cluster-slurm: set moduleInitScripts in this cluster profile to the site'\''s module init script' >&2
+  exit 127
+fi
+
+set -euo pipefail
+
+# profile setup
+module --force purge
+module load rcac
+module use ~/privatemodules
+
+module load python/3.11 cuda/12.1
+
+# workload
+python3 x.py

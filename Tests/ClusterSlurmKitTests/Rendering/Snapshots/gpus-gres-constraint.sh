@@ -1,0 +1,12 @@
+#!/bin/bash
+#SBATCH --job-name=fixed-name
+#SBATCH --constraint=a100
+#SBATCH --gpus=a100:2
+#SBATCH --gres=gpu:a100:2
+
+# cluster-slurm run r8
+
+set -euo pipefail
+
+# workload
+nvidia-smi

@@ -1,0 +1,37 @@
+#!/bin/bash -l
+#SBATCH --job-name=demo-20261129-000000
+#SBATCH --partition=cpu
+#SBATCH --account=lilly-agentic-cpu
+#SBATCH --time=00:10:00
+#SBATCH --nodes=1
+#SBATCH --ntasks-per-node=1
+#SBATCH --cpus-per-task=1
+#SBATCH --mem=256M
+#SBATCH --output=slurm-%j.out
+#SBATCH --error=slurm-%j.err
+
+# cluster-slurm run demo-20261129-000000
+
+# module bootstrap: make `module` available in this non-interactive shell
+if ! command -v module >/dev/null 2>&1; then
+  for __cs_init in /etc/profile.d/lmod.sh /usr/share/lmod/lmod/init/bash; do
+    if [ -r "$__cs_init" ]; then . "$__cs_init" >/dev/null 2>&1 || true; fi
+    if command -v module >/dev/null 2>&1; then break; fi
+  done
+fi
+if ! command -v module >/dev/null 2>&1; then
+  echo 'cluster-slurm: the '\''module'\'' command is not available after sourcing: /etc/profile.d/lmod.sh, /usr/share/lmod/lmod/init/bash' >&2
+  echo 'cluster-slurm: set moduleInitScripts in this cluster profile to the site'\''s module init script' >&2
+  exit 127
+fi
+
+set -euo pipefail
+
+# profile setup
+module --force purge
+module load rcac
+
+module load python/3.11
+
+# workload
+python3 numpy_stats.py input.csv outputs/stats.json

@@ -1,0 +1,41 @@
+#!/bin/bash -l
+#SBATCH --job-name=train-20261129-101500
+#SBATCH --partition=ai
+#SBATCH --account=lilly-ibil
+#SBATCH --qos=normal
+#SBATCH --time=04:00:00
+#SBATCH --nodes=1
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=14
+#SBATCH --mem=16G
+#SBATCH --gpus-per-node=1
+#SBATCH --output=slurm-%j.out
+#SBATCH --error=slurm-%j.err
+
+# cluster-slurm run train-20261129-101500
+
+# module bootstrap: make `module` available in this non-interactive shell
+if ! command -v module >/dev/null 2>&1; then
+  for __cs_init in /etc/profile /etc/profile.d/modules.sh /usr/share/lmod/lmod/init/bash; do
+    if [ -r "$__cs_init" ]; then . "$__cs_init" >/dev/null 2>&1 || true; fi
+    if command -v module >/dev/null 2>&1; then break; fi
+  done
+fi
+if ! command -v module >/dev/null 2>&1; then
+  echo 'cluster-slurm: the '\''module'\'' command is not available after sourcing: /etc/profile, /etc/profile.d/modules.sh, /usr/share/lmod/lmod/init/bash' >&2
+  echo 'cluster-slurm: set moduleInitScripts in this cluster profile to the site'\''s module init script' >&2
+  exit 127
+fi
+
+set -euo pipefail
+
+# profile setup
+module --force purge
+module load modtree/gpu
+module use $HOME/privatemodules
+module load conda-env/openclaw-py3.12
+
+module load modtree/gpu
+
+# workload
+python3 train.py --device cuda
