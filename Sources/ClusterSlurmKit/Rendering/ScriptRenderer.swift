@@ -32,7 +32,7 @@ public struct RenderedScript: Sendable, Equatable {
 /// Pure, deterministic rendering of a SLURM batch script.
 ///
 /// Order: shebang, `#SBATCH` directives, env exports, module bootstrap,
-/// `set -euo pipefail`, setupCommands, module loads, commands. Modules load after
+/// `set -euo pipefail`, setupCommands, module loads, commands (in a subshell). Modules load after
 /// setupCommands so a `module --force purge` there never unloads them, and
 /// strict mode starts only after the login profile and module init ran (both
 /// defects of the reference).
@@ -82,8 +82,17 @@ public enum ScriptRenderer {
             lines.append("module load " + modules.map(Shell.quote).joined(separator: " "))
         }
         lines.append("")
+        // The workload runs in a subshell with strict mode and the script exits
+        // with its status from plain mode: under `bash -l`, errexit would
+        // otherwise fire inside ~/.bash_logout and turn `exit 3` into 1.
         lines.append("# workload")
+        lines.append("set +e")
+        lines.append("(")
+        lines.append("set -euo pipefail")
         lines.append(contentsOf: request.commands)
+        lines.append(")")
+        lines.append("cluster_slurm_status=$?")
+        lines.append("exit \"$cluster_slurm_status\"")
         return RenderedScript(text: lines.joined(separator: "\n") + "\n", directives: directives,
                               setupCommands: setupCommands, modules: modules)
     }

@@ -86,7 +86,7 @@ import Testing
         let strict = try #require(text.range(of: "set -euo pipefail"))
         let purge = try #require(text.range(of: "module --force purge"))
         let load = try #require(text.range(of: "module load python/3.11"))
-        let work = try #require(text.range(of: "\nrun\n"))
+        let work = try #require(text.range(of: "set -euo pipefail\nrun\n"))
         #expect(bootstrap.lowerBound < strict.lowerBound && strict.lowerBound < purge.lowerBound)
         #expect(purge.lowerBound < load.lowerBound && load.lowerBound < work.lowerBound)
     }

@@ -38,4 +38,10 @@ module load rcac
 module load python/3.11
 
 # workload
+set +e
+(
+set -euo pipefail
 env | sort
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

@@ -24,4 +24,10 @@ module load a
 module load b/1.0
 
 # workload
+set +e
+(
+set -euo pipefail
 module list
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

@@ -35,4 +35,10 @@ module use ~/privatemodules
 module load python/3.11 cuda/12.1
 
 # workload
+set +e
+(
+set -euo pipefail
 python3 x.py
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

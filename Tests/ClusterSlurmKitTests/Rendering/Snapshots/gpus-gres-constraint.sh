@@ -9,4 +9,10 @@
 set -euo pipefail
 
 # workload
+set +e
+(
+set -euo pipefail
 nvidia-smi
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

@@ -36,4 +36,10 @@ module load modtree/gpu
 module load python/3.11
 
 # workload
+set +e
+(
+set -euo pipefail
 echo $CUDA_VISIBLE_DEVICES
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

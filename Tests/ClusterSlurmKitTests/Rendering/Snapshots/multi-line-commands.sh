@@ -34,9 +34,15 @@ module load rcac
 module load python/3.11
 
 # workload
+set +e
+(
+set -euo pipefail
 for i in 1 2 3; do
   echo "$i"
 done
 cat <<'EOF'
 heredoc $kept
 EOF
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

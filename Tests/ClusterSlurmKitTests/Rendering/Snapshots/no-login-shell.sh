@@ -6,4 +6,10 @@
 set -euo pipefail
 
 # workload
+set +e
+(
+set -euo pipefail
 hostname
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

@@ -11,4 +11,10 @@ set -euo pipefail
 export OMP_NUM_THREADS=4
 
 # workload
+set +e
+(
+set -euo pipefail
 hostname
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

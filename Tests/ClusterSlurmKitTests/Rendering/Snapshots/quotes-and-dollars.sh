@@ -34,5 +34,11 @@ module load rcac
 module load python/3.11
 
 # workload
+set +e
+(
+set -euo pipefail
 python3 -c "import sys; print('a b', sys.argv)" "$HOME" '$literal'
 echo "done: $(date)"
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

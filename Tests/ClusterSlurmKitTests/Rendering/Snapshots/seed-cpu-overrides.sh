@@ -34,4 +34,10 @@ module load rcac
 module load python/3.11
 
 # workload
+set +e
+(
+set -euo pipefail
 python3 a.py
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

@@ -38,4 +38,10 @@ module load conda-env/openclaw-py3.12
 module load modtree/gpu
 
 # workload
+set +e
+(
+set -euo pipefail
 nvidia-smi
+)
+cluster_slurm_status=$?
+exit "$cluster_slurm_status"

@@ -1,0 +1,35 @@
+# cluster-slurm: the two commands a new machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+BIN := .build/debug/cluster-slurm
+LOCAL_CONFIG := examples/local/cluster-slurm.json
+
+.PHONY: deps build cluster demo test unit-test integration-test bench clean
+
+# Debian packages the build needs (the test cluster's own packages come with scripts/testcluster).
+deps:
+	scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+cluster:
+	scripts/testcluster up
+
+# Sets up everything and runs the example NumPy job end to end on the local test cluster.
+demo: build cluster
+	scripts/demo
+
+unit-test: build
+	$(SWIFT) test --skip IntegrationTests
+
+integration-test: build cluster
+	CLUSTER_SLURM_REQUIRE_CLUSTER=1 $(SWIFT) test --filter IntegrationTests --no-parallel
+
+# Sets up everything (packages, build, test cluster) and runs every test.
+test: build cluster
+	$(SWIFT) test --skip IntegrationTests
+	CLUSTER_SLURM_REQUIRE_CLUSTER=1 $(SWIFT) test --filter IntegrationTests --no-parallel
+
+clean:
+	rm -rf .build

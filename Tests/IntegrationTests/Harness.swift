@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// Drives the built `cluster-slurm` binary against the local test cluster
+/// (scripts/testcluster), exactly as an agent or a user would.
+enum Harness {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = repository.appendingPathComponent(".build/debug/cluster-slurm").path
+    static let clusterDir = ProcessInfo.processInfo.environment["TC_DIR"] ?? "/var/lib/cluster-slurm-testcluster"
+    static let sshConfig = clusterDir + "/client/ssh_config"
+    static let localConfig = repository.appendingPathComponent("examples/local/cluster-slurm.json").path
+
+    /// Whether the test cluster answers over ssh. Computed once.
+    static let clusterAvailable: Bool = {
+        let result = run("/usr/bin/ssh", ["-F", sshConfig, "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "testcluster", "sinfo -h"])
+        if result.status != 0 {
+            print("integration tests: the test cluster is not reachable (\(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))); run `scripts/testcluster up` (make test does)")
+        }
+        return result.status == 0 && FileManager.default.isExecutableFile(atPath: binary)
+    }()
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("cs-run-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        defer { unlink(base + ".out"); unlink(base + ".err") }
+        let input = Pipe()
+        process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
+        process.standardError = FileHandle(forWritingAtPath: base + ".err")
+        process.standardInput = input
+        do { try process.run() } catch { return Output(status: -1, stdout: "", stderr: "\(error)") }
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let outData = FileManager.default.contents(atPath: base + ".out") ?? Data()
+        let errData = FileManager.default.contents(atPath: base + ".err") ?? Data()
+        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the login node's shell with `command` (for checks behind the tool's back).
+    static func ssh(_ command: String) -> Output {
+        run("/usr/bin/ssh", ["-F", sshConfig, "-o", "BatchMode=yes", "testcluster", command])
+    }
+
+    /// A private workspace with its own ledger and ssh control dir.
+    struct Workspace {
+        let path: String
+        let config: String
+        let controlDir: String
+
+        init(config: String = Harness.localConfig) {
+            path = FileManager.default.temporaryDirectory.appendingPathComponent("cs-it-\(UUID().uuidString.prefix(8))").path
+            try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            self.config = config
+            controlDir = "/tmp/cs-cm-\(UUID().uuidString.prefix(6))"
+        }
+
+        var ledger: String { path + "/.openclaw/cluster-runs/ledger.sqlite" }
+
+        func tool(_ call: [String: Any]) -> Output {
+            let data = try! JSONSerialization.data(withJSONObject: call)
+            return Harness.run(Harness.binary, ["tool", "--config", config, "--workspace", path], stdin: String(decoding: data, as: UTF8.self),
+                               environment: ["CLUSTER_SLURM_CONTROL_DIR": controlDir])
+        }
+
+        func cli(_ arguments: [String]) -> Output {
+            Harness.run(Harness.binary, arguments + ["--config", config, "--workspace", path], environment: ["CLUSTER_SLURM_CONTROL_DIR": controlDir])
+        }
+
+        func write(_ relative: String, _ contents: String) {
+            let full = path + "/" + relative
+            try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try! contents.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+
+        func sql(_ query: String) -> String {
+            Harness.run("/usr/bin/sqlite3", [ledger, query]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// Polls check_workload until the job is done (the scheduler decides
+        /// when; a bounded wait, not a sleep standing in for synchronisation).
+        func waitUntilDone(runId: String, limit: TimeInterval = 150) -> [String: Any] {
+            let deadline = Date().addingTimeInterval(limit)
+            var last: [String: Any] = [:]
+            while Date() < deadline {
+                last = tool(["action": "check_workload", "runId": runId]).json
+                if last["done"] as? Bool == true { return last }
+                Thread.sleep(forTimeInterval: 1)
+            }
+            Issue.record("run \(runId) not done after \(limit)s: \(last)")
+            return last
+        }
+    }
+}
