@@ -8,15 +8,18 @@ public enum ToolDispatcher {
         }.json
     }
 
-    struct Encoded: Encodable {
+    struct Encoded: Encodable, RunScoped {
         let json: String
+        let runIdentifier: String?
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             try container.encode(try JSONValue.parse(Data(json.utf8)))
         }
     }
 
-    private static func encode<T: Encodable>(_ value: T) throws -> Encoded { Encoded(json: try CanonicalJSON.encode(value)) }
+    private static func encode<T: Encodable>(_ value: T) throws -> Encoded {
+        Encoded(json: try CanonicalJSON.encode(value), runIdentifier: (value as? any RunScoped)?.runIdentifier)
+    }
 
     private static func dispatch(_ call: ToolCall, context: ActionContext) async throws -> Encoded {
         func require(_ value: String?, _ field: String) throws -> String {
