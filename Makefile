@@ -28,8 +28,7 @@ integration-test: build cluster
 
 # Sets up everything (packages, build, test cluster) and runs every test.
 test: build cluster
-	$(SWIFT) test --skip IntegrationTests
-	CLUSTER_SLURM_REQUIRE_CLUSTER=1 $(SWIFT) test --filter IntegrationTests --no-parallel
+	scripts/test-all
 
 clean:
 	rm -rf .build

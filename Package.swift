@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(
@@ -24,6 +25,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "MCP", package: "swift-sdk"),
                 "LedgerMigrations",
             ],
             path: "Sources/ClusterSlurmKit"
@@ -46,7 +48,7 @@ let package = Package(
             name: "ClusterSlurmKitTests",
             dependencies: ["ClusterSlurmKit"],
             path: "Tests/ClusterSlurmKitTests",
-            exclude: ["Rendering/Snapshots", "Slurm/Fixtures"]
+            exclude: ["Rendering/Snapshots", "Slurm/Fixtures", "Ledger/schema.golden.sql"]
         ),
         .testTarget(
             name: "IntegrationTests",

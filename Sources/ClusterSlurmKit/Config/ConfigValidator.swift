@@ -11,7 +11,7 @@ public struct ConfigValidator {
     public static let routingKeys = ["defaultProfile", "gpuProfile", "gpuIndicators", "gpuRequiredErrorSignatures", "autoFallbackToGpuOnSignatures"]
     public static let executionKeys = ["allowCustomEnvOverride"]
     public static let profileKeys = ["sshTarget", "remoteRoot", "scheduler", "loginShell", "submitArgs", "moduleInitScripts",
-                                     "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description"]
+                                     "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description", "pythonCommand"]
 
     /// Validates `root`, the plugin config object. Returns the config and any
     /// warnings, or throws `ConfigValidationError` listing every error.

@@ -1,0 +1,77 @@
+"""The MCP server (`cluster-slurm mcp`) driven by the Python `mcp` client on the real test cluster:
+list tools, run a workload, check until done, fetch logs, download outputs, and a refused call."""
+import asyncio
+import json
+import os
+import tempfile
+import time
+import unittest
+from pathlib import Path
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+REPO = Path(__file__).resolve().parents[2]
+BINARY = REPO / ".build" / "debug" / "cluster-slurm"
+CONFIG = REPO / "examples" / "local" / "cluster-slurm.json"
+
+
+def payload(result):
+    return json.loads(result.content[0].text)
+
+
+class MCPServerTests(unittest.TestCase):
+    def test_workload_flow_over_mcp(self):
+        asyncio.run(self.flow())
+
+    async def flow(self):
+        workspace = tempfile.mkdtemp(prefix="cs-mcp-")
+        Path(workspace, "numbers.txt").write_text("3\n4\n5\n")
+        params = StdioServerParameters(
+            command=str(BINARY), args=["mcp", "--config", str(CONFIG), "--workspace", workspace],
+            env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": tempfile.mkdtemp(prefix="cs-mcp-cm-")})
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+                self.assertIn("cluster_slurm", tools)
+                for name in ["run_workload", "check_workload", "fetch_workload_logs", "download_workload_outputs", "list_clusters"]:
+                    self.assertIn(name, tools)
+                self.assertIn("action", tools["cluster_slurm"].input_schema["properties"])
+                self.assertEqual(tools["cluster_slurm"].input_schema["properties"]["tail"]["maximum"], 20000)
+
+                clusters = payload(await session.call_tool("list_clusters", {}))
+                self.assertEqual([c["id"] for c in clusters["clusters"]], ["local-cpu", "local-gpu"])
+
+                started = await session.call_tool("run_workload", {
+                    "command": "mkdir -p outputs && awk '{s+=$1} END {print s}' numbers.txt | tee outputs/sum.txt",
+                    "localPaths": ["numbers.txt"], "prefix": "mcp"})
+                self.assertFalse(started.is_error, started.content[0].text)
+                run = payload(started)
+                self.assertTrue(run["runId"].startswith("mcp-"))
+
+                deadline = time.time() + 120
+                while True:
+                    state = payload(await session.call_tool("check_workload", {"runId": run["runId"]}))
+                    if state["done"] or time.time() > deadline:
+                        break
+                    await asyncio.sleep(1)
+                self.assertEqual(state["state"], "COMPLETED")
+
+                logs = payload(await session.call_tool("fetch_workload_logs", {"runId": run["runId"]}))
+                self.assertIn("12", logs["log"])
+
+                downloaded = payload(await session.call_tool("cluster_slurm", {
+                    "action": "download_workload_outputs", "runId": run["runId"], "remoteFile": "outputs/sum.txt"}))
+                self.assertEqual(Path(downloaded["localPath"]).read_text().strip(), "12")
+                self.assertTrue(downloaded["localPath"].startswith(workspace))
+
+                refused = await session.call_tool("cluster_slurm", {"action": "job_status", "jobId": "1; rm -rf ~"})
+                self.assertTrue(refused.is_error)
+                error = payload(refused)
+                self.assertEqual(error["status"], "error")
+                self.assertEqual(error["path"], "jobId")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
