@@ -37,6 +37,7 @@ let package = Package(
             path: "Migrations",
             resources: [
                 .embedInCode("0001_initial.sql"),
+                .embedInCode("0002_archive_and_views.sql"),
             ]
         ),
         .executableTarget(
