@@ -24,12 +24,12 @@ def main() -> int:
         "seeded_noise_checksum": round(float(noise.sum()), 6),
         "numpy": np.__version__,
         "python": platform.python_version(),
-        "slurm_job_id": os.environ.get("SLURM_JOB_ID"),
     }
     os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     with open(target, "w") as handle:
         json.dump(stats, handle, indent=2, sort_keys=True)
-    print(f"wrote {target}: {stats['rows']}x{stats['columns']} matrix, norm {stats['frobenius_norm']}")
+    # The job id goes to the log, not the output, so a replay can reproduce the output byte for byte.
+    print(f"job {os.environ.get('SLURM_JOB_ID')}: wrote {target}: {stats['rows']}x{stats['columns']} matrix, norm {stats['frobenius_norm']}")
     return 0
 
 

@@ -34,7 +34,9 @@ public enum CheckWorkload {
         var runIdentifier: String? { runId }
     }
 
-    public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+    /// `verifyReplays`: a finished replay is diffed against its parent on
+    /// the first check that sees it done.
+    public static func run(_ request: Request, context: ActionContext, verifyReplays: Bool = true) async throws -> Result {
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
         var jobId = try request.jobId.map { try JobId.validate($0) }
         if jobId == nil, let run { jobId = try context.ledger.jobs(runId: run.id).last?.jobId }
@@ -51,6 +53,10 @@ public enum CheckWorkload {
             if let submitted, context.now().timeIntervalSince(submitted) < notFoundGraceSeconds { done = false } else { done = true; lost = true }
         }
         let owner = try context.ledger.job(cluster: status.cluster, jobId: jobId)?.runId
+        if verifyReplays, done, let replayId = run?.id ?? owner, try context.ledger.archive(runId: replayId).replay?.verdict == nil,
+           try context.ledger.run(id: replayId)?.parentRunId != nil {
+            _ = try? await VerifyReplay.run(runId: replayId, context: context)
+        }
         return Result(runId: run?.id ?? owner, cluster: status.cluster,
                       jobId: jobId, status: status.status, state: status.status.state, done: done, lost: lost)
     }

@@ -113,9 +113,14 @@ public enum Download {
             files.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination, size: entry.size, sha256: sha))
         }
         let stamp = Timestamp.string(context.now())
+        var archive: [String: Data] = [:]
+        for file in files where file.size <= context.config.archive.maxOutputBytes {
+            if let data = FileManager.default.contents(atPath: file.localPath), Hashing.sha256Hex(data) == file.sha256 { archive[file.sha256] = data }
+        }
         try context.ledger.recordArtifacts(files.map {
-            ArtifactRecord(id: nil, runId: run.id, remotePath: $0.remotePath, localPath: $0.localPath, size: $0.size, sha256: $0.sha256, downloadedAt: stamp)
-        })
+            ArtifactRecord(id: nil, runId: run.id, remotePath: $0.remotePath, localPath: $0.localPath, size: $0.size, sha256: $0.sha256,
+                           downloadedAt: stamp, blobSha256: archive[$0.sha256] == nil ? nil : $0.sha256)
+        }, archive: archive)
         let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
         return Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
     }

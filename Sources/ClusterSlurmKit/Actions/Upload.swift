@@ -47,6 +47,16 @@ public enum Upload {
         let subdir = try request.remoteDir.flatMap { $0.isEmpty || $0 == "." ? nil : try remoteSubdirectory($0, run: run) }
         let destination = subdir.map { runDir.appending($0) } ?? runDir
         let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths")
+        return try await send(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
+    }
+
+    /// Sends already-collected sources (also used by replay, whose sources
+    /// come from the archive) and records the manifest.
+    static func send(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
+                     remoteKnownEmpty: Bool) async throws -> Result {
+        let profile = try context.profile(run.cluster)
+        let runDir = try context.remoteRunDirectory(run)
+        let destination = subdir.map { runDir.appending($0) } ?? runDir
         let endpoint = SSHEndpoint(profile: profile)
 
         var alreadyThere: [String: String] = [:]
@@ -85,10 +95,25 @@ public enum Upload {
                                  relativePath: (subdir.map { $0 + "/" } ?? "") + source.relativePath,
                                  size: source.size, sha256: source.sha256, sent: sent, verified: true))
         }
-        _ = try context.ledger.recordUpload(runId: run.id, remoteDir: destination.description, entries: entries.map {
-            UploadEntryRecord(id: nil, manifestId: 0, relativePath: $0.relativePath, localPath: $0.localPath, size: $0.size,
-                              sha256: $0.sha256, remotePath: $0.remotePath, sent: $0.sent, verified: $0.verified)
-        }, now: context.now())
+        // Inputs are archived by content while the run stays under the cap.
+        var budget = context.config.archive.maxInputBytesPerRun - (try context.ledger.archivedInputBytes(runId: run.id))
+        var archive: [String: Data] = [:]
+        var archived = Set<String>()
+        var notArchived = false
+        for source in sources {
+            if source.size <= budget, let data = FileManager.default.contents(atPath: source.localPath), Hashing.sha256Hex(data) == source.sha256 {
+                archive[source.sha256] = data
+                archived.insert(source.relativePath)
+                budget -= source.size
+            } else {
+                notArchived = true
+            }
+        }
+        _ = try context.ledger.recordUpload(runId: run.id, remoteDir: destination.description, entries: zip(sources, entries).map { source, entry in
+            UploadEntryRecord(id: nil, manifestId: 0, relativePath: entry.relativePath, localPath: entry.localPath, size: entry.size,
+                              sha256: entry.sha256, remotePath: entry.remotePath, sent: entry.sent, verified: entry.verified,
+                              blobSha256: archived.contains(source.relativePath) ? entry.sha256 : nil)
+        }, archive: archive, notArchived: notArchived, now: context.now())
         return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
                       bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
     }

@@ -7,7 +7,8 @@ public struct ConfigValidator {
 
     public init() {}
 
-    public static let topLevelKeys = ["defaultCluster", "routing", "localRunsDir", "ledgerPath", "execution", "clusters"]
+    public static let topLevelKeys = ["defaultCluster", "routing", "localRunsDir", "ledgerPath", "execution", "archive", "clusters"]
+    public static let archiveKeys = ["maxInputBytesPerRun", "maxOutputBytes"]
     public static let routingKeys = ["defaultProfile", "gpuProfile", "gpuIndicators", "gpuRequiredErrorSignatures", "autoFallbackToGpuOnSignatures"]
     public static let executionKeys = ["allowCustomEnvOverride"]
     public static let profileKeys = ["sshTarget", "remoteRoot", "scheduler", "loginShell", "submitArgs", "moduleInitScripts",
@@ -39,6 +40,7 @@ public struct ConfigValidator {
         let ledgerPath = string(object["ledgerPath"], at: "ledgerPath", nonEmpty: true)
         let routing = readRouting(object["routing"])
         let execution = readExecution(object["execution"])
+        let archive = readArchive(object["archive"])
 
         var clusters: [String: ClusterProfile] = [:]
         switch object["clusters"] {
@@ -73,7 +75,7 @@ public struct ConfigValidator {
         }
         return PluginConfig(
             defaultCluster: defaultCluster, routing: routing, localRunsDir: localRunsDir,
-            ledgerPath: ledgerPath, execution: execution, clusters: clusters)
+            ledgerPath: ledgerPath, execution: execution, archive: archive, clusters: clusters)
     }
 
     private mutating func readRouting(_ value: JSONValue?) -> RoutingConfig {
@@ -111,6 +113,17 @@ public struct ConfigValidator {
             execution.allowCustomEnvOverride = flag
         }
         return execution
+    }
+
+    private mutating func readArchive(_ value: JSONValue?) -> ArchiveConfig {
+        var archive = ArchiveConfig.defaults
+        guard let object = object(value, at: "archive") else { return archive }
+        checkKeys(object, allowed: Self.archiveKeys, at: "archive")
+        if case .int(let n)? = object["maxInputBytesPerRun"], n >= 0 { archive.maxInputBytesPerRun = n }
+        else if let bad = object["maxInputBytesPerRun"] { error("archive.maxInputBytesPerRun", "must be an integer >= 0 (bytes) (got \(bad.preview))") }
+        if case .int(let n)? = object["maxOutputBytes"], n >= 0 { archive.maxOutputBytes = n }
+        else if let bad = object["maxOutputBytes"] { error("archive.maxOutputBytes", "must be an integer >= 0 (bytes) (got \(bad.preview))") }
+        return archive
     }
 
     private mutating func readProfile(_ value: JSONValue, at path: String) -> ClusterProfile? {

@@ -7,6 +7,7 @@ public struct PluginConfig: Sendable, Codable, Equatable {
     /// Where the ledger lives; relative paths are taken from the workspace.
     public var ledgerPath: String?
     public var execution: ExecutionConfig
+    public var archive: ArchiveConfig
     public var clusters: [String: ClusterProfile]
 
     public var clusterIds: [String] { clusters.keys.sorted() }
@@ -34,6 +35,17 @@ public struct RoutingConfig: Sendable, Codable, Equatable {
 
 public struct ExecutionConfig: Sendable, Codable, Equatable {
     public var allowCustomEnvOverride: Bool
+}
+
+/// What the ledger keeps as bytes, beyond hashes.
+public struct ArchiveConfig: Sendable, Codable, Equatable {
+    /// Uploaded inputs are stored in the ledger up to this many bytes per run;
+    /// past it only their hashes are kept and the run says so.
+    public var maxInputBytesPerRun: Int64
+    /// Downloaded outputs up to this size (each) are stored too.
+    public var maxOutputBytes: Int64
+
+    public static let defaults = ArchiveConfig(maxInputBytesPerRun: 64 << 20, maxOutputBytes: 1 << 20)
 }
 
 public struct ClusterProfile: Sendable, Codable, Equatable {

@@ -66,6 +66,16 @@ extension Ledger {
         }
     }
 
+    /// Bytes of the run's inputs already archived.
+    public func archivedInputBytes(runId: String) throws -> Int64 {
+        try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT coalesce(sum(e.size), 0) FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
+                WHERE m.runId = ? AND e.blobSha256 IS NOT NULL
+                """, arguments: [runId]) ?? 0
+        }
+    }
+
     public func artifacts(runId: String) throws -> [ArtifactRecord] {
         try read { db in try ArtifactRecord.fetchAll(db, sql: "SELECT * FROM artifact WHERE runId = ? ORDER BY id", arguments: [runId]) }
     }

@@ -139,8 +139,16 @@ extension Ledger {
         return record
     }
 
-    public func recordUpload(runId: String, remoteDir: String, entries: [UploadEntryRecord], now: Date = Date()) throws -> UploadManifestRecord {
+    /// Records an upload; `archive` holds the bytes to keep (by sha256), and
+    /// `notArchived` marks the run when some input was too large to keep.
+    public func recordUpload(runId: String, remoteDir: String, entries: [UploadEntryRecord], archive: [String: Data] = [:],
+                             notArchived: Bool = false, now: Date = Date()) throws -> UploadManifestRecord {
         try write("recordUpload") { db in
+            for (sha, data) in archive {
+                try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
+                               arguments: [sha, data.count, data, Timestamp.string(now)])
+            }
+            if notArchived { try db.execute(sql: "UPDATE run SET inputsNotArchived = 1 WHERE id = ?", arguments: [runId]) }
             var manifest = UploadManifestRecord(
                 id: nil, runId: runId, remoteDir: remoteDir,
                 totalBytes: entries.reduce(0) { $0 + $1.size },
@@ -194,8 +202,12 @@ extension Ledger {
         }
     }
 
-    public func recordArtifacts(_ artifacts: [ArtifactRecord]) throws {
+    public func recordArtifacts(_ artifacts: [ArtifactRecord], archive: [String: Data] = [:]) throws {
         try write("recordArtifacts") { db in
+            for (sha, data) in archive {
+                try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
+                               arguments: [sha, data.count, data, Timestamp.now()])
+            }
             for var artifact in artifacts { try artifact.insert(db) }
         }
     }

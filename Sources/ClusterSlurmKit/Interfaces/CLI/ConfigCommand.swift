@@ -45,7 +45,23 @@ struct ConfigCommand: AsyncParsableCommand {
 
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger", abstract: "Inspect the ledger.", subcommands: [Check.self])
+        commandName: "ledger", abstract: "Inspect the ledger or import the reference plugin's runs.json.", subcommands: [Check.self, ImportJSON.self])
+
+    struct ImportJSON: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-json",
+            abstract: "Import the reference plugin's runs.json (runs, jobs, scripts) into the ledger; importing again adds nothing.",
+            discussion: "Example: cluster-slurm ledger import-json .openclaw/cluster-runs/runs.json")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The reference plugin's runs.json.") var path: String
+        func run() async throws {
+            do {
+                let context = try options.makeContext()
+                let result = try ImportReferenceLedger.run(path: path, ledger: context.ledger, toolVersion: context.toolVersion)
+                Output.printResult(json: try CanonicalJSON.encode(result), asJSON: options.json)
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,6 +10,7 @@ public struct ArtifactRecord: Codable, Sendable, Equatable, FetchableRecord, Mut
     public var size: Int64
     public var sha256: String
     public var downloadedAt: String
+    public var blobSha256: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

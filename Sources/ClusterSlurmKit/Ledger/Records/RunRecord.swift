@@ -20,6 +20,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var localHost: String?
     public var gitCommit: String?
     public var gitDirtySha256: String?
+    public var inputsNotArchived: Bool = false
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)

@@ -25,6 +25,8 @@ public struct UploadEntryRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var remotePath: String
     public var sent: Bool
     public var verified: Bool
+    /// The archived bytes, when the run's inputs fit the archive cap.
+    public var blobSha256: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// `ledger import-json`: brings the reference plugin's `runs.json` (runs,
+/// jobs, script paths) into the ledger. Idempotent: importing the same file
+/// again adds nothing.
+public enum ImportReferenceLedger {
+    struct ReferenceLedger: Decodable { var runs: [String: ReferenceRun] }
+    struct ReferenceRun: Decodable {
+        var runId: String
+        var clusterId: String
+        var localRunDir: String
+        var remoteRunDir: String
+        var createdAt: String
+        var updatedAt: String?
+        var latestScriptPath: String?
+        var lastJobId: String?
+        var jobs: [ReferenceJob]?
+    }
+    struct ReferenceJob: Decodable {
+        var jobId: String
+        var remoteScriptPath: String
+        var localScriptPath: String?
+        var submittedAt: String
+        var submitOutput: String?
+    }
+
+    public struct Result: Codable, Sendable {
+        public var source: String
+        public var runsImported: Int
+        public var runsAlreadyPresent: Int
+        public var jobsImported: Int
+        public var scriptsArchived: Int
+    }
+
+    public static func run(path: String, ledger: Ledger, toolVersion: String) throws -> Result {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ClusterSlurmError.invalidInput("cannot read \(path)", path: "PATH")
+        }
+        let reference: ReferenceLedger
+        do { reference = try JSONDecoder().decode(ReferenceLedger.self, from: data) } catch {
+            throw ClusterSlurmError.invalidInput("\(path) is not the reference plugin's runs.json ({\"runs\": {id: {runId, clusterId, localRunDir, remoteRunDir, createdAt, jobs: [...]}}}): \(error)", path: "PATH")
+        }
+        for (key, run) in reference.runs {
+            guard key == run.runId, !run.runId.isEmpty, !run.runId.contains("/") else {
+                throw ClusterSlurmError.invalidInput("run entry \"\(key)\" has runId \"\(run.runId)\"", path: "runs.\(key)")
+            }
+            for job in run.jobs ?? [] where !JobId.isValid(job.jobId) {
+                throw ClusterSlurmError.invalidInput("job id \"\(job.jobId)\" is not a SLURM job id", path: "runs.\(key).jobs")
+            }
+        }
+        let empty = Result(source: path, runsImported: 0, runsAlreadyPresent: 0, jobsImported: 0, scriptsArchived: 0)
+        let scripts: [String: Data] = Dictionary(reference.runs.values.compactMap { run in
+            run.latestScriptPath.flatMap { p in FileManager.default.contents(atPath: p).map { (run.runId, $0) } }
+        }, uniquingKeysWith: { first, _ in first })
+        return try ledger.write("importReference") { db in
+            var result = empty
+            for run in reference.runs.values.sorted(by: { $0.createdAt < $1.createdAt }) {
+                if try RunRecord.fetchOne(db, key: run.runId) != nil {
+                    result.runsAlreadyPresent += 1
+                } else {
+                    try RunRecord(id: run.runId, createdAt: run.createdAt, updatedAt: run.updatedAt ?? run.createdAt, cluster: run.clusterId,
+                                  routingReason: nil, matchedIndicator: nil, workload: nil, commandsJson: nil, localRunDir: run.localRunDir,
+                                  remoteRunDir: run.remoteRunDir, parentRunId: nil, configSha256: nil, status: "imported",
+                                  toolVersion: "reference-plugin (imported by \(toolVersion))", localHost: nil, gitCommit: nil, gitDirtySha256: nil).insert(db)
+                    result.runsImported += 1
+                    if let data = scripts[run.runId] {
+                        let sha = Hashing.sha256Hex(data)
+                        try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
+                                       arguments: [sha, data.count, data, Timestamp.now()])
+                        let directives = ScriptDirectives.parse(String(decoding: data, as: UTF8.self))
+                        var record = ScriptRecord(id: nil, runId: run.runId, scriptSha256: sha,
+                                                  scriptName: ((run.latestScriptPath ?? "job.slurm") as NSString).lastPathComponent,
+                                                  localPath: run.latestScriptPath ?? "", directivesJson: try CanonicalJSON.encode(directives),
+                                                  envNamesJson: "[]", setupCommandsJson: "[]", modulesJson: "[]", createdAt: run.createdAt)
+                        try record.insert(db)
+                        result.scriptsArchived += 1
+                    }
+                }
+                for job in run.jobs ?? [] where try JobRecord.fetchOne(db, key: ["cluster": run.clusterId, "jobId": job.jobId]) == nil {
+                    try JobRecord(cluster: run.clusterId, jobId: job.jobId, runId: run.runId, remoteScriptPath: job.remoteScriptPath,
+                                  outputPattern: "slurm-%j.out", errorPattern: "slurm-%j.err", jobName: nil, submittedAt: job.submittedAt,
+                                  lastState: nil, lastObservedAt: nil).insert(db)
+                    let attempt = (try Int.fetchOne(db, sql: "SELECT coalesce(max(attempt), 0) + 1 FROM submitAttempt WHERE runId = ?", arguments: [run.runId])) ?? 1
+                    var submission = SubmitAttemptRecord(id: nil, runId: run.runId, attempt: attempt, cluster: run.clusterId, command: "sbatch (reference plugin)",
+                                                         outcome: .submitted, jobId: job.jobId, clusterSuffix: nil, exitStatus: 0,
+                                                         stdout: job.submitOutput ?? "", stderr: "", submittedAt: job.submittedAt)
+                    try submission.insert(db)
+                    result.jobsImported += 1
+                }
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Compares two runs from the ledger alone. Counted categories decide whether
+/// the runs differ; informational ones (host, times, job ids, timings) are
+/// reported but never count, as Sumatra separates them.
+public struct RunDiff: Codable, Sendable {
+    public struct Category: Codable, Sendable, Equatable {
+        public var name: String
+        public var counted: Bool
+        public var differs: Bool
+        /// Human-readable changes, one per line.
+        public var changes: [String]
+        public var unifiedDiff: String?
+    }
+
+    public var runA: String
+    public var runB: String
+    public var identical: Bool
+    public var differing: [String]
+    public var categories: [Category]
+
+    public static let countedCategories = ["command", "script", "resources", "environment", "inputs", "outputs", "routing",
+                                           "provenance", "result"]
+
+    public static func compare(_ a: RunArchive, _ b: RunArchive) -> RunDiff {
+        var categories: [Category] = []
+        func add(_ name: String, counted: Bool = true, _ changes: [String], diff: String? = nil) {
+            categories.append(Category(name: name, counted: counted, differs: !changes.isEmpty, changes: changes, unifiedDiff: diff))
+        }
+        func field(_ label: String, _ x: String?, _ y: String?) -> [String] {
+            x == y ? [] : ["\(label): \(x ?? "-") → \(y ?? "-")"]
+        }
+
+        add("command", field("workload", a.run.workload, b.run.workload) + field("commands", a.run.commandsJson, b.run.commandsJson))
+
+        let scriptA = normalizedScript(a), scriptB = normalizedScript(b)
+        let scriptDiff = LineDiff.unified(scriptA, scriptB, labelA: "\(a.run.id)/\(a.script?.scriptName ?? "script")",
+                                          labelB: "\(b.run.id)/\(b.script?.scriptName ?? "script")")
+        add("script", scriptDiff.isEmpty ? [] : ["rendered script differs (run-scoped names excluded)"], diff: scriptDiff.isEmpty ? nil : scriptDiff)
+
+        add("resources", mapChanges(directives(a), directives(b), label: "directive")
+            + field("AllocTRES", a.finalObservation?.allocTres, b.finalObservation?.allocTres))
+
+        add("environment", field("setupCommands", a.script?.setupCommandsJson, b.script?.setupCommandsJson)
+            + field("modules", a.script?.modulesJson, b.script?.modulesJson)
+            + field("env names", a.script?.envNamesJson, b.script?.envNamesJson))
+
+        add("inputs", mapChanges(Dictionary(a.inputs.map { ($0.relativePath, $0.sha256) }, uniquingKeysWith: { _, last in last }),
+                                 Dictionary(b.inputs.map { ($0.relativePath, $0.sha256) }, uniquingKeysWith: { _, last in last }), label: "input")
+            + (a.run.inputsNotArchived != b.run.inputsNotArchived || a.run.inputsNotArchived
+               ? ["inputs not archived (over the cap): \(a.run.id)=\(a.run.inputsNotArchived), \(b.run.id)=\(b.run.inputsNotArchived)"] : []))
+
+        add("outputs", mapChanges(outputs(a), outputs(b), label: "output"))
+
+        add("routing", field("cluster", a.run.cluster, b.run.cluster) + field("reason", a.run.routingReason, b.run.routingReason)
+            + field("matched indicator", a.run.matchedIndicator, b.run.matchedIndicator))
+
+        add("provenance", field("git commit", a.run.gitCommit, b.run.gitCommit) + field("uncommitted diff", a.run.gitDirtySha256, b.run.gitDirtySha256)
+            + field("config", a.run.configSha256, b.run.configSha256))
+
+        let finalA = a.finalObservation, finalB = b.finalObservation
+        add("result", field("state", finalA?.state, finalB?.state) + field("exit code", finalA?.exitCode, finalB?.exitCode))
+
+        var timing: [String] = []
+        if let x = finalA?.elapsedSeconds, let y = finalB?.elapsedSeconds, x != y { timing.append("elapsed: \(x)s → \(y)s (\(signed(y - x))s)") }
+        if let x = finalA?.maxRssBytes, let y = finalB?.maxRssBytes, x != y { timing.append("MaxRSS: \(x / 1024)K → \(y / 1024)K (\(signed(Int((y - x) / 1024)))K)") }
+        add("accounting", counted: false, timing)
+        add("host", counted: false, field("local host", a.run.localHost, b.run.localHost) + field("nodes", finalA?.nodeList, finalB?.nodeList)
+            + field("tool version", a.run.toolVersion, b.run.toolVersion))
+        add("timestamps", counted: false, ["created: \(a.run.createdAt) → \(b.run.createdAt)"])
+        add("job ids", counted: false, field("jobs", a.jobs.map(\.jobId).joined(separator: ","), b.jobs.map(\.jobId).joined(separator: ",")))
+
+        let differing = categories.filter { $0.counted && $0.differs }.map(\.name)
+        return RunDiff(runA: a.run.id, runB: b.run.id, identical: differing.isEmpty, differing: differing, categories: categories)
+    }
+
+    /// The script with the run's own id replaced, so two runs of the same
+    /// work render the same text.
+    static func normalizedScript(_ archive: RunArchive) -> String {
+        (archive.scriptText ?? "").replacingOccurrences(of: archive.run.id, with: "<run-id>")
+    }
+
+    static func directives(_ archive: RunArchive) -> [String: String] {
+        guard let json = archive.script?.directivesJson, case .object(let object)? = try? JSONValue.parse(Data(json.utf8)) else { return [:] }
+        var out: [String: String] = [:]
+        for (key, value) in object {
+            guard case .string(let text) = value else { continue }
+            out[key] = text.replacingOccurrences(of: archive.run.id, with: "<run-id>")
+        }
+        return out
+    }
+
+    /// Outputs keyed by their path inside the run dir.
+    static func outputs(_ archive: RunArchive) -> [String: String] {
+        let prefix = archive.run.remoteRunDir.hasSuffix("/") ? archive.run.remoteRunDir : archive.run.remoteRunDir + "/"
+        var out: [String: String] = [:]
+        for artifact in archive.artifacts {
+            let key = artifact.remotePath.hasPrefix(prefix) ? String(artifact.remotePath.dropFirst(prefix.count)) : artifact.remotePath
+            out[key] = artifact.sha256
+        }
+        return out
+    }
+
+    static func mapChanges(_ a: [String: String], _ b: [String: String], label: String) -> [String] {
+        var changes: [String] = []
+        for key in Set(a.keys).union(b.keys).sorted() {
+            switch (a[key], b[key]) {
+            case (nil, let y?): changes.append("\(label) added: \(key) (\(y.prefix(12)))")
+            case (let x?, nil): changes.append("\(label) removed: \(key) (\(x.prefix(12)))")
+            case (let x?, let y?) where x != y: changes.append("\(label) changed: \(key) \(x.prefix(12)) → \(y.prefix(12))")
+            default: break
+            }
+        }
+        return changes
+    }
+
+    static func signed(_ value: Int) -> String { value >= 0 ? "+\(value)" : "\(value)" }
+
+    /// The text `runs diff` prints.
+    public func rendered(all: Bool) -> String {
+        var lines = ["runs diff \(runA) \(runB): " + (identical ? "identical in every counted category" : "differ in \(differing.joined(separator: ", "))")]
+        for category in categories where all || category.differs {
+            lines.append("\n[\(category.name)]\(category.counted ? "" : " (informational)")\(category.differs ? "" : " same")")
+            lines.append(contentsOf: category.changes.map { "  " + $0 })
+            if let diff = category.unifiedDiff { lines.append(diff) }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

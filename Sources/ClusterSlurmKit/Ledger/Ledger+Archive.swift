@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// Everything the ledger knows about one run, read in one transaction.
+public struct RunArchive: Sendable, Codable {
+    public var run: RunRecord
+    public var script: ScriptRecord?
+    public var scriptText: String?
+    public var inputs: [UploadEntryRecord]
+    public var submissions: [SubmitAttemptRecord]
+    public var jobs: [JobRecord]
+    public var observations: [JobObservationRecord]
+    public var artifacts: [ArtifactRecord]
+    public var configJSON: String?
+    public var runInfoJSON: String?
+    public var replay: ReplayRecord?
+    public var replays: [ReplayRecord]
+
+    /// The last observation of the run's last job.
+    public var finalObservation: JobObservationRecord? {
+        guard let job = jobs.last else { return nil }
+        return observations.last { $0.jobId == job.jobId && $0.cluster == job.cluster }
+    }
+}
+
+public struct ReplayRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "replay"
+    public var runId: String
+    public var parentRunId: String
+    public var deltasJson: String
+    public var verdict: String?
+    public var differingJson: String?
+    public var verifiedAt: String?
+    public var createdAt: String
+}
+
+public struct RunListFilter: Sendable {
+    public var cluster: String?
+    public var state: String?
+    public var since: String?
+    public var grep: String?
+    public var limit: Int
+    public init(cluster: String? = nil, state: String? = nil, since: String? = nil, grep: String? = nil, limit: Int = 50) {
+        self.cluster = cluster
+        self.state = state
+        self.since = since
+        self.grep = grep
+        self.limit = limit
+    }
+}
+
+/// A row of the `run_summary` view.
+public struct RunSummaryRow: Codable, Sendable, Equatable, FetchableRecord {
+    public var run_id: String
+    public var cluster: String
+    public var created: String
+    public var status: String
+    public var job_id: String?
+    public var last_state: String?
+    public var exit_code: String?
+    public var elapsed_seconds: Int?
+    public var max_rss_bytes: Int64?
+    public var node_list: String?
+    public var replay_of: String?
+    public var verdict: String?
+}
+
+extension Ledger {
+    public func archive(runId: String) throws -> RunArchive {
+        try read { db in
+            guard let run = try RunRecord.fetchOne(db, key: runId) else {
+                throw ClusterSlurmError(.notFound, "no run \"\(runId)\" in the ledger; `cluster-slurm runs list` shows the runs", path: "runId")
+            }
+            let script = try ScriptRecord.fetchOne(db, sql: "SELECT * FROM renderedScript WHERE runId = ? ORDER BY id DESC LIMIT 1", arguments: [runId])
+            let scriptText = try script.flatMap { try Data.fetchOne(db, sql: "SELECT content FROM blob WHERE sha256 = ?", arguments: [$0.scriptSha256]) }
+                .map { String(decoding: $0, as: UTF8.self) }
+            let inputs = try UploadEntryRecord.fetchAll(db, sql: """
+                SELECT e.* FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId WHERE m.runId = ? ORDER BY e.id
+                """, arguments: [runId])
+            let jobs = try JobRecord.fetchAll(db, sql: "SELECT * FROM job WHERE runId = ? ORDER BY submittedAt, rowid", arguments: [runId])
+            let observations = try JobObservationRecord.fetchAll(db, sql: """
+                SELECT o.* FROM jobObservation o JOIN job j ON j.cluster = o.cluster AND j.jobId = o.jobId WHERE j.runId = ? ORDER BY o.id
+                """, arguments: [runId])
+            return RunArchive(
+                run: run, script: script, scriptText: scriptText, inputs: inputs,
+                submissions: try SubmitAttemptRecord.fetchAll(db, sql: "SELECT * FROM submitAttempt WHERE runId = ? ORDER BY attempt", arguments: [runId]),
+                jobs: jobs, observations: observations,
+                artifacts: try ArtifactRecord.fetchAll(db, sql: "SELECT * FROM artifact WHERE runId = ? ORDER BY id", arguments: [runId]),
+                configJSON: try run.configSha256.flatMap { try String.fetchOne(db, sql: "SELECT json FROM configSnapshot WHERE sha256 = ?", arguments: [$0]) },
+                runInfoJSON: try String.fetchOne(db, sql: "SELECT json FROM runInfo WHERE runId = ?", arguments: [runId]),
+                replay: try ReplayRecord.fetchOne(db, key: runId),
+                replays: try ReplayRecord.fetchAll(db, sql: "SELECT * FROM replay WHERE parentRunId = ? ORDER BY createdAt", arguments: [runId]))
+        }
+    }
+
+    public func runSummaries(_ filter: RunListFilter) throws -> [RunSummaryRow] {
+        try read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let cluster = filter.cluster { clauses.append("s.cluster = ?"); _ = arguments.append(contentsOf: [cluster]) }
+            if let state = filter.state { clauses.append("upper(s.last_state) = upper(?)"); _ = arguments.append(contentsOf: [state]) }
+            if let since = filter.since { clauses.append("s.created >= ?"); _ = arguments.append(contentsOf: [since]) }
+            if let grep = filter.grep {
+                clauses.append("(s.run_id LIKE ? OR r.workload LIKE ? OR r.commandsJson LIKE ?)")
+                let pattern = "%\(grep)%"
+                _ = arguments.append(contentsOf: [pattern, pattern, pattern])
+            }
+            _ = arguments.append(contentsOf: [filter.limit])
+            let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            return try RunSummaryRow.fetchAll(db, sql: """
+                SELECT s.* FROM run_summary s JOIN run r ON r.id = s.run_id \(whereClause)
+                ORDER BY s.created DESC, s.run_id DESC LIMIT ?
+                """, arguments: arguments)
+        }
+    }
+
+    public func recordReplay(_ replay: ReplayRecord) throws {
+        try write("recordReplay") { db in try replay.insert(db, onConflict: .replace) }
+    }
+
+    public func recordRunInfo(runId: String, json: String) throws {
+        try write("recordRunInfo") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO runInfo (runId, json, ingestedAt) VALUES (?, ?, ?)", arguments: [runId, json, Timestamp.now()])
+        }
+    }
+}
