@@ -1,3 +1,42 @@
+CREATE VIEW artifact_index AS
+SELECT m.runId AS run_id, 'input' AS direction, e.relativePath AS path, e.remotePath AS remote_path, e.size, e.sha256,
+       e.blobSha256 IS NOT NULL AS archived, m.createdAt AS recorded_at
+FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
+UNION ALL
+SELECT a.runId, 'output', a.localPath, a.remotePath, a.size, a.sha256, a.blobSha256 IS NOT NULL, a.downloadedAt
+FROM artifact a;
+CREATE VIEW job_timeline AS
+SELECT j.runId AS run_id, o.cluster, o.jobId AS job_id, o.observedAt AS observed_at, o.state, o.rawState AS raw_state,
+       o.source, o.reason, o.exitCode AS exit_code, o.elapsedSeconds AS elapsed_seconds, o.nodeList AS node_list
+FROM jobObservation o JOIN job j ON j.cluster = o.cluster AND j.jobId = o.jobId
+WHERE o.isTransition = 1;
+CREATE VIEW run_summary AS
+SELECT r.id AS run_id,
+       r.cluster,
+       r.createdAt AS created,
+       r.status,
+       j.jobId AS job_id,
+       coalesce(j.lastState, upper(r.status)) AS last_state,
+       o.exitCode AS exit_code,
+       o.elapsedSeconds AS elapsed_seconds,
+       o.maxRssBytes AS max_rss_bytes,
+       o.nodeList AS node_list,
+       r.parentRunId AS replay_of,
+       rp.verdict
+FROM run r
+LEFT JOIN job j ON j.rowid = (SELECT rowid FROM job WHERE runId = r.id ORDER BY submittedAt DESC, rowid DESC LIMIT 1)
+LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
+LEFT JOIN replay rp ON rp.runId = r.id;
+CREATE VIEW usage_by_cluster AS
+SELECT s.cluster,
+       substr(s.created, 1, 10) AS day,
+       count(*) AS runs,
+       sum(CASE WHEN o.allocTres LIKE '%gres/gpu%' THEN 1 ELSE 0 END) AS gpu_runs,
+       coalesce(sum(s.elapsed_seconds), 0) AS total_elapsed_seconds,
+       sum(CASE WHEN s.last_state IN ('FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'BOOT_FAIL', 'DEADLINE') THEN 1 ELSE 0 END) AS failures
+FROM run_summary s
+LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = s.cluster AND jobId = s.job_id)
+GROUP BY s.cluster, day;
 CREATE TABLE actionLog (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     action          TEXT NOT NULL,
@@ -17,7 +56,7 @@ CREATE TABLE artifact (
     size        INTEGER NOT NULL,
     sha256      TEXT NOT NULL,
     downloadedAt TEXT NOT NULL
-);
+, blobSha256 TEXT REFERENCES blob(sha256));
 CREATE TABLE blob (
     sha256      TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
     size        INTEGER NOT NULL CHECK (size >= 0),
@@ -74,6 +113,15 @@ CREATE TABLE renderedScript (
     modulesJson     TEXT NOT NULL DEFAULT '[]',
     createdAt       TEXT NOT NULL
 );
+CREATE TABLE replay (
+    runId           TEXT PRIMARY KEY NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    parentRunId     TEXT NOT NULL REFERENCES run(id),
+    deltasJson      TEXT NOT NULL DEFAULT '{}',   -- explicit changes: {"cluster": …, "overrides": {…}}
+    verdict         TEXT CHECK (verdict IN ('reproduced', 'differs')),
+    differingJson   TEXT,                         -- counted categories that differ
+    verifiedAt      TEXT,
+    createdAt       TEXT NOT NULL
+);
 CREATE TABLE run (
     id                  TEXT PRIMARY KEY NOT NULL,
     createdAt           TEXT NOT NULL,
@@ -92,6 +140,11 @@ CREATE TABLE run (
     localHost           TEXT,
     gitCommit           TEXT,
     gitDirtySha256      TEXT
+, inputsNotArchived INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE runInfo (
+    runId       TEXT PRIMARY KEY NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    json        TEXT NOT NULL,
+    ingestedAt  TEXT NOT NULL
 );
 CREATE TABLE submitAttempt (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -117,7 +170,7 @@ CREATE TABLE uploadEntry (
     remotePath      TEXT NOT NULL,
     sent            INTEGER NOT NULL CHECK (sent IN (0, 1)),
     verified        INTEGER NOT NULL CHECK (verified IN (0, 1))
-);
+, blobSha256 TEXT REFERENCES blob(sha256));
 CREATE TABLE uploadManifest (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     runId       TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
@@ -131,6 +184,7 @@ CREATE INDEX artifact_run ON artifact(runId);
 CREATE INDEX jobObservation_job ON jobObservation(cluster, jobId, id);
 CREATE INDEX job_run ON job(runId);
 CREATE INDEX renderedScript_run ON renderedScript(runId, id);
+CREATE INDEX replay_parent ON replay(parentRunId);
 CREATE INDEX run_cluster ON run(cluster, createdAt);
 CREATE INDEX run_createdAt ON run(createdAt);
 CREATE INDEX submitAttempt_run ON submitAttempt(runId, attempt);

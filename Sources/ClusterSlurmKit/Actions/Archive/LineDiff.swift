@@ -15,7 +15,7 @@ public enum LineDiff {
         var i = 0, j = 0
         while i < n || j < m {
             if i < n, j < m, left[i] == right[j] { ops.append(.same(left[i])); i += 1; j += 1 }
-            else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] { ops.append(.add(right[j])); j += 1 }
+            else if j < m, i == n || lcs[i][j + 1] > lcs[i + 1][j] { ops.append(.add(right[j])); j += 1 }
             else { ops.append(.del(left[i])); i += 1 }
         }
         guard ops.contains(where: { if case .same = $0 { return false } else { return true } }) else { return "" }
