@@ -70,5 +70,16 @@ struct ArchiveTests {
         #expect(ws.sql("SELECT count(*) FROM artifact_index WHERE archived = 1") == "3")
         let list = ws.cli(["runs", "list", "--state", "FAILED", "--json"])
         #expect(list.stdout.contains(failed) && !list.stdout.contains(runId))
+
+        // Every query in the README's SQL example block runs through sqlite3.
+        let readme = try String(contentsOf: Harness.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = try #require(readme.components(separatedBy: "```sql\n").dropFirst().first?.components(separatedBy: "```").first)
+        let queries = block.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        #expect(queries.count >= 5)
+        for query in queries {
+            let sql = query.replacingOccurrences(of: "'…'", with: "'\(runId)'").replacingOccurrences(of: "numpy-demo-20261129-101500", with: runId)
+            let result = Harness.run("/usr/bin/sqlite3", ["-bail", ws.ledger], stdin: sql + ";\n")
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(sql): \(result.stderr)")
+        }
     }
 }
