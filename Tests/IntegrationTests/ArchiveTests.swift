@@ -10,6 +10,8 @@ struct ArchiveTests {
         let runId = try #require(started.json["runId"] as? String, "\(started.stdout)")
         #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
         #expect(ws.tool(["action": "download_workload_outputs", "runId": runId, "remoteFile": "outputs/sum.txt"]).status == 0)
+        let info = ws.sql("SELECT json FROM runInfo WHERE runId = '\(runId)'")
+        #expect(info.contains("\"slurm_version\":\"slurm-wlm 22.") && info.contains("\"python\":\"Python 3.11") && info.contains("python/3.11"), "\(info)")
         return runId
     }
 

@@ -33,7 +33,24 @@ public enum DownloadWorkloadOutputs {
         let trimmed = field == "remoteFile" ? String(target.drop { $0 == "/" }) : target
         let downloaded = try await Download.run(.init(runId: request.runId, remotePaths: [trimmed], localPath: request.localPath),
                                                 context: context, field: field)
+        await ingestRunInfo(runId: downloaded.runId, context: context)
         return Result(runId: downloaded.runId, cluster: downloaded.cluster, remotePath: downloaded.remotePath,
                       localPath: downloaded.localPath, files: downloaded.files)
+    }
+
+    /// Reads the job's run-info file (written by the rendered script) into
+    /// the ledger. Best effort: a run without one (a custom script) is fine.
+    static func ingestRunInfo(runId: String, context: ActionContext) async {
+        guard let run = try? context.ledger.requireRun(id: runId), let profile = try? context.profile(run.cluster),
+              let directory = try? context.remoteRunDirectory(run),
+              let tails = try? await RemoteLogs.tails(of: [.literal(ScriptRenderer.runInfoFile)], in: directory, lines: 200,
+                                                      endpoint: SSHEndpoint(profile: profile), transport: context.transport),
+              let info = tails.first, info.present else { return }
+        var facts: [String: String] = [:]
+        for line in info.text.split(whereSeparator: \.isNewline) {
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            facts[String(line[..<eq])] = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        }
+        if let json = try? CanonicalJSON.encode(facts) { try? context.ledger.recordRunInfo(runId: runId, json: json) }
     }
 }

@@ -82,6 +82,8 @@ public enum ScriptRenderer {
             lines.append("module load " + modules.map(Shell.quote).joined(separator: " "))
         }
         lines.append("")
+        lines.append(contentsOf: runInfoLines)
+        lines.append("")
         // The workload runs in a subshell with strict mode and the script exits
         // with its status from plain mode: under `bash -l`, errexit would
         // otherwise fire inside ~/.bash_logout and turn `exit 3` into 1.
@@ -96,6 +98,22 @@ public enum ScriptRenderer {
         return RenderedScript(text: lines.joined(separator: "\n") + "\n", directives: directives,
                               setupCommands: setupCommands, modules: modules)
     }
+
+    /// The job records where and with what it ran (SLURM version, cluster,
+    /// nodes, Python, loaded modules) in a small file the ledger ingests with
+    /// the outputs. Best effort: it can never fail the job.
+    public static let runInfoFile = ".cluster-slurm-run-info.txt"
+    static let runInfoLines = [
+        "# provenance for the ledger: where and with what this ran",
+        "( set +eu",
+        "  echo \"slurm_version=$(sinfo --version 2>/dev/null)\"",
+        "  echo \"cluster=${SLURM_CLUSTER_NAME:-}\"",
+        "  echo \"job_id=${SLURM_JOB_ID:-}\"",
+        "  echo \"nodes=${SLURM_JOB_NODELIST:-}\"",
+        "  echo \"python=$(python3 --version 2>&1)\"",
+        "  echo \"modules=$(module -t list 2>&1 | tr '\\n' ' ')\"",
+        ") > \(runInfoFile) 2>/dev/null || true",
+    ]
 
     public static func validateEnv(_ env: [String: String]) throws {
         for name in env.keys.sorted() {

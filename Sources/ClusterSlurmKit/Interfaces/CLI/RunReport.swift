@@ -23,6 +23,7 @@ enum RunReport {
         if let f = a.finalObservation {
             lines.append("\naccounting: state \(f.state), exit \(f.exitCode ?? "-"), elapsed \(f.elapsed ?? "-"), MaxRSS \(f.maxRss ?? "-"), TotalCPU \(f.totalCpu ?? "-"), AllocTRES \(f.allocTres ?? "-"), nodes \(f.nodeList ?? "-")")
         }
+        if let info = a.runInfoJSON { lines.append("ran with: \(info)") }
         lines.append("\noutputs:")
         for o in a.artifacts { lines.append("  \(o.remotePath) → \(o.localPath)  \(o.size) B  \(o.sha256.prefix(16))") }
         if let script = a.scriptText {

@@ -37,6 +37,16 @@ module load conda-env/openclaw-py3.12
 
 module load modtree/gpu
 
+# provenance for the ledger: where and with what this ran
+( set +eu
+  echo "slurm_version=$(sinfo --version 2>/dev/null)"
+  echo "cluster=${SLURM_CLUSTER_NAME:-}"
+  echo "job_id=${SLURM_JOB_ID:-}"
+  echo "nodes=${SLURM_JOB_NODELIST:-}"
+  echo "python=$(python3 --version 2>&1)"
+  echo "modules=$(module -t list 2>&1 | tr '\n' ' ')"
+) > .cluster-slurm-run-info.txt 2>/dev/null || true
+
 # workload
 set +e
 (
