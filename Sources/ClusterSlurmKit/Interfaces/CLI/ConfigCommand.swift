@@ -45,7 +45,23 @@ struct ConfigCommand: AsyncParsableCommand {
 
 struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ledger", abstract: "Inspect the ledger or import the reference plugin's runs.json.", subcommands: [Check.self, ImportJSON.self])
+        commandName: "ledger", abstract: "Inspect the ledger or import the reference plugin's runs.json.", subcommands: [Check.self, ImportJSON.self, Exercise.self])
+
+    struct Exercise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write mixed synthetic history to the ledger (render, submit record, observations, artifact) without a cluster; for tests and benchmarks.",
+            discussion: "Example: for i in 1 2 3 4; do cluster-slurm ledger exercise --count 500 --tag p$i & done; wait")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Rounds of actions.") var count = 100
+        @Option(help: "A tag naming this writer's runs.") var tag = "x"
+        func run() async throws {
+            do {
+                let context = try options.makeContext()
+                let result = try await LedgerExercise.run(count: count, tag: tag, context: context)
+                print("\(result.actions) actions, \(result.runs.count) runs in \(String(format: "%.2f", result.seconds)) s")
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
 
     struct ImportJSON: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import ClusterSlurmKit
+
+@Suite struct ConcurrentWritersTests {
+    /// 8 cluster-slurm processes write 500 rounds of mixed actions each to one
+    /// ledger at once: every row arrives, run ids stay unique although all use
+    /// one prefix, no "database is locked" reaches anyone, integrity holds.
+    @Test func eightProcessesFiveHundredRoundsEach() throws {
+        let binary = TestSupport.repository.appendingPathComponent(".build/debug/cluster-slurm").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the binary first (swift build)")
+        let workspace = TestSupport.temporaryDirectory()
+        let config = TestSupport.repository.appendingPathComponent("examples/local/cluster-slurm.json").path
+        let rounds = 500, writers = 8
+        let processes = try (0..<writers).map { index -> (Process, String) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["ledger", "exercise", "--count", String(rounds), "--tag", "w\(index)", "--config", config, "--workspace", workspace]
+            let log = workspace + "/writer-\(index).log"
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: log)
+            process.standardError = FileHandle(forWritingAtPath: log)
+            try process.run()
+            return (process, log)
+        }
+        for (process, _) in processes { process.waitUntilExit() }
+        for (process, log) in processes {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(process.terminationStatus == 0, "\(output)")
+            #expect(!output.localizedCaseInsensitiveContains("locked"), "\(output)")
+            #expect(output.hasPrefix("\(rounds * 4) actions, \(rounds) runs"), "\(output)")
+        }
+        let ledger = try Ledger(path: workspace + "/.openclaw/cluster-runs/ledger.sqlite")
+        let counts = try ledger.counts()
+        #expect(counts["run"] == rounds * writers)
+        #expect(counts["jobObservation"] == rounds * writers * 3)
+        #expect(counts["artifact"] == rounds * writers)
+        #expect(counts["actionLog"] == rounds * writers)
+        #expect(counts["submitAttempt"] == rounds * writers)
+        #expect(try ledger.integrityCheck() == "ok")
+    }
+}
