@@ -60,6 +60,7 @@ public enum Download {
                 case "missing": problems.append("\(subject): no such file in the run dir")
                 case "outside": problems.append("\(subject): resolves outside the run dir; refused")
                 case "symlink": problems.append("\(subject): is a symlink; refused")
+                case "notfile": problems.append("\(subject): is not a regular file (a FIFO, socket or device); refused")
                 default: problems.append(String(record))
                 }
                 continue

@@ -47,8 +47,15 @@ public struct OpenSSHTransport: Transport {
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
 
+        // ssh runs in its own session so a timeout can stop it together with
+        // anything it started (a ProxyCommand, say); a ControlPersist master
+        // daemonizes into a session of its own and is not affected.
         var options = PlatformOptions()
-        options.teardownSequence = [.send(signal: .terminate, allowedDurationToNextStep: .seconds(2))]
+        options.createSession = true
+        options.teardownSequence = [
+            .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2)),
+            .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
+        ]
         let configuration = Configuration(executable: .name(sshExecutable), arguments: Arguments(arguments),
                                           environment: .inherit, platformOptions: options)
         let stdinFD = try call.stdinFile.map { path in

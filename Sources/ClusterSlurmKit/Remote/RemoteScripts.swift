@@ -86,6 +86,7 @@ public enum RemoteScripts {
       real=$(realpath -e -- "$1" 2>/dev/null) || { printf '@@ERR missing %s\0' "$1"; return; }
       case "$real" in "$root"/*) ;; *) printf '@@ERR outside %s\0' "$1"; return;; esac
       if [ -L "$1" ]; then printf '@@ERR symlink %s\0' "$1"; return; fi
+      if [ ! -f "$real" ]; then printf '@@ERR notfile %s\0' "$1"; return; fi
       rel=${real#"$root"/}
       size=$(stat -c %s -- "$real") || return
       sum=$(sha256sum -z -- "$real" | cut -z -d ' ' -f 1 | tr -d '\0') || return
