@@ -38,6 +38,7 @@ let package = Package(
             resources: [
                 .embedInCode("0001_initial.sql"),
                 .embedInCode("0002_archive_and_views.sql"),
+                .embedInCode("0003_submit_intent.sql"),
             ]
         ),
         .executableTarget(

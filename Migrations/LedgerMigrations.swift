@@ -4,5 +4,6 @@ public enum LedgerMigrations {
     public static let all: [(name: String, sql: String)] = [
         ("0001_initial", String(decoding: PackageResources._001_initial_sql, as: UTF8.self)),
         ("0002_archive_and_views", String(decoding: PackageResources._002_archive_and_views_sql, as: UTF8.self)),
+        ("0003_submit_intent", String(decoding: PackageResources._003_submit_intent_sql, as: UTF8.self)),
     ]
 }

@@ -26,6 +26,8 @@ public enum SubmitJob {
         public var remoteScriptPath: String
         public var submitOutput: String
         public var submitCommand: String
+        /// True when sbatch's answer was lost and the job was found on the cluster instead.
+        public var adopted: Bool
         var runIdentifier: String? { runId }
     }
 
@@ -52,33 +54,72 @@ public enum SubmitJob {
         let scriptText = (try? String(contentsOfFile: scriptFile, encoding: .utf8)) ?? ""
         let directives = ScriptDirectives.parse(scriptText)
         let runDir = try context.remoteRunDirectory(run)
-        let comment = "cluster-slurm:\(run.id)"
-        let options = profile.submitArgs + request.submitArgs
-        let outcome = try await context.slurm(run.cluster).submit(
-            runDirectory: runDir, scriptName: scriptName, scriptFile: scriptFile, comment: comment, sbatchOptions: options)
-        let stamp = Timestamp.string(context.now())
         let remoteScript = runDir.appending(scriptName).description
+        let slurm = try context.slurm(run.cluster)
+        func jobRecord(_ jobId: String, at stamp: String) -> JobRecord {
+            JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
+                      outputPattern: directives["output"] ?? LogPathPattern.defaultOutput, errorPattern: directives["error"],
+                      jobName: directives["job-name"] ?? scriptName, submittedAt: stamp, lastState: nil, lastObservedAt: nil)
+        }
+        /// Records a job found on the cluster under an intent's comment.
+        func adopt(_ jobId: String, intent: SubmitIntentRecord) throws -> Result {
+            let stamp = Timestamp.string(context.now())
+            _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
+                id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .adopted, jobId: jobId,
+                clusterSuffix: nil, exitStatus: nil, stdout: "", stderr: "adopted: sbatch ran but its answer was lost; found by --comment",
+                submittedAt: stamp), job: jobRecord(jobId, at: stamp))
+            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: "adopted", now: context.now())
+            return Result(cluster: run.cluster, runId: run.id, jobId: jobId, clusterName: nil, remoteScriptPath: remoteScript,
+                          submitOutput: jobId, submitCommand: intent.command, adopted: true)
+        }
+
+        // A submission whose answer was lost earlier is found and adopted, never submitted twice.
+        for intent in try context.ledger.openSubmitIntents(runId: run.id) {
+            if let jobId = try await slurm.findJobs(comment: comment(run.id, intent.token)).first {
+                return try adopt(jobId, intent: intent)
+            }
+            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: "not_found", now: context.now())
+        }
+
+        let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
+        let options = profile.submitArgs + request.submitArgs
+        let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
+        let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
+                                        createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil)
+        try context.ledger.openSubmitIntent(intent)
+        let outcome: SlurmClient.SubmitOutcome
+        do {
+            outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, scriptFile: scriptFile,
+                                             comment: comment(run.id, token), sbatchOptions: options)
+        } catch let error as RemoteError {
+            // sbatch may have run before the connection failed: look once now;
+            // if that fails too the intent stays open for the next submit.
+            if let jobId = try? await slurm.findJobs(comment: comment(run.id, token)).first { return try adopt(jobId, intent: intent) }
+            throw error
+        }
+        let stamp = Timestamp.string(context.now())
         guard let parsed = outcome.parsed else {
             _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
                 id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .failed,
                 jobId: nil, clusterSuffix: nil, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout, stderr: outcome.stderr,
                 submittedAt: stamp), job: nil)
+            try context.ledger.resolveSubmitIntent(token: token, outcome: "failed", now: context.now())
             if outcome.exitStatus == 0 {
                 throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)")
             }
             throw Failure(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
         }
-        let job = JobRecord(
-            cluster: run.cluster, jobId: parsed.jobId, runId: run.id, remoteScriptPath: remoteScript,
-            outputPattern: directives["output"] ?? LogPathPattern.defaultOutput, errorPattern: directives["error"],
-            jobName: directives["job-name"] ?? scriptName, submittedAt: stamp, lastState: nil, lastObservedAt: nil)
         _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,
             jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
-            stderr: outcome.stderr, submittedAt: stamp), job: job)
+            stderr: outcome.stderr, submittedAt: stamp), job: jobRecord(parsed.jobId, at: stamp))
+        try context.ledger.resolveSubmitIntent(token: token, outcome: "submitted", now: context.now())
         return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
-                      remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay)
+                      remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false)
     }
+
+    /// The run-scoped, attempt-unique comment every submitted job carries.
+    static func comment(_ runId: String, _ token: String) -> String { "cluster-slurm:\(runId):\(token)" }
 
     static func locateScript(_ request: Request, run: RunRecord, localRunDir: String, context: ActionContext) throws -> (String, String) {
         if let path = request.scriptPath, !path.isEmpty {

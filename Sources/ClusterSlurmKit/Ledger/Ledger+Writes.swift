@@ -221,3 +221,23 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    public func openSubmitIntent(_ intent: SubmitIntentRecord) throws {
+        try write("openSubmitIntent") { db in try intent.insert(db) }
+    }
+
+    public func resolveSubmitIntent(token: String, outcome: String, now: Date = Date()) throws {
+        try write("resolveSubmitIntent") { db in
+            try db.execute(sql: "UPDATE submitIntent SET outcome = ?, resolvedAt = ? WHERE token = ?",
+                           arguments: [outcome, Timestamp.string(now), token])
+        }
+    }
+
+    public func openSubmitIntents(runId: String) throws -> [SubmitIntentRecord] {
+        try read { db in
+            try SubmitIntentRecord.fetchAll(db, sql: "SELECT * FROM submitIntent WHERE runId = ? AND resolvedAt IS NULL ORDER BY createdAt",
+                                            arguments: [runId])
+        }
+    }
+}

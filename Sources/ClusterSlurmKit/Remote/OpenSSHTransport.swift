@@ -14,11 +14,16 @@ public struct OpenSSHTransport: Transport {
     public var controlDirectory: String
     public var controlPersistSeconds: Int
     public var sshExecutable: String
+    /// Test hook for fault injection on the real cluster:
+    /// `lose-submit-answer` drops the answer of a submit after sbatch ran;
+    /// `lose-submit-answer-and-lookup` also fails the lookup that follows.
+    public var injectedFault: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         controlDirectory = environment["CLUSTER_SLURM_CONTROL_DIR"] ?? "/tmp/cluster-slurm-\(getuid())"
         controlPersistSeconds = Int(environment["CLUSTER_SLURM_CONTROL_PERSIST"] ?? "") ?? 600
         sshExecutable = environment["CLUSTER_SLURM_SSH"] ?? "ssh"
+        injectedFault = environment["CLUSTER_SLURM_INJECT_FAULT"]
     }
 
     /// The ssh options shared by every call and by `connect`.
@@ -94,6 +99,11 @@ public struct OpenSSHTransport: Transport {
             throw RemoteError(code: .timeout, target: endpoint.target, label: call.label,
                               detail: "no answer within \(timeout)s", durationSeconds: elapsed())
         case .finished(let status, let stdout, let stderr):
+            if let fault = injectedFault, (call.label == "submit" && fault.hasPrefix("lose-submit-answer"))
+                || (call.label == "find job" && fault == "lose-submit-answer-and-lookup") {
+                throw RemoteError(code: .unreachable, target: endpoint.target, label: call.label,
+                                  detail: "connection lost after the command ran (injected fault \(fault))", durationSeconds: elapsed())
+            }
             if status == 255 {
                 let code = RemoteError.classify(stderr: stderr)
                 throw RemoteError(code: code, target: endpoint.target, label: call.label,

@@ -126,4 +126,17 @@ public enum RemoteScripts {
     public static let cancel = #"""
     scancel "$@"
     """#
+
+    /// `$1` a job comment. Finds the user's jobs carrying exactly that
+    /// comment: squeue first, then sacct (finished jobs), one round trip.
+    /// Prints `@@JOB <id>` lines.
+    public static let findJobByComment = #"""
+    squeue --noheader --states=all --user="$(id -un)" --format='%i|%k' 2>/dev/null | while IFS='|' read -r id comment; do
+      [ "$comment" = "$1" ] && echo "@@JOB $id"
+    done
+    sacct --noheader --parsable2 --allocations --user="$(id -un)" --starttime=now-7days --endtime=now --format=JobID,Comment 2>/dev/null | while IFS='|' read -r id comment; do
+      [ "$comment" = "$1" ] && echo "@@JOB $id"
+    done
+    exit 0
+    """#
 }

@@ -109,6 +109,18 @@ public struct SlurmClient: Sendable {
         }
     }
 
+    /// Jobs of the remote user whose comment is exactly `comment`.
+    public func findJobs(comment: String) async throws -> [String] {
+        let result = try await transport.run(RemoteCall(label: "find job", script: RemoteScripts.findJobByComment,
+                                                        arguments: [.literal(comment)]), on: endpoint)
+        var seen: [String] = []
+        for line in result.stdoutText.split(whereSeparator: \.isNewline) where line.hasPrefix("@@JOB ") {
+            let id = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            if JobId.isValid(id), !seen.contains(id) { seen.append(id) }
+        }
+        return seen
+    }
+
     public func cancel(jobIds: [String]) async throws -> RemoteResult {
         try await transport.run(RemoteCall(label: "cancel", script: RemoteScripts.cancel, arguments: jobIds.map(ShellWord.literal)),
                                 on: endpoint)

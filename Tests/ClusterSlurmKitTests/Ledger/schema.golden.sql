@@ -160,6 +160,16 @@ CREATE TABLE submitAttempt (
     stderr          TEXT NOT NULL DEFAULT '',
     submittedAt     TEXT NOT NULL
 );
+CREATE TABLE submitIntent (
+    token       TEXT PRIMARY KEY NOT NULL,
+    runId       TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    cluster     TEXT NOT NULL,
+    scriptName  TEXT NOT NULL,
+    command     TEXT NOT NULL,
+    createdAt   TEXT NOT NULL,
+    resolvedAt  TEXT,
+    outcome     TEXT CHECK (outcome IN ('submitted', 'failed', 'adopted', 'not_found'))
+);
 CREATE TABLE uploadEntry (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     manifestId      INTEGER NOT NULL REFERENCES uploadManifest(id) ON DELETE CASCADE,
@@ -188,5 +198,6 @@ CREATE INDEX replay_parent ON replay(parentRunId);
 CREATE INDEX run_cluster ON run(cluster, createdAt);
 CREATE INDEX run_createdAt ON run(createdAt);
 CREATE INDEX submitAttempt_run ON submitAttempt(runId, attempt);
+CREATE INDEX submitIntent_open ON submitIntent(runId, resolvedAt);
 CREATE INDEX uploadEntry_manifest ON uploadEntry(manifestId);
 CREATE INDEX uploadManifest_run ON uploadManifest(runId);
