@@ -77,7 +77,7 @@ public enum Upload {
             try writer.finish()
             let result = try await context.transport.run(
                 RemoteCall(label: "upload", script: RemoteScripts.extractAndVerify,
-                           arguments: [destination.word] + toSend.map { .literal($0.relativePath) }, stdinFile: archive),
+                           arguments: [destination.word] + toSend.flatMap { [.literal($0.sha256), .literal($0.relativePath)] }, stdinFile: archive),
                 on: endpoint)
             guard result.succeeded else {
                 throw ClusterSlurmError.remote("upload to \(profile.sshTarget):\(destination) failed (exit \(result.exitStatus)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")

@@ -21,14 +21,25 @@ public enum RemoteScripts {
     exit 0
     """#
 
-    /// `$1` dir, then relative file names to verify. Extracts the tar on
-    /// stdin into the dir (created 0700) and prints the hashes of the files.
+    /// `$1` dir, then pairs of expected sha256 and relative file name.
+    /// Extracts the tar on stdin into a private staging dir, then moves each
+    /// file whose hash matches into place (rename: never a partial file under
+    /// its final name) and prints `sha256  name` NUL-separated for those.
     public static let extractAndVerify = #"""
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
-    tar -x --no-same-owner --no-overwrite-dir -f - || exit 4
     shift
-    if [ "$#" -gt 0 ]; then sha256sum -z -- "$@" || exit 5; fi
+    staging=".cluster-slurm-incoming.$$"
+    rm -rf -- "$staging"; mkdir -m 700 -- "$staging" || exit 4
+    tar -x --no-same-owner -C "$staging" -f - || { rm -rf -- "$staging"; exit 4; }
+    while [ "$#" -ge 2 ]; do
+      want=$1; f=$2; shift 2
+      got=$(sha256sum < "$staging/$f" | cut -d ' ' -f 1)
+      if [ "$got" = "$want" ]; then
+        mkdir -p -- "$(dirname -- "$f")" && mv -f -- "$staging/$f" "$f" && printf '%s  %s\0' "$got" "$f"
+      fi
+    done
+    rm -rf -- "$staging"
     exit 0
     """#
 
