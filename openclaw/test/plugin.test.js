@@ -28,7 +28,7 @@ function register(ctx) {
 
 test("manifest, schema and actions match the reference", () => {
   assert.equal(manifest.id, "cluster-slurm");
-  for (const key of ["defaultCluster", "routing", "localRunsDir", "execution", "clusters", "ledgerPath"]) {
+  for (const key of ["defaultCluster", "routing", "localRunsDir", "execution", "clusters", "ledgerPath", "archive", "polling"]) {
     assert.ok(manifest.configSchema.properties[key], key);
   }
   assert.equal(manifest.configSchema.properties.execution.properties.allowCustomEnvOverride.type, "boolean");

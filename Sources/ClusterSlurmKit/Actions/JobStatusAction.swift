@@ -78,6 +78,10 @@ public enum JobStatusAction {
         if try jobIds.allSatisfy({ try context.ledger.job(cluster: cluster, jobId: $0) == nil }) {
             earliest = context.now().addingTimeInterval(-30 * 86_400)
         }
+        let claim = try context.ledger.claimPoll(cluster: cluster, minInterval: context.config.polling.minIntervalSeconds, now: context.now())
+        if !claim.allowed {
+            return try cachedStatuses(jobIds: jobIds, cluster: cluster, lastQuery: claim.lastQueryAt, context: context)
+        }
         let report = try await context.slurm(cluster).status(jobIds: jobIds, since: earliest)
         if report.squeueExit != 0 && report.sacctExit != 0 && report.statuses.values.allSatisfy({ $0.jobState == .notFound }) && !report.diagnostics.isEmpty {
             throw ClusterSlurmError.remote("cannot read job state on \(cluster): \(report.diagnostics.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -91,5 +95,40 @@ public enum JobStatusAction {
                 nodeList: status.nodeList, source: status.source.rawValue, isTransition: false, observedAt: stamp)
         })
         return report.statuses
+    }
+
+    /// The ledger's last word on each job, used inside the polite-polling
+    /// interval; says how old it is and when the cluster may be asked again.
+    static func cachedStatuses(jobIds: [String], cluster: String, lastQuery: Date?, context: ActionContext) throws -> [String: JobStatus] {
+        var out: [String: JobStatus] = [:]
+        let interval = context.config.polling.minIntervalSeconds
+        let wait = lastQuery.map { max(0, interval - Int(context.now().timeIntervalSince($0))) } ?? interval
+        for id in jobIds {
+            var status: JobStatus
+            if let last = try context.ledger.latestObservation(cluster: cluster, jobId: id) {
+                status = JobStatus(jobId: id, source: .ledger, rawState: last.rawState)
+                status.reason = last.reason
+                status.exitCode = last.exitCode
+                status.elapsed = last.elapsed
+                status.elapsedSeconds = last.elapsedSeconds
+                status.maxRss = last.maxRss
+                status.maxRssBytes = last.maxRssBytes
+                status.totalCpu = last.totalCpu
+                status.allocTres = last.allocTres
+                status.nodeList = last.nodeList
+                status.ageSeconds = Timestamp.parse(last.observedAt).map { Int(context.now().timeIntervalSince($0)) }
+            } else if try context.ledger.job(cluster: cluster, jobId: id) != nil {
+                status = JobStatus(jobId: id, source: .ledger, rawState: "SUBMITTED")
+                status.reason = "not observed yet"
+            } else {
+                status = JobStatus(jobId: id, source: .ledger, rawState: "UNKNOWN")
+                status.reason = "not a job of this ledger and not queried yet"
+            }
+            status.cached = true
+            status.reason = [status.reason, "polite polling: \(cluster) was queried less than \(interval)s ago; next query in \(wait)s"]
+                .compactMap { $0 }.joined(separator: "; ")
+            out[id] = status
+        }
+        return out
     }
 }

@@ -7,7 +7,7 @@ public struct ConfigValidator {
 
     public init() {}
 
-    public static let topLevelKeys = ["defaultCluster", "routing", "localRunsDir", "ledgerPath", "execution", "archive", "clusters"]
+    public static let topLevelKeys = ["defaultCluster", "routing", "localRunsDir", "ledgerPath", "execution", "archive", "polling", "clusters"]
     public static let archiveKeys = ["maxInputBytesPerRun", "maxOutputBytes"]
     public static let routingKeys = ["defaultProfile", "gpuProfile", "gpuIndicators", "gpuRequiredErrorSignatures", "autoFallbackToGpuOnSignatures"]
     public static let executionKeys = ["allowCustomEnvOverride"]
@@ -41,6 +41,15 @@ public struct ConfigValidator {
         let routing = readRouting(object["routing"])
         let execution = readExecution(object["execution"])
         let archive = readArchive(object["archive"])
+        var polling = PollingConfig.defaults
+        if let pollingObject = self.object(object["polling"], at: "polling") {
+            checkKeys(pollingObject, allowed: ["minIntervalSeconds"], at: "polling")
+            switch pollingObject["minIntervalSeconds"] {
+            case nil: break
+            case .int(let n)? where n >= 0 && n <= 86_400: polling.minIntervalSeconds = Int(n)
+            case let bad?: error("polling.minIntervalSeconds", "must be an integer between 0 and 86400 (seconds) (got \(bad.preview))")
+            }
+        }
 
         var clusters: [String: ClusterProfile] = [:]
         switch object["clusters"] {
@@ -75,7 +84,7 @@ public struct ConfigValidator {
         }
         return PluginConfig(
             defaultCluster: defaultCluster, routing: routing, localRunsDir: localRunsDir,
-            ledgerPath: ledgerPath, execution: execution, archive: archive, clusters: clusters)
+            ledgerPath: ledgerPath, execution: execution, archive: archive, polling: polling, clusters: clusters)
     }
 
     private mutating func readRouting(_ value: JSONValue?) -> RoutingConfig {

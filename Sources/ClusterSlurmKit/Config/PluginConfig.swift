@@ -8,6 +8,7 @@ public struct PluginConfig: Sendable, Codable, Equatable {
     public var ledgerPath: String?
     public var execution: ExecutionConfig
     public var archive: ArchiveConfig
+    public var polling: PollingConfig
     public var clusters: [String: ClusterProfile]
 
     public var clusterIds: [String] { clusters.keys.sorted() }
@@ -35,6 +36,14 @@ public struct RoutingConfig: Sendable, Codable, Equatable {
 
 public struct ExecutionConfig: Sendable, Codable, Equatable {
     public var allowCustomEnvOverride: Bool
+}
+
+/// How often one cluster's scheduler may be asked about jobs.
+public struct PollingConfig: Sendable, Codable, Equatable {
+    /// Minimum seconds between squeue/sacct queries per cluster, across all
+    /// processes sharing the ledger. Checks inside it answer from the ledger.
+    public var minIntervalSeconds: Int
+    public static let defaults = PollingConfig(minIntervalSeconds: 30)
 }
 
 /// What the ledger keeps as bytes, beyond hashes.

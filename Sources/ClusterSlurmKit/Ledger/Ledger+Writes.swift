@@ -241,3 +241,17 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Claims the right to query `cluster`'s scheduler now: true (and the
+    /// time recorded) when the last query by any process is at least
+    /// `minInterval` old; false with the last query time otherwise.
+    public func claimPoll(cluster: String, minInterval: Int, now: Date = Date()) throws -> (allowed: Bool, lastQueryAt: Date?) {
+        try write("claimPoll") { db in
+            let last = try String.fetchOne(db, sql: "SELECT lastQueryAt FROM pollState WHERE cluster = ?", arguments: [cluster]).flatMap(Timestamp.parse)
+            if let last, now.timeIntervalSince(last) < Double(minInterval), now >= last { return (false, last) }
+            try db.execute(sql: "INSERT OR REPLACE INTO pollState (cluster, lastQueryAt) VALUES (?, ?)", arguments: [cluster, Timestamp.string(now)])
+            return (true, last)
+        }
+    }
+}

@@ -1,7 +1,9 @@
 /// What the scheduler says about one job. Field names follow the
 /// reference's `status` object (`source`, `state`) with more added.
 public struct JobStatus: Sendable, Codable, Equatable {
-    public enum Source: String, Sendable, Codable { case squeue, sacct, unknown }
+    /// `ledger`: answered from the last observation because the cluster was
+    /// queried less than `polling.minIntervalSeconds` ago.
+    public enum Source: String, Sendable, Codable { case squeue, sacct, unknown, ledger }
     public var jobId: String
     public var source: Source
     public var state: String
@@ -21,6 +23,9 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var startTime: String?
     public var endTime: String?
     public var done: Bool
+    /// Set when answered from the ledger: how old the answer is.
+    public var cached: Bool?
+    public var ageSeconds: Int?
 
     public init(jobId: String, source: Source, rawState: String) {
         let parsed = JobState.parse(rawState)

@@ -25,6 +25,8 @@ import Testing
         #expect(config.routing.gpuIndicators == RoutingConfig.defaultGpuIndicators)
         #expect(config.routing.autoFallbackToGpuOnSignatures)
         #expect(profile.effectiveModuleInitScripts == ClusterProfile.builtInModuleInitScripts)
+        #expect(config.polling.minIntervalSeconds == 30)
+        #expect(config.archive == ArchiveConfig.defaults)
     }
 
     @Test func homeRelativeRemoteRootStaysRelative() throws {
@@ -87,6 +89,10 @@ import Testing
         (#"{"localRunsDir": "/abs", "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "localRunsDir"),
         (#"{"defaultClustr": "a", "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "defaultClustr"),
         (#"{"clusters": {"bad id!": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "clusters.bad id!"),
+        (#"{"polling": {"minIntervalSeconds": -1}, "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "polling.minIntervalSeconds"),
+        (#"{"polling": {"interval": 5}, "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "polling.interval"),
+        (#"{"archive": {"maxInputBytesPerRun": "64M"}, "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "archive.maxInputBytesPerRun"),
+        (#"{"archive": {"maxOutputBytes": -5}, "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "archive.maxOutputBytes"),
     ]
 
     @Test(arguments: malformed)

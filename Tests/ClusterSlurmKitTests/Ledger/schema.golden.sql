@@ -101,6 +101,10 @@ CREATE TABLE jobObservation (
     observedAt  TEXT NOT NULL,
     FOREIGN KEY (cluster, jobId) REFERENCES job(cluster, jobId) ON DELETE CASCADE
 );
+CREATE TABLE pollState (
+    cluster     TEXT PRIMARY KEY NOT NULL,
+    lastQueryAt TEXT NOT NULL
+);
 CREATE TABLE renderedScript (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
