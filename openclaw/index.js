@@ -3,7 +3,7 @@
 // binary in tool mode; all logic lives in the binary.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,14 +62,15 @@ export const parameters = {
   },
 };
 
-/** The cluster-slurm binary: $CLUSTER_SLURM_BIN, a build beside this plugin, or `cluster-slurm` on PATH. */
+/** The cluster-slurm binary: $CLUSTER_SLURM_BIN, the newest build beside this plugin, or `cluster-slurm` on PATH. */
 export function resolveBinary(env = process.env) {
   if (env.CLUSTER_SLURM_BIN) return env.CLUSTER_SLURM_BIN;
-  for (const candidate of ["../.build/release/cluster-slurm", "../.build/debug/cluster-slurm"]) {
-    const full = path.resolve(here, candidate);
-    if (existsSync(full)) return full;
-  }
-  return "cluster-slurm";
+  // the newest build beside the plugin (a stale release build must not shadow a fresh debug one)
+  const builds = ["../.build/release/cluster-slurm", "../.build/debug/cluster-slurm"]
+    .map((candidate) => path.resolve(here, candidate))
+    .filter((full) => existsSync(full))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return builds[0] ?? "cluster-slurm";
 }
 
 /** Writes the plugin config where the binary can read it: a private file named by its hash. */
