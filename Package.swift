@@ -40,6 +40,7 @@ let package = Package(
                 .embedInCode("0002_archive_and_views.sql"),
                 .embedInCode("0003_submit_intent.sql"),
                 .embedInCode("0004_poll_state.sql"),
+                .embedInCode("0005_fingerprint.sql"),
             ]
         ),
         .executableTarget(

@@ -6,5 +6,6 @@ public enum LedgerMigrations {
         ("0002_archive_and_views", String(decoding: PackageResources._002_archive_and_views_sql, as: UTF8.self)),
         ("0003_submit_intent", String(decoding: PackageResources._003_submit_intent_sql, as: UTF8.self)),
         ("0004_poll_state", String(decoding: PackageResources._004_poll_state_sql, as: UTF8.self)),
+        ("0005_fingerprint", String(decoding: PackageResources._005_fingerprint_sql, as: UTF8.self)),
     ]
 }

@@ -63,9 +63,19 @@ public enum RenderJob {
             context: context)
         let run = initialized.run
         let profile = try context.profile(run.cluster)
+        let policy = context.config.policy(for: run.cluster)
+        let secretNames = request.env.keys.filter(policy.isSecret).sorted()
         let rendered = try ScriptRenderer.render(profile: profile, request: RenderRequest(
             runId: run.runId, overrides: request.headerOverrides, env: request.env,
-            extraSetupCommands: request.setupCommands, extraModules: request.modules, commands: request.commands))
+            extraSetupCommands: request.setupCommands, extraModules: request.modules, commands: request.commands,
+            secretNames: secretNames))
+        let secretsPath = run.localRunDir + "/" + ScriptRenderer.secretsFile
+        if secretNames.isEmpty {
+            unlink(secretsPath)
+        } else {
+            // Kept beside the run, private, out of the ledger; submit_job sends it.
+            try LocalFiles.writeAtomically(Data(ScriptRenderer.secretsText(request.env, names: secretNames).utf8), to: secretsPath, mode: 0o600)
+        }
         let localPath = run.localRunDir + "/" + scriptName
         try LocalFiles.writeAtomically(Data(rendered.text.utf8), to: localPath, mode: 0o600)
         if !initialized.created {

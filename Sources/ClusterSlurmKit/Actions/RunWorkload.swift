@@ -19,11 +19,14 @@ public enum RunWorkload {
         public var scriptName: String?
         public var autoFallbackToGpu: Bool?
         public var allowEnvOverrides: Bool
+        /// A person's override of the loop breaker (CLI only).
+        public var allowRepeatedFailures = false
 
         public init(cluster: String? = nil, runId: String? = nil, prefix: String? = nil, workload: String? = nil, commands: [String],
                     localPaths: [String] = [], env: [String: String] = [:], setupCommands: [String] = [], modules: [String] = [],
                     headerOverrides: SlurmDirectives = SlurmDirectives(), submitArgs: [String] = [], scriptName: String? = nil,
-                    autoFallbackToGpu: Bool? = nil, allowEnvOverrides: Bool = false) {
+                    autoFallbackToGpu: Bool? = nil, allowEnvOverrides: Bool = false, allowRepeatedFailures: Bool = false) {
+            self.allowRepeatedFailures = allowRepeatedFailures
             self.cluster = cluster
             self.runId = runId
             self.prefix = prefix
@@ -114,12 +117,19 @@ public enum RunWorkload {
                   scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides),
             context: context, policyChecked: true, createRemote: false, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
+        // Policy first: nothing reaches the cluster for a refused request.
+        let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths")
+        _ = try await SubmitPolicy.enforce(
+            cluster: cluster, runId: run.id, scriptText: rendered.script,
+            submitArgs: (try context.profile(cluster)).submitArgs + request.submitArgs,
+            inputs: inputs.map { ($0.relativePath, $0.sha256) }, allowRepeatedFailures: request.allowRepeatedFailures, context: context)
         var uploaded: [Upload.Entry] = []
         if !request.localPaths.isEmpty {
             let isFresh = try context.ledger.submitAttempts(runId: run.id).isEmpty && context.ledger.uploadEntries(runId: run.id).isEmpty
             uploaded = try await Upload.run(.init(runId: run.id, localPaths: request.localPaths), context: context, remoteKnownEmpty: isFresh).uploaded
         }
-        let submitted = try await SubmitJob.run(.init(runId: run.id, submitArgs: request.submitArgs), context: context)
+        let submitted = try await SubmitJob.run(.init(runId: run.id, submitArgs: request.submitArgs,
+                                                      allowRepeatedFailures: request.allowRepeatedFailures), context: context)
         return Result(cluster: cluster, clusterSelection: selection, runId: run.id, jobId: submitted.jobId, remoteRunDir: run.remoteRunDir,
                       localScriptPath: rendered.localScriptPath, submitOutput: submitted.submitOutput,
                       allowEnvOverrides: request.allowEnvOverrides, fallback: fallback, uploaded: uploaded)

@@ -10,7 +10,10 @@ public enum SubmitJob {
         public var scriptPath: String?
         public var scriptName: String?
         public var submitArgs: [String]
-        public init(runId: String, scriptPath: String? = nil, scriptName: String? = nil, submitArgs: [String] = []) {
+        /// A person's override of the loop breaker (CLI only; no tool parameter sets it).
+        public var allowRepeatedFailures: Bool = false
+        public init(runId: String, scriptPath: String? = nil, scriptName: String? = nil, submitArgs: [String] = [], allowRepeatedFailures: Bool = false) {
+            self.allowRepeatedFailures = allowRepeatedFailures
             self.runId = runId
             self.scriptPath = scriptPath
             self.scriptName = scriptName
@@ -67,7 +70,8 @@ public enum SubmitJob {
             _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
                 id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .adopted, jobId: jobId,
                 clusterSuffix: nil, exitStatus: nil, stdout: "", stderr: "adopted: sbatch ran but its answer was lost; found by --comment",
-                submittedAt: stamp), job: jobRecord(jobId, at: stamp))
+                submittedAt: stamp, fingerprint: PolicyCheck.fingerprint(cluster: run.cluster, script: scriptText, runId: run.id,
+                    inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) })), job: jobRecord(jobId, at: stamp))
             try context.ledger.resolveSubmitIntent(token: intent.token, outcome: "adopted", now: context.now())
             return Result(cluster: run.cluster, runId: run.id, jobId: jobId, clusterName: nil, remoteScriptPath: remoteScript,
                           submitOutput: jobId, submitCommand: intent.command, adopted: true)
@@ -81,8 +85,22 @@ public enum SubmitJob {
             try context.ledger.resolveSubmitIntent(token: intent.token, outcome: "not_found", now: context.now())
         }
 
-        let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
         let options = profile.submitArgs + request.submitArgs
+        let fingerprint = try await SubmitPolicy.enforce(
+            cluster: run.cluster, runId: run.id, scriptText: scriptText, submitArgs: options,
+            inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
+            allowRepeatedFailures: request.allowRepeatedFailures, context: context)
+
+        let secrets = localRunDir + "/" + ScriptRenderer.secretsFile
+        if FileManager.default.fileExists(atPath: secrets), scriptText.contains(ScriptRenderer.secretsFile) {
+            let sent = try await context.transport.run(
+                RemoteCall(label: "send secrets", script: RemoteScripts.writePrivateFile,
+                           arguments: [runDir.word, .literal(ScriptRenderer.secretsFile)], stdinFile: secrets),
+                on: SSHEndpoint(profile: profile))
+            guard sent.succeeded else { throw ClusterSlurmError.remote("cannot write the secrets file to \(run.remoteRunDir): \(sent.stderr)") }
+        }
+
+        let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
         let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
         let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
                                         createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil)
@@ -102,7 +120,7 @@ public enum SubmitJob {
             _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
                 id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .failed,
                 jobId: nil, clusterSuffix: nil, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout, stderr: outcome.stderr,
-                submittedAt: stamp), job: nil)
+                submittedAt: stamp, fingerprint: fingerprint), job: nil)
             try context.ledger.resolveSubmitIntent(token: token, outcome: "failed", now: context.now())
             if outcome.exitStatus == 0 {
                 throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)")
@@ -112,7 +130,7 @@ public enum SubmitJob {
         _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,
             jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
-            stderr: outcome.stderr, submittedAt: stamp), job: jobRecord(parsed.jobId, at: stamp))
+            stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: jobRecord(parsed.jobId, at: stamp))
         try context.ledger.resolveSubmitIntent(token: token, outcome: "submitted", now: context.now())
         return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
                       remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false)

@@ -7,12 +7,12 @@ public struct ConfigValidator {
 
     public init() {}
 
-    public static let topLevelKeys = ["defaultCluster", "routing", "localRunsDir", "ledgerPath", "execution", "archive", "polling", "clusters"]
+    public static let topLevelKeys = ["defaultCluster", "routing", "localRunsDir", "ledgerPath", "execution", "archive", "polling", "policy", "clusters"]
     public static let archiveKeys = ["maxInputBytesPerRun", "maxOutputBytes"]
     public static let routingKeys = ["defaultProfile", "gpuProfile", "gpuIndicators", "gpuRequiredErrorSignatures", "autoFallbackToGpuOnSignatures"]
     public static let executionKeys = ["allowCustomEnvOverride"]
     public static let profileKeys = ["sshTarget", "remoteRoot", "scheduler", "loginShell", "submitArgs", "moduleInitScripts",
-                                     "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description", "pythonCommand"]
+                                     "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description", "pythonCommand", "policy"]
 
     /// Validates `root`, the plugin config object. Returns the config and any
     /// warnings, or throws `ConfigValidationError` listing every error.
@@ -84,7 +84,8 @@ public struct ConfigValidator {
         }
         return PluginConfig(
             defaultCluster: defaultCluster, routing: routing, localRunsDir: localRunsDir,
-            ledgerPath: ledgerPath, execution: execution, archive: archive, polling: polling, clusters: clusters)
+            ledgerPath: ledgerPath, execution: execution, archive: archive, polling: polling,
+            policy: readPolicy(object["policy"], at: "policy") ?? PolicyConfig(), clusters: clusters)
     }
 
     private mutating func readRouting(_ value: JSONValue?) -> RoutingConfig {
@@ -122,6 +123,50 @@ public struct ConfigValidator {
             execution.allowCustomEnvOverride = flag
         }
         return execution
+    }
+
+    private mutating func readPolicy(_ value: JSONValue?, at path: String) -> PolicyConfig? {
+        guard let object = object(value, at: path) else { return nil }
+        checkKeys(object, allowed: PolicyConfig.keys, at: path)
+        var policy = PolicyConfig()
+        if let time = string(object["maxWalltime"], at: "\(path).maxWalltime", nonEmpty: true) {
+            if case .failure(let f) = SlurmFormats.timeLimitSeconds(time) { error("\(path).maxWalltime", "\(f.message) (got \"\(time)\")") }
+            else { policy.maxWalltime = time }
+        }
+        if let mem = string(object["maxMemoryPerJob"], at: "\(path).maxMemoryPerJob", nonEmpty: true) {
+            if case .failure(let f) = SlurmFormats.memoryMegabytes(mem) { error("\(path).maxMemoryPerJob", "\(f.message) (got \"\(mem)\")") }
+            else { policy.maxMemoryPerJob = mem }
+        }
+        policy.maxGpusPerJob = integer(object["maxGpusPerJob"], at: "\(path).maxGpusPerJob", minimum: 0)
+        policy.maxCpusPerJob = integer(object["maxCpusPerJob"], at: "\(path).maxCpusPerJob", minimum: 1)
+        policy.maxNodesPerJob = integer(object["maxNodesPerJob"], at: "\(path).maxNodesPerJob", minimum: 1)
+        policy.maxActiveJobs = integer(object["maxActiveJobs"], at: "\(path).maxActiveJobs", minimum: 0)
+        policy.maxSubmissionsPerHour = integer(object["maxSubmissionsPerHour"], at: "\(path).maxSubmissionsPerHour", minimum: 0)
+        policy.maxConsecutiveFailures = integer(object["maxConsecutiveFailures"], at: "\(path).maxConsecutiveFailures", minimum: 0)
+        policy.allowedPartitions = stringArray(object["allowedPartitions"], at: "\(path).allowedPartitions", nonEmptyItems: true)
+        policy.allowedAccounts = stringArray(object["allowedAccounts"], at: "\(path).allowedAccounts", nonEmptyItems: true)
+        policy.allowedQos = stringArray(object["allowedQos"], at: "\(path).allowedQos", nonEmptyItems: true)
+        policy.secretEnvPatterns = stringArray(object["secretEnvPatterns"], at: "\(path).secretEnvPatterns", nonEmptyItems: true)
+        for key in ["gpuHoursPerDay", "cpuHoursPerDay", "failureWindowHours"] {
+            let number: Double?
+            switch object[key] {
+            case nil, .null?: number = nil
+            case .int(let n)? where n >= 0: number = Double(n)
+            case .double(let d)? where d >= 0: number = d
+            case let bad?: error("\(path).\(key)", "must be a number >= 0 (got \(bad.preview))"); number = nil
+            }
+            switch key {
+            case "gpuHoursPerDay": policy.gpuHoursPerDay = number
+            case "cpuHoursPerDay": policy.cpuHoursPerDay = number
+            default: policy.failureWindowHours = number
+            }
+        }
+        switch object["requireTimeLimit"] {
+        case nil, .null?: break
+        case .bool(let flag)?: policy.requireTimeLimit = flag
+        case let bad?: error("\(path).requireTimeLimit", "must be true or false (got \(bad.preview))")
+        }
+        return policy
     }
 
     private mutating func readArchive(_ value: JSONValue?) -> ArchiveConfig {
@@ -171,11 +216,12 @@ public struct ConfigValidator {
             if let seconds = integer(value, at: "\(path).sshTimeoutSeconds", minimum: 1), seconds <= 86_400 { timeout = seconds }
             else if case .int(let v) = value, v > 86_400 { error("\(path).sshTimeoutSeconds", "must be at most 86400 (got \(v))") }
         }
+        let policy = readPolicy(object["policy"], at: "\(path).policy")
         guard let sshTarget, let remoteRoot else { return nil }
         return ClusterProfile(
             sshTarget: sshTarget, remoteRoot: remoteRoot, scheduler: scheduler, loginShell: loginShell,
             submitArgs: submitArgs, moduleInitScripts: moduleInitScripts, setupCommands: setupCommands,
-            slurmDefaults: slurmDefaults, sshConfigFile: sshConfigFile, sshTimeoutSeconds: timeout)
+            slurmDefaults: slurmDefaults, sshConfigFile: sshConfigFile, sshTimeoutSeconds: timeout, policy: policy)
     }
 
     private mutating func readRemoteRoot(_ text: String, at path: String) -> RemotePath? {

@@ -9,9 +9,14 @@ public struct PluginConfig: Sendable, Codable, Equatable {
     public var execution: ExecutionConfig
     public var archive: ArchiveConfig
     public var polling: PollingConfig
+    /// Defaults for every profile's policy.
+    public var policy: PolicyConfig
     public var clusters: [String: ClusterProfile]
 
     public var clusterIds: [String] { clusters.keys.sorted() }
+
+    /// The policy in force for a cluster.
+    public func policy(for cluster: String) -> PolicyConfig { policy.merged(with: clusters[cluster]?.policy) }
 
     public static let defaultLocalRunsDir = ".openclaw/cluster-runs"
 }
@@ -72,6 +77,8 @@ public struct ClusterProfile: Sendable, Codable, Equatable {
     public var sshConfigFile: String?
     /// Extension: the longest any one remote command may take.
     public var sshTimeoutSeconds: Int
+    /// Extension: this profile's limits, laid over the top-level `policy`.
+    public var policy: PolicyConfig? = nil
 
     public static let defaultSshTimeoutSeconds = 120
     public static let builtInModuleInitScripts = [

@@ -150,4 +150,12 @@ public enum RemoteScripts {
     done
     exit 0
     """#
+
+    /// `$1` run dir, `$2` file name. Writes stdin to the file, mode 0600,
+    /// atomically (secrets the job sources).
+    public static let writePrivateFile = #"""
+    umask 077
+    mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
+    cat > ".$2.tmp.$$" && chmod 600 ".$2.tmp.$$" && mv -f -- ".$2.tmp.$$" "$2" || exit 4
+    """#
 }

@@ -8,9 +8,13 @@ public struct RenderRequest: Sendable, Equatable {
     public var extraSetupCommands: [String]
     public var extraModules: [String]
     public var commands: [String]
+    /// Env names whose values must not be in the script: the job sources
+    /// them from a private file in its run dir instead.
+    public var secretNames: [String] = []
 
     public init(runId: String, overrides: SlurmDirectives = SlurmDirectives(), env: [String: String] = [:],
-                extraSetupCommands: [String] = [], extraModules: [String] = [], commands: [String]) {
+                extraSetupCommands: [String] = [], extraModules: [String] = [], commands: [String], secretNames: [String] = []) {
+        self.secretNames = secretNames
         self.runId = runId
         self.overrides = overrides
         self.env = env
@@ -60,11 +64,17 @@ public enum ScriptRenderer {
         }
         lines.append("")
         lines.append("# cluster-slurm run \(Shell.quote(request.runId))")
-        if !request.env.isEmpty {
+        let publicNames = request.env.keys.filter { !request.secretNames.contains($0) }.sorted()
+        if !publicNames.isEmpty {
             lines.append("")
-            for name in request.env.keys.sorted() {
+            for name in publicNames {
                 lines.append("export \(name)=\(Shell.quote(request.env[name]!))")
             }
+        }
+        if !request.secretNames.isEmpty {
+            lines.append("")
+            lines.append("# secret values (\(request.secretNames.sorted().joined(separator: ", "))) come from a private file, never from this script")
+            lines.append("if ! . ./\(secretsFile); then echo 'cluster-slurm: \(secretsFile) is missing from the run directory' >&2; exit 1; fi")
         }
         if needsModuleCommand(setupCommands: setupCommands, modules: modules) {
             lines.append("")
@@ -103,6 +113,13 @@ public enum ScriptRenderer {
     /// nodes, Python, loaded modules) in a small file the ledger ingests with
     /// the outputs. Best effort: it can never fail the job.
     public static let runInfoFile = ".cluster-slurm-run-info.txt"
+    /// The private (0600) file of secret env values the job sources.
+    public static let secretsFile = ".cluster-slurm-secrets.sh"
+
+    /// The secrets file's text: one quoted export per secret.
+    public static func secretsText(_ env: [String: String], names: [String]) -> String {
+        names.sorted().map { "export \($0)=\(Shell.quote(env[$0] ?? ""))" }.joined(separator: "\n") + "\n"
+    }
     static let runInfoLines = [
         "# provenance for the ledger: where and with what this ran",
         "( set +eu",

@@ -111,8 +111,10 @@ struct SubmitJobCommand: AsyncParsableCommand {
     @Option(name: .customLong("script-path"), help: "A script in the workspace (default: the run's rendered script).") var scriptPath: String?
     @Option(name: .customLong("script-name"), help: "The script's name in the run dir.") var scriptName: String?
     @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
+    @Flag(name: .customLong("allow-repeated-failures"), help: "Submit even though this exact workload failed several times in a row (a person's override of the loop breaker).") var allowRepeatedFailures = false
     func run() async throws {
         var call = ToolCall(action: .submitJob)
+        call.allowRepeatedFailures = allowRepeatedFailures
         call.runId = runId; call.scriptPath = scriptPath; call.scriptName = scriptName; call.submitArgs = submitArgs
         try await runAction(call, options: options)
     }
@@ -191,8 +193,10 @@ struct RunWorkloadCommand: AsyncParsableCommand {
     @Option(name: .customLong("local-path"), help: "A workspace file or folder to upload (repeat).") var localPaths: [String] = []
     @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
     @Flag(name: .customLong("no-gpu-fallback"), help: "Do not retry on the GPU profile when sbatch says a GPU is required.") var noFallback = false
+    @Flag(name: .customLong("allow-repeated-failures"), help: "Submit even though this exact workload failed several times in a row (a person's override of the loop breaker).") var allowRepeatedFailures = false
     func run() async throws {
         var call = ToolCall(action: .runWorkload)
+        call.allowRepeatedFailures = allowRepeatedFailures
         call.cluster = cluster; call.runId = runId; call.prefix = prefix; call.localPaths = localPaths; call.submitArgs = submitArgs
         if noFallback { call.autoFallbackToGpu = false }
         do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }

@@ -43,6 +43,7 @@ enum Output {
         case let e as ConfigValidationError: return (e.description, 2, "invalid_config", e.errors.first?.path)
         case let e as RemoteError: return (e.description, 1, "remote_\(e.code.rawValue)", nil)
         case let e as SubmitJob.Failure: return (e.description, 1, "submit_failed", nil)
+        case let e as PolicyViolation: return (e.description, 3, "policy_violation", nil)
         default: return ("\(error)", 1, "error", nil)
         }
     }
@@ -58,6 +59,11 @@ enum Output {
         let (message, code, kind, path) = describe(error)
         var object: [String: JSONValue] = ["status": .string("error"), "tool": .string("cluster_slurm"), "error": .string(message), "code": .string(kind)]
         if let path { object["path"] = .string(path) }
+        if let violation = error as? PolicyViolation {
+            object["rule"] = .string(violation.rule)
+            object["limit"] = .string(violation.limit)
+            object["requested"] = .string(violation.requested)
+        }
         return ((try? CanonicalJSON.encode(JSONValue.object(object))) ?? "{\"status\":\"error\"}", code)
     }
 }

@@ -33,6 +33,9 @@ public struct ToolCall: Sendable {
     public var autoFallbackToGpu: Bool?
     public var allowEnvOverrides: Bool?
     public var tail: Int?
+    /// Set only by the CLI's `--allow-repeated-failures` (a person's override
+    /// of the loop breaker); `parse` never sets it, so no tool call can.
+    public var allowRepeatedFailures = false
 
     public init(action: Action) { self.action = action }
 

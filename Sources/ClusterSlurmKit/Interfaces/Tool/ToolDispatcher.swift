@@ -44,7 +44,8 @@ public enum ToolDispatcher {
                 allowEnvOverrides: call.allowEnvOverrides ?? false), context: context))
         case .submitJob:
             return try encode(await SubmitJob.run(.init(runId: try require(call.runId, "runId"), scriptPath: call.scriptPath,
-                                                        scriptName: call.scriptName, submitArgs: call.submitArgs ?? []), context: context))
+                                                        scriptName: call.scriptName, submitArgs: call.submitArgs ?? [],
+                                                        allowRepeatedFailures: call.allowRepeatedFailures), context: context))
         case .jobStatus:
             return try encode(await JobStatusAction.run(.init(cluster: call.cluster, jobId: try require(call.jobId, "jobId"), runId: call.runId,
                                                               includeAccounting: call.includeAccounting ?? false), context: context))
@@ -62,7 +63,8 @@ public enum ToolDispatcher {
                 cluster: call.cluster, runId: call.runId, prefix: call.prefix, workload: call.workload, commands: call.mergedCommands,
                 localPaths: call.mergedLocalPaths, env: call.env ?? [:], setupCommands: call.setupCommands ?? [], modules: call.modules ?? [],
                 headerOverrides: call.headerOverrides ?? SlurmDirectives(), submitArgs: call.submitArgs ?? [], scriptName: call.scriptName,
-                autoFallbackToGpu: call.autoFallbackToGpu, allowEnvOverrides: call.allowEnvOverrides ?? false), context: context))
+                autoFallbackToGpu: call.autoFallbackToGpu, allowEnvOverrides: call.allowEnvOverrides ?? false,
+                allowRepeatedFailures: call.allowRepeatedFailures), context: context))
         case .checkWorkload:
             return try encode(await CheckWorkload.run(.init(runId: call.runId, jobId: call.jobId, cluster: call.cluster,
                                                             includeAccounting: call.includeAccounting ?? false), context: context))

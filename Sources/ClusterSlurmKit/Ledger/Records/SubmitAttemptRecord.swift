@@ -16,6 +16,8 @@ public struct SubmitAttemptRecord: Codable, Sendable, Equatable, FetchableRecord
     public var stdout: String
     public var stderr: String
     public var submittedAt: String
+    /// The workload fingerprint (loop breaker).
+    public var fingerprint: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -1,0 +1,72 @@
+/// Limits an agent-driven submission must stay within. A top-level `policy`
+/// sets defaults; a profile's `policy` overrides them key by key.
+public struct PolicyConfig: Sendable, Codable, Equatable {
+    public var maxWalltime: String?
+    public var maxGpusPerJob: Int?
+    public var maxCpusPerJob: Int?
+    public var maxMemoryPerJob: String?
+    public var maxNodesPerJob: Int?
+    public var allowedPartitions: [String]?
+    public var allowedAccounts: [String]?
+    public var allowedQos: [String]?
+    public var maxActiveJobs: Int?
+    public var maxSubmissionsPerHour: Int?
+    public var gpuHoursPerDay: Double?
+    public var cpuHoursPerDay: Double?
+    /// Every job must carry a time limit (default true).
+    public var requireTimeLimit: Bool?
+    /// Refuse the next identical submission after this many failures in a row (default 3; 0 disables).
+    public var maxConsecutiveFailures: Int?
+    /// The window for counting those failures, in hours (default 24).
+    public var failureWindowHours: Double?
+    /// Env names containing any of these (case-insensitive) are secrets.
+    public var secretEnvPatterns: [String]?
+
+    public init() {}
+
+    public static let keys = ["maxWalltime", "maxGpusPerJob", "maxCpusPerJob", "maxMemoryPerJob", "maxNodesPerJob", "allowedPartitions",
+                              "allowedAccounts", "allowedQos", "maxActiveJobs", "maxSubmissionsPerHour", "gpuHoursPerDay", "cpuHoursPerDay",
+                              "requireTimeLimit", "maxConsecutiveFailures", "failureWindowHours", "secretEnvPatterns"]
+
+    public static let defaultSecretPatterns = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY",
+                                               "CREDENTIAL", "AUTH"]
+
+    /// `self` with `overrides` laid over it.
+    public func merged(with overrides: PolicyConfig?) -> PolicyConfig {
+        guard let o = overrides else { return self }
+        var m = self
+        m.maxWalltime = o.maxWalltime ?? maxWalltime
+        m.maxGpusPerJob = o.maxGpusPerJob ?? maxGpusPerJob
+        m.maxCpusPerJob = o.maxCpusPerJob ?? maxCpusPerJob
+        m.maxMemoryPerJob = o.maxMemoryPerJob ?? maxMemoryPerJob
+        m.maxNodesPerJob = o.maxNodesPerJob ?? maxNodesPerJob
+        m.allowedPartitions = o.allowedPartitions ?? allowedPartitions
+        m.allowedAccounts = o.allowedAccounts ?? allowedAccounts
+        m.allowedQos = o.allowedQos ?? allowedQos
+        m.maxActiveJobs = o.maxActiveJobs ?? maxActiveJobs
+        m.maxSubmissionsPerHour = o.maxSubmissionsPerHour ?? maxSubmissionsPerHour
+        m.gpuHoursPerDay = o.gpuHoursPerDay ?? gpuHoursPerDay
+        m.cpuHoursPerDay = o.cpuHoursPerDay ?? cpuHoursPerDay
+        m.requireTimeLimit = o.requireTimeLimit ?? requireTimeLimit
+        m.maxConsecutiveFailures = o.maxConsecutiveFailures ?? maxConsecutiveFailures
+        m.failureWindowHours = o.failureWindowHours ?? failureWindowHours
+        m.secretEnvPatterns = o.secretEnvPatterns ?? secretEnvPatterns
+        return m
+    }
+
+    public var effectiveSecretPatterns: [String] { secretEnvPatterns ?? Self.defaultSecretPatterns }
+
+    public func isSecret(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return effectiveSecretPatterns.contains { !$0.isEmpty && upper.contains($0.uppercased()) }
+    }
+}
+
+/// A refusal by policy, with the rule, the limit and what was asked for.
+public struct PolicyViolation: Error, Sendable, CustomStringConvertible, Codable {
+    public let rule: String
+    public let limit: String
+    public let requested: String
+    public let message: String
+    public var description: String { "policy \(rule): \(message)" }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// What a cluster has used, from the ledger, for the policy's counters.
+public struct PolicyUsage: Sendable, Codable, Equatable {
+    public var activeJobs: [String]
+    public var submissionsLastHour: Int
+    public var gpuHoursToday: Double
+    public var cpuHoursToday: Double
+}
+
+/// A failed submission of the same workload, for the loop breaker's message.
+public struct RecentFailure: Sendable, Codable, Equatable {
+    public var runId: String
+    public var jobId: String?
+    public var submittedAt: String
+    public var what: String
+}
+
+extension Ledger {
+    public func policyUsage(cluster: String, now: Date) throws -> PolicyUsage {
+        let hourAgo = Timestamp.string(now.addingTimeInterval(-3600))
+        var day = tm()
+        var t = time_t(now.timeIntervalSince1970)
+        gmtime_r(&t, &day)
+        let today = String(format: "%04d-%02d-%02dT00:00:00.000Z", Int(day.tm_year) + 1900, Int(day.tm_mon) + 1, Int(day.tm_mday))
+        let terminal = JobState.terminal.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try read { db in
+            let active = try String.fetchAll(db, sql: """
+                SELECT jobId FROM job WHERE cluster = ? AND (lastState IS NULL OR lastState NOT IN (\(terminal), 'NOT_FOUND'))
+                """, arguments: [cluster])
+            let submissions = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM submitAttempt WHERE cluster = ? AND outcome IN ('submitted', 'adopted') AND submittedAt >= ?
+                """, arguments: [cluster, hourAgo]) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT o.elapsedSeconds AS elapsed, o.allocTres AS tres FROM job j
+                JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
+                WHERE j.cluster = ? AND j.submittedAt >= ?
+                """, arguments: [cluster, today])
+            var gpuHours = 0.0, cpuHours = 0.0
+            for row in rows {
+                let elapsed = Double((row["elapsed"] as Int?) ?? 0) / 3600
+                let tres = (row["tres"] as String?) ?? ""
+                gpuHours += elapsed * Double(Self.tresCount(tres, key: "gres/gpu"))
+                cpuHours += elapsed * Double(Self.tresCount(tres, key: "cpu"))
+            }
+            return PolicyUsage(activeJobs: active, submissionsLastHour: submissions, gpuHoursToday: gpuHours, cpuHoursToday: cpuHours)
+        }
+    }
+
+    static func tresCount(_ tres: String, key: String) -> Int {
+        for item in tres.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0] == key { return Int(parts[1]) ?? 0 }
+        }
+        return 0
+    }
+
+    /// The latest submissions of a workload within the window, newest first,
+    /// with whether each failed (submit error, or a failed job).
+    public func recentOutcomes(fingerprint: String, since: Date) throws -> [(failed: Bool?, detail: RecentFailure)] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.runId, s.jobId, s.submittedAt, s.outcome, s.stderr, j.lastState, o.exitCode, o.reason
+                FROM submitAttempt s
+                LEFT JOIN job j ON j.cluster = s.cluster AND j.jobId = s.jobId
+                LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
+                WHERE s.fingerprint = ? AND s.submittedAt >= ? ORDER BY s.submittedAt DESC, s.id DESC
+                """, arguments: [fingerprint, Timestamp.string(since)])
+            let failures: Set<String> = ["FAILED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE"]
+            return rows.map { row in
+                let outcome: String = row["outcome"]
+                let state: String? = row["lastState"]
+                let failed: Bool?
+                let what: String
+                if outcome == "failed" {
+                    failed = true
+                    what = "sbatch failed: " + ((row["stderr"] as String?) ?? "").split(whereSeparator: \.isNewline).suffix(2).joined(separator: " / ")
+                } else if let state, failures.contains(state) {
+                    failed = true
+                    what = "\(state) exit \((row["exitCode"] as String?) ?? "?")" + ((row["reason"] as String?).map { " (\($0))" } ?? "")
+                } else if let state, JobState(rawValue: state)?.isTerminal == true {
+                    failed = false
+                    what = state
+                } else {
+                    failed = nil
+                    what = state ?? "not observed"
+                }
+                return (failed, RecentFailure(runId: row["runId"], jobId: row["jobId"], submittedAt: row["submittedAt"], what: what))
+            }
+        }
+    }
+}
