@@ -119,4 +119,48 @@ struct GuardrailTests {
         }
         #expect(Harness.run("/usr/bin/stat", ["-c", "%a", ws.path + "/.openclaw/cluster-runs/\(runId)"]).stdout.hasPrefix("700"))
     }
+
+    /// cancel-all asks first (and cancels nothing on "no"), then cancels the run's active jobs with --yes.
+    @Test func cancelAllNeedsConfirmation() throws {
+        let ws = Harness.Workspace()
+        let runId = try #require(ws.tool(["action": "run_workload", "command": "sleep 120"]).json["runId"] as? String)
+        let declined = Harness.run(Harness.binary, ["cancel-all", "--run-id", runId, "--config", ws.config, "--workspace", ws.path], stdin: "n\n",
+                                   environment: ["CLUSTER_SLURM_CONTROL_DIR": ws.controlDir])
+        #expect(declined.status == 1)
+        #expect(declined.stderr.contains("nothing cancelled"))
+        let jobId = ws.sql("SELECT jobId FROM job")
+        #expect(!Harness.ssh("squeue -h -j \(jobId) -o %T").stdout.isEmpty, "still queued or running")
+        let confirmed = ws.cli(["cancel-all", "--run-id", runId, "--yes", "--json"])
+        #expect(confirmed.status == 0, "\(confirmed.stdout) \(confirmed.stderr)")
+        #expect(confirmed.json["cancelled"] as? Bool == true)
+        #expect(ws.waitUntilDone(runId: runId, limit: 60)["state"] as? String == "CANCELLED")
+    }
+
+    /// Inputs over the login-node hashing budget are verified by the job on
+    /// the compute node; a tampered input stops the job before its workload.
+    @Test func largeInputsAreVerifiedOnTheComputeNode() throws {
+        let ws = try workspace(policy: #"{"maxLoginNodeHashBytes": 1000}"#)
+        ws.write("small.txt", "tiny\n")
+        ws.write("big.txt", String(repeating: "0123456789", count: 500))
+        let started = ws.tool(["action": "run_workload", "command": "wc -c big.txt small.txt > sizes.txt", "localPaths": ["small.txt", "big.txt"]])
+        let runId = try #require(started.json["runId"] as? String, "\(started.stdout)")
+        let uploaded = (started.json["uploaded"] as? [[String: Any]]) ?? []
+        #expect(uploaded.first { $0["relativePath"] as? String == "big.txt" }?["verified"] as? Bool == false)
+        #expect(uploaded.first { $0["relativePath"] as? String == "small.txt" }?["verified"] as? Bool == true)
+        #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
+        #expect(ws.tool(["action": "download_workload_outputs", "runId": runId, "remoteFile": "sizes.txt"]).status == 0)
+        #expect(ws.sql("SELECT json FROM runInfo").contains("\"inputs_verified\":\"ok\""))
+        #expect(ws.sql("SELECT count(*) FROM uploadEntry WHERE verified = 0") == "0", "the job's verification was ingested")
+
+        let tampered = try #require(ws.tool(["action": "init_run"]).json["run"] as? [String: Any])
+        let tamperedId = try #require(tampered["runId"] as? String)
+        #expect(ws.tool(["action": "upload", "runId": tamperedId, "localPath": "big.txt"]).status == 0)
+        #expect(Harness.ssh("echo x >> /scratch/hpcuser/openclaw-runs/\(tamperedId)/big.txt").status == 0)
+        #expect(ws.tool(["action": "render_job", "runId": tamperedId, "command": "echo workload ran > ran.txt"]).status == 0)
+        #expect(ws.tool(["action": "submit_job", "runId": tamperedId]).status == 0)
+        #expect(ws.waitUntilDone(runId: tamperedId)["state"] as? String == "FAILED")
+        #expect(Harness.ssh("test -e /scratch/hpcuser/openclaw-runs/\(tamperedId)/ran.txt").status != 0, "the workload never ran")
+        let logs = ws.tool(["action": "fetch_workload_logs", "runId": tamperedId]).json["log"] as? String ?? ""
+        #expect(logs.contains("inputs do not match their sha256"), "\(logs)")
+    }
 }

@@ -32,4 +32,21 @@ public enum CancelJob {
         let output = (result.stdoutText + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
         return Result(cluster: cluster, jobId: jobId, output: output, cancelled: result.succeeded, runId: job.runId)
     }
+
+    public struct ManyResult: Codable, Sendable {
+        public var cluster: String
+        public var jobIds: [String]
+        public var output: String
+        public var cancelled: Bool
+    }
+
+    /// Cancels several jobs of this ledger in one scancel (CLI `cancel-all`).
+    public static func runMany(jobIds: [String], cluster: String, context: ActionContext) async throws -> ManyResult {
+        for id in jobIds where try context.ledger.job(cluster: cluster, jobId: id) == nil {
+            throw ClusterSlurmError(.policyViolation, "job \(id) on \(cluster) was not submitted through this ledger", path: "jobId")
+        }
+        let result = try await context.slurm(cluster).cancel(jobIds: jobIds)
+        return ManyResult(cluster: cluster, jobIds: jobIds, output: (result.stdoutText + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines),
+                          cancelled: result.succeeded)
+    }
 }

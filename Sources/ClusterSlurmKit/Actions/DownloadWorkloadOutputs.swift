@@ -52,5 +52,9 @@ public enum DownloadWorkloadOutputs {
             facts[String(line[..<eq])] = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         }
         if let json = try? CanonicalJSON.encode(facts) { try? context.ledger.recordRunInfo(runId: runId, json: json) }
+        let verdicts = info.text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("inputs_verified=") }
+        if !verdicts.isEmpty, verdicts.allSatisfy({ $0 == "inputs_verified=ok" }) {
+            try? context.ledger.markInputsVerified(runId: runId)
+        }
     }
 }

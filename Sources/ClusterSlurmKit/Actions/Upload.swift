@@ -25,6 +25,8 @@ public enum Upload {
         /// False when the cluster already had identical bytes.
         public var sent: Bool
         public var verified: Bool
+        /// Where the hash is checked: the login node now, or the job on the compute node.
+        public var verifiedOn: String
     }
 
     public struct Result: Codable, Sendable, RunScoped {
@@ -68,6 +70,13 @@ public enum Upload {
             alreadyThere = parseSha256Sums(check.stdoutText)
         }
         let toSend = sources.filter { alreadyThere[$0.relativePath] != $0.sha256 }
+        // Login-node etiquette: hash at most this much here; the job verifies the rest on the compute node.
+        var hashBudget = context.config.policy(for: run.cluster).maxLoginNodeHashBytes ?? PolicyConfig.defaultMaxLoginNodeHashBytes
+        var deferred = Set<String>()
+        for source in toSend {
+            let plainName = !source.relativePath.contains("\n") && !source.relativePath.contains("\\")
+            if source.size > hashBudget && plainName { deferred.insert(source.relativePath) } else { hashBudget -= source.size }
+        }
         var verified: [String: String] = [:]
         if !toSend.isEmpty {
             let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-slurm-upload-\(UUID().uuidString).tar").path
@@ -77,23 +86,39 @@ public enum Upload {
             try writer.finish()
             let result = try await context.transport.run(
                 RemoteCall(label: "upload", script: RemoteScripts.extractAndVerify,
-                           arguments: [destination.word] + toSend.flatMap { [.literal($0.sha256), .literal($0.relativePath)] }, stdinFile: archive),
+                           arguments: [destination.word] + toSend.flatMap { [.literal(deferred.contains($0.relativePath) ? "-" : $0.sha256), .literal($0.relativePath)] },
+                           stdinFile: archive),
                 on: endpoint)
             guard result.succeeded else {
                 throw ClusterSlurmError.remote("upload to \(profile.sshTarget):\(destination) failed (exit \(result.exitStatus)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             verified = parseSha256Sums(result.stdoutText)
+            if !deferred.isEmpty {
+                // The job checks these before its workload runs (see ScriptRenderer.inputVerificationLines).
+                let prefix = subdir.map { $0 + "/" } ?? ""
+                let manifest = toSend.filter { deferred.contains($0.relativePath) }.map { "\($0.sha256)  \(prefix)\($0.relativePath)" }.joined(separator: "\n") + "\n"
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-slurm-manifest-\(UUID().uuidString)").path
+                defer { unlink(file) }
+                try LocalFiles.writeAtomically(Data(manifest.utf8), to: file)
+                let written = try await context.transport.run(
+                    RemoteCall(label: "upload (manifest for the compute node)", script: RemoteScripts.writePrivateFile,
+                               arguments: [runDir.word, .literal(".cluster-slurm-inputs.\(UUID().uuidString.prefix(8).lowercased()).sha256")], stdinFile: file),
+                    on: endpoint)
+                guard written.succeeded else { throw ClusterSlurmError.remote("cannot write the input manifest: \(written.stderr)") }
+            }
         }
         var entries: [Entry] = []
         for source in sources {
             let sent = alreadyThere[source.relativePath] != source.sha256
             let remoteHash = sent ? verified[source.relativePath] : alreadyThere[source.relativePath]
-            guard remoteHash == source.sha256 else {
+            let onComputeNode = sent && deferred.contains(source.relativePath)
+            guard remoteHash == source.sha256 || (onComputeNode && remoteHash == "-") else {
                 throw ClusterSlurmError.remote("\(source.relativePath) arrived on \(profile.sshTarget) with sha256 \(remoteHash ?? "none"), expected \(source.sha256); the upload was not verified, run it again")
             }
             entries.append(Entry(localPath: source.localPath, remotePath: destination.appending(source.relativePath).description,
                                  relativePath: (subdir.map { $0 + "/" } ?? "") + source.relativePath,
-                                 size: source.size, sha256: source.sha256, sent: sent, verified: true))
+                                 size: source.size, sha256: source.sha256, sent: sent, verified: !onComputeNode,
+                                 verifiedOn: onComputeNode ? "compute node (when the job starts)" : "login node"))
         }
         // Inputs are archived by content while the run stays under the cap.
         var budget = context.config.archive.maxInputBytesPerRun - (try context.ledger.archivedInputBytes(runId: run.id))
@@ -139,6 +164,9 @@ public enum Upload {
             var name = record.dropFirst(64)
             if name.hasPrefix("  ") || name.hasPrefix(" *") { name = name.dropFirst(2) } else { continue }
             out[String(name)] = hash
+        }
+        for record in text.split(separator: "\0", omittingEmptySubsequences: true) where record.hasPrefix("-  ") {
+            out[String(record.dropFirst(3))] = "-"
         }
         return out
     }

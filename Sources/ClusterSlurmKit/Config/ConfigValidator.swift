@@ -147,6 +147,11 @@ public struct ConfigValidator {
         policy.allowedAccounts = stringArray(object["allowedAccounts"], at: "\(path).allowedAccounts", nonEmptyItems: true)
         policy.allowedQos = stringArray(object["allowedQos"], at: "\(path).allowedQos", nonEmptyItems: true)
         policy.secretEnvPatterns = stringArray(object["secretEnvPatterns"], at: "\(path).secretEnvPatterns", nonEmptyItems: true)
+        switch object["maxLoginNodeHashBytes"] {
+        case nil, .null?: break
+        case .int(let n)? where n >= 0: policy.maxLoginNodeHashBytes = n
+        case let bad?: error("\(path).maxLoginNodeHashBytes", "must be an integer >= 0 (bytes) (got \(bad.preview))")
+        }
         for key in ["gpuHoursPerDay", "cpuHoursPerDay", "failureWindowHours"] {
             let number: Double?
             switch object[key] {

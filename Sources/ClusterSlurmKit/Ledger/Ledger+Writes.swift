@@ -255,3 +255,15 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The job verified the inputs the login node did not hash.
+    public func markInputsVerified(runId: String) throws {
+        try write("markInputsVerified") { db in
+            try db.execute(sql: """
+                UPDATE uploadEntry SET verified = 1
+                WHERE verified = 0 AND manifestId IN (SELECT id FROM uploadManifest WHERE runId = ?)
+                """, arguments: [runId])
+        }
+    }
+}

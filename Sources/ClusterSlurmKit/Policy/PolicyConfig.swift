@@ -21,12 +21,18 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
     public var failureWindowHours: Double?
     /// Env names containing any of these (case-insensitive) are secrets.
     public var secretEnvPatterns: [String]?
+    /// Bytes per upload hashed on the login node; larger inputs are verified
+    /// by the job itself on the compute node (default 256 MiB).
+    public var maxLoginNodeHashBytes: Int64?
+
+    public static let defaultMaxLoginNodeHashBytes: Int64 = 256 << 20
 
     public init() {}
 
     public static let keys = ["maxWalltime", "maxGpusPerJob", "maxCpusPerJob", "maxMemoryPerJob", "maxNodesPerJob", "allowedPartitions",
                               "allowedAccounts", "allowedQos", "maxActiveJobs", "maxSubmissionsPerHour", "gpuHoursPerDay", "cpuHoursPerDay",
-                              "requireTimeLimit", "maxConsecutiveFailures", "failureWindowHours", "secretEnvPatterns"]
+                              "requireTimeLimit", "maxConsecutiveFailures", "failureWindowHours", "secretEnvPatterns",
+                              "maxLoginNodeHashBytes"]
 
     public static let defaultSecretPatterns = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY",
                                                "CREDENTIAL", "AUTH"]
@@ -51,6 +57,7 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
         m.maxConsecutiveFailures = o.maxConsecutiveFailures ?? maxConsecutiveFailures
         m.failureWindowHours = o.failureWindowHours ?? failureWindowHours
         m.secretEnvPatterns = o.secretEnvPatterns ?? secretEnvPatterns
+        m.maxLoginNodeHashBytes = o.maxLoginNodeHashBytes ?? maxLoginNodeHashBytes
         return m
     }
 

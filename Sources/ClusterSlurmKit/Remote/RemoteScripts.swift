@@ -24,7 +24,9 @@ public enum RemoteScripts {
     /// `$1` dir, then pairs of expected sha256 and relative file name.
     /// Extracts the tar on stdin into a private staging dir, then moves each
     /// file whose hash matches into place (rename: never a partial file under
-    /// its final name) and prints `sha256  name` NUL-separated for those.
+    /// its final name) and prints `sha256  name` NUL-separated for those. A
+    /// `-` for the hash moves the file unhashed (too large for the login
+    /// node: the job verifies it) and prints `-  name`.
     public static let extractAndVerify = #"""
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
@@ -34,6 +36,10 @@ public enum RemoteScripts {
     tar -x --no-same-owner -C "$staging" -f - || { rm -rf -- "$staging"; exit 4; }
     while [ "$#" -ge 2 ]; do
       want=$1; f=$2; shift 2
+      if [ "$want" = "-" ]; then
+        mkdir -p -- "$(dirname -- "$f")" && mv -f -- "$staging/$f" "$f" && printf -- '-  %s\0' "$f"
+        continue
+      fi
       got=$(sha256sum < "$staging/$f" | cut -d ' ' -f 1)
       if [ "$got" = "$want" ]; then
         mkdir -p -- "$(dirname -- "$f")" && mv -f -- "$staging/$f" "$f" && printf '%s  %s\0' "$got" "$f"

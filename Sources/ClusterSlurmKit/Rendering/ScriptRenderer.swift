@@ -93,6 +93,7 @@ public enum ScriptRenderer {
         }
         lines.append("")
         lines.append(contentsOf: runInfoLines)
+        lines.append(contentsOf: inputVerificationLines)
         lines.append("")
         // The workload runs in a subshell with strict mode and the script exits
         // with its status from plain mode: under `bash -l`, errexit would
@@ -113,6 +114,21 @@ public enum ScriptRenderer {
     /// nodes, Python, loaded modules) in a small file the ledger ingests with
     /// the outputs. Best effort: it can never fail the job.
     public static let runInfoFile = ".cluster-slurm-run-info.txt"
+    /// Inputs too large to hash on the login node are checked here, on the
+    /// compute node, before the workload; the outcome goes to the run-info file.
+    static let inputVerificationLines = [
+        "for cluster_slurm_manifest in .cluster-slurm-inputs.*.sha256; do",
+        "  [ -e \"$cluster_slurm_manifest\" ] || continue",
+        "  if sha256sum --check --quiet --strict -- \"$cluster_slurm_manifest\" >/dev/null 2>&1; then",
+        "    echo \"inputs_verified=ok\" >> \(runInfoFile)",
+        "  else",
+        "    echo \"inputs_verified=failed\" >> \(runInfoFile)",
+        "    echo \"cluster-slurm: inputs do not match their sha256 ($cluster_slurm_manifest); not running the workload\" >&2",
+        "    exit 1",
+        "  fi",
+        "done",
+    ]
+
     /// The private (0600) file of secret env values the job sources.
     public static let secretsFile = ".cluster-slurm-secrets.sh"
 

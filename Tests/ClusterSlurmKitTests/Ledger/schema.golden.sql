@@ -163,7 +163,7 @@ CREATE TABLE submitAttempt (
     stdout          TEXT NOT NULL DEFAULT '',
     stderr          TEXT NOT NULL DEFAULT '',
     submittedAt     TEXT NOT NULL
-);
+, fingerprint TEXT);
 CREATE TABLE submitIntent (
     token       TEXT PRIMARY KEY NOT NULL,
     runId       TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
@@ -201,6 +201,7 @@ CREATE INDEX renderedScript_run ON renderedScript(runId, id);
 CREATE INDEX replay_parent ON replay(parentRunId);
 CREATE INDEX run_cluster ON run(cluster, createdAt);
 CREATE INDEX run_createdAt ON run(createdAt);
+CREATE INDEX submitAttempt_fingerprint ON submitAttempt(fingerprint, submittedAt);
 CREATE INDEX submitAttempt_run ON submitAttempt(runId, attempt);
 CREATE INDEX submitIntent_open ON submitIntent(runId, resolvedAt);
 CREATE INDEX uploadEntry_manifest ON uploadEntry(manifestId);
