@@ -30,5 +30,10 @@ integration-test: build cluster
 test: build cluster
 	scripts/test-all
 
+# Benchmarks on the local test cluster (release build); they report, they never fail.
+bench: deps cluster
+	$(SWIFT) build -c release
+	python3 bench/run.py
+
 clean:
 	rm -rf .build

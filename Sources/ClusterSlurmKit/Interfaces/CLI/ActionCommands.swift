@@ -122,16 +122,43 @@ struct SubmitJobCommand: AsyncParsableCommand {
 
 struct JobStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "job-status", abstract: "Show a job's state (squeue, then sacct, in one round trip).",
-        discussion: "Example: cluster-slurm job-status 12345 --include-accounting")
+        commandName: "job-status", abstract: "Show jobs' states: any number of jobs in one squeue and one sacct, one round trip.",
+        discussion: "Example: cluster-slurm job-status 12345 12346 12347 --include-accounting")
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The SLURM job id.") var jobId: String
-    @Option(help: "The cluster (default: the one the ledger submitted it to).") var cluster: String?
+    @Argument(help: "The SLURM job ids.") var jobIds: [String]
+    @Option(help: "The cluster (default: the one the ledger submitted them to).") var cluster: String?
     @Flag(name: .customLong("include-accounting"), help: "Include sacct accounting fields.") var includeAccounting = false
     func run() async throws {
-        var call = ToolCall(action: .jobStatus)
-        call.jobId = jobId; call.cluster = cluster; call.includeAccounting = includeAccounting
-        try await runAction(call, options: options)
+        if jobIds.count == 1 {
+            var call = ToolCall(action: .jobStatus)
+            call.jobId = jobIds[0]; call.cluster = cluster; call.includeAccounting = includeAccounting
+            try await runAction(call, options: options)
+            return
+        }
+        do {
+            let context = try options.makeContext()
+            let ids = try jobIds.map { try JobId.validate($0) }
+            let target = try JobStatusAction.resolveCluster(explicit: cluster, jobId: ids.first, runId: nil, context: context)
+            let statuses = try await JobStatusAction.observe(jobIds: ids, cluster: target, context: context)
+            let ordered = ids.map { statuses[$0] ?? JobStatus.notFound($0) }
+            if options.json { print(try CanonicalJSON.pretty(ordered)); return }
+            for s in ordered { print("\(s.jobId)\t\(s.state)\t\(s.source.rawValue)\t\(s.exitCode ?? "-")") }
+        } catch { throw ExitCode(Output.printError(error)) }
+    }
+}
+
+struct HashCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sha256", abstract: "Print files' SHA-256 the way the ledger computes them (streaming, swift-crypto).",
+        discussion: "Example: cluster-slurm sha256 data/input.csv")
+    @Argument(help: "Files to hash.") var files: [String]
+    func run() async throws {
+        for file in files {
+            do {
+                let (sha, _) = try Hashing.sha256Hex(fileAt: file)
+                print("\(sha)  \(file)")
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
     }
 }
 

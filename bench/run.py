@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""cluster-slurm benchmarks on the local test cluster (`make bench`).
+
+Each figure is printed with its baseline, measured in the same run, and the
+ratio; results go to bench/results/latest.json. Benchmarks report, they never
+fail: a step that cannot run is recorded with its error.
+"""
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TC = os.environ.get("TC_DIR", "/var/lib/cluster-slurm-testcluster")
+SSH_CONFIG = f"{TC}/client/ssh_config"
+SSHD_LOG = f"{TC}/log/sshd.log"
+CONFIG = REPO / "examples/local/cluster-slurm.json"
+BIN = os.environ.get("CLUSTER_SLURM_BIN", str(REPO / ".build/release/cluster-slurm"))
+REMOTE_ROOT = "/scratch/hpcuser/openclaw-runs"
+results = {"machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}", "benchmarks": {}}
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=isinstance(cmd, str), capture_output=True, text=True, **kw)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def accepted():
+    return open(SSHD_LOG, "rb").read().count(b"Accepted publickey")
+
+
+def tool(workspace, call, control):
+    out = sh([BIN, "tool", "--config", str(CONFIG), "--workspace", workspace], input=json.dumps(call),
+             env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control})
+    return json.loads(out.stdout or "{}")
+
+
+def plain_ssh(command):
+    return sh(["ssh", "-F", SSH_CONFIG, "-o", "ControlMaster=no", "-o", "ControlPath=none", "testcluster", command])
+
+
+def mux_ssh(command, control):
+    return sh(["ssh", "-F", SSH_CONFIG, "-o", "ControlMaster=auto", "-o", f"ControlPath={control}/%C", "-o", "ControlPersist=60",
+               "testcluster", command])
+
+
+def record(name, **fields):
+    results["benchmarks"][name] = fields
+    print(f"\n[{name}]")
+    for key, value in fields.items():
+        print(f"  {key}: {value}")
+
+
+def bench_run_workload():
+    ws = tempfile.mkdtemp(prefix="bench-rw-")
+    for i in range(5):
+        Path(ws, f"input{i}.dat").write_bytes(os.urandom(10_000))
+    Path(ws, "job.slurm").write_text("#!/bin/bash\n#SBATCH --time=00:05:00\n#SBATCH --output=slurm-%j.out\ntrue\n")
+    inputs = [f"input{i}.dat" for i in range(5)]
+
+    def reference(n):
+        run_dir = f"{REMOTE_ROOT}/bench-ref-{n}-{int(time.time() * 1000)}"
+        plain_ssh(f"mkdir -p {REMOTE_ROOT}")
+        plain_ssh(f"mkdir -p {run_dir}")
+        plain_ssh(f"mkdir -p {run_dir}/inputs")
+        sh(["scp", "-q", "-F", SSH_CONFIG, "-o", "ControlMaster=no", "-o", "ControlPath=none"] + [f"{ws}/{f}" for f in inputs] + [f"testcluster:{run_dir}/"])
+        sh(["scp", "-q", "-F", SSH_CONFIG, "-o", "ControlMaster=no", "-o", "ControlPath=none", f"{ws}/job.slurm", f"testcluster:{run_dir}/"])
+        out = plain_ssh(f"cd {run_dir} && sbatch job.slurm")
+        assert "Submitted batch job" in out.stdout, out.stderr
+
+    before = accepted()
+    ref_times = [timed(lambda n=n: reference(n))[0] for n in range(3)]
+    ref_connections = (accepted() - before) / 3
+    control = tempfile.mkdtemp(prefix="bench-cm-")
+    call = {"action": "run_workload", "command": "true", "localPaths": inputs}
+    before = accepted()
+    cold, first = timed(lambda: tool(ws, call, control))
+    cold_connections = accepted() - before
+    assert first.get("jobId"), first
+    before = accepted()
+    warm_times = [timed(lambda: tool(ws, call, control))[0] for _ in range(5)]
+    warm_connections = (accepted() - before) / 5
+    ref = statistics.median(ref_times)
+    warm = statistics.median(warm_times)
+    record("1_run_workload_vs_reference_flow",
+           reference_style_seconds=round(ref, 3), reference_connections=ref_connections, reference_round_trips=6,
+           ours_cold_seconds=round(cold, 3), ours_cold_connections=cold_connections,
+           ours_warm_seconds=round(warm, 3), ours_warm_connections=warm_connections, ours_round_trips=2,
+           ratio_warm_vs_reference=round(warm / ref, 3), target="<= 0.2")
+
+
+def bench_status():
+    control = tempfile.mkdtemp(prefix="bench-cm-")
+    script = ("cd /scratch/hpcuser; ids=''; for i in $(seq 1 50); do ids=\"$ids $(sbatch --parsable -o /dev/null --wrap='sleep 600')\"; done; "
+              "for i in $(seq 1 150); do ids=\"$ids $(sbatch --parsable -o /dev/null --wrap=true)\"; done; echo $ids")
+    ids = mux_ssh(script, control).stdout.split()
+    time.sleep(15)  # let finished jobs leave squeue (MinJobAge) so sacct must answer for them
+    ws = tempfile.mkdtemp(prefix="bench-st-")
+    ours, out = timed(lambda: sh([BIN, "job-status", *ids, "--json", "--config", str(CONFIG), "--workspace", ws],
+                                 env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control}))
+    states = json.loads(out.stdout or "[]")
+    per_job, _ = timed(lambda: [mux_ssh(f"squeue -h -j {i} -o %T 2>/dev/null | grep . || sacct -n -X -P -j {i} -o State", control) for i in ids])
+    mux_ssh("scancel " + " ".join(ids), control)
+    sources = {}
+    for s in states:
+        sources[s["source"]] = sources.get(s["source"], 0) + 1
+    record("2_status_of_200_jobs", jobs=len(ids), answered=len(states), sources=sources,
+           ours_seconds=round(ours, 3), ours_remote_commands=2, ours_round_trips=1,
+           per_job_seconds=round(per_job, 3), per_job_remote_commands=f"{len(ids)}-{2 * len(ids)}",
+           ratio=round(ours / per_job, 4), target="<= 0.05")
+
+
+def bench_rerun_upload():
+    ws = tempfile.mkdtemp(prefix="bench-up-")
+    tree = Path(ws, "tree")
+    tree.mkdir()
+    for i in range(200):
+        Path(tree, f"f{i:03d}.bin").write_bytes(os.urandom(1 << 20))
+    control = tempfile.mkdtemp(prefix="bench-cm-")
+    run = tool(ws, {"action": "init_run"}, control)["run"]["runId"]
+    first_t, first = timed(lambda: tool(ws, {"action": "upload", "runId": run, "localPath": "tree"}, control))
+    second_t, second = timed(lambda: tool(ws, {"action": "upload", "runId": run, "localPath": "tree"}, control))
+    dest = f"{REMOTE_ROOT}/bench-scp-{int(time.time())}"
+    mux_ssh(f"mkdir -p {dest}", control)
+    scp_t, _ = timed(lambda: sh(["scp", "-q", "-r", "-F", SSH_CONFIG, "-o", f"ControlPath={control}/%C", str(tree), f"testcluster:{dest}/"]))
+    fields = dict(files=200, megabytes=200, first_upload_seconds=round(first_t, 3), first_bytes_sent=first.get("bytesSent"),
+                  second_upload_seconds=round(second_t, 3), second_bytes_sent=second.get("bytesSent"), target_second_bytes=0,
+                  ratio_second_vs_first=round(second_t / first_t, 4), scp_r_seconds=round(scp_t, 3))
+    if shutil.which("rsync") and mux_ssh("command -v rsync", control).returncode == 0:
+        rdest = f"{REMOTE_ROOT}/bench-rsync-{int(time.time())}"
+        rsh = f"ssh -F {SSH_CONFIG} -o ControlPath={control}/%C"
+        r1, _ = timed(lambda: sh(["rsync", "-a", "-e", rsh, f"{tree}/", f"testcluster:{rdest}/"]))
+        r2, _ = timed(lambda: sh(["rsync", "-a", "-e", rsh, f"{tree}/", f"testcluster:{rdest}/"]))
+        fields.update(rsync_first_seconds=round(r1, 3), rsync_second_seconds=round(r2, 3))
+    else:
+        fields.update(rsync="not installed (apt-get install rsync)")
+    record("3_rerun_unchanged_upload", **fields)
+
+
+def bench_sha256():
+    path = "/tmp/cluster-slurm-bench-1g"
+    if not os.path.exists(path) or os.path.getsize(path) != 1 << 30:
+        with open(path, "wb") as f:
+            for _ in range(1024):
+                f.write(os.urandom(1 << 20))
+    ours = min(timed(lambda: sh([BIN, "sha256", path]))[0] for _ in range(3))
+    openssl = min(timed(lambda: sh(["openssl", "dgst", "-sha256", path]))[0] for _ in range(3))
+    ours_hash = sh([BIN, "sha256", path]).stdout.split()[0]
+    openssl_hash = sh(["openssl", "dgst", "-sha256", path]).stdout.split()[-1]
+    record("4_sha256_1GiB", ours_seconds=round(ours, 3), ours_mb_per_s=round(1024 / ours), openssl_seconds=round(openssl, 3),
+           openssl_mb_per_s=round(1024 / openssl), same_hash=ours_hash == openssl_hash, ratio_throughput=round(openssl / ours, 3), target=">= 0.9")
+
+
+def bench_ledger():
+    ws = tempfile.mkdtemp(prefix="bench-ledger-")
+    ledger = f"{ws}/ledger.sqlite"
+    sh([BIN, "ledger", "check", "--config", str(CONFIG), "--workspace", ws, "--ledger", ledger])
+    gen = sh([sys.executable, str(REPO / "bench/generate_ledger.py"), ledger, "100000"])
+    common = ["--config", str(CONFIG), "--workspace", ws, "--ledger", ledger]
+
+    def latency(args):
+        return round(statistics.median(timed(lambda: sh([BIN, *args, *common]))[0] for _ in range(7)) * 1000, 1)
+    version = round(statistics.median(timed(lambda: sh([BIN, "--version"]))[0] for _ in range(7)) * 1000, 1)
+    db = sqlite3.connect(ledger)
+    view = round(statistics.median(timed(lambda: db.execute("SELECT * FROM run_summary ORDER BY created DESC LIMIT 50").fetchall())[0]
+                                   for _ in range(7)) * 1000, 2)
+    record("5_ledger_100k_runs_1M_transitions", generator=gen.stdout.strip(),
+           runs_list_ms=latency(["runs", "list", "--limit", "50"]), runs_show_ms=latency(["runs", "show", "bench-0054321"]),
+           runs_diff_ms=latency(["runs", "diff", "bench-0054320", "bench-0054321"]), run_summary_top50_ms=view,
+           process_start_ms=version, target="< 30 ms each")
+
+
+def bench_cold_start():
+    ws = tempfile.mkdtemp(prefix="bench-cs-")
+    version = [timed(lambda: sh([BIN, "--version"]))[0] for _ in range(20)]
+    clusters = [timed(lambda: sh([BIN, "list-clusters", "--config", str(CONFIG), "--workspace", ws]))[0] for _ in range(20)]
+    true = [timed(lambda: sh(["/bin/true"]))[0] for _ in range(20)]
+    record("6_cli_cold_start", version_ms=round(statistics.median(version) * 1000, 1),
+           list_clusters_ms=round(statistics.median(clusters) * 1000, 1),
+           baseline_bin_true_ms=round(statistics.median(true) * 1000, 1), target="< 20 ms")
+
+
+for bench in [bench_cold_start, bench_sha256, bench_run_workload, bench_status, bench_rerun_upload, bench_ledger]:
+    try:
+        bench()
+    except Exception as error:  # a benchmark reports, it never fails the run
+        record(bench.__name__, error=repr(error))
+
+out = REPO / "bench/results/latest.json"
+out.write_text(json.dumps(results, indent=2) + "\n")
+print(f"\nwrote {out}")
