@@ -36,7 +36,10 @@ struct CrashSafetyTests {
     }
 
     @Test func killDuringUploadLeavesNoPartialFile() throws {
-        let ws = Harness.Workspace()
+        // hash everything on the login node here, so the rerun's verification is checked right away
+        let base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)
+        let ws = Harness.Workspace(config: WorkloadFlowTests.derivedConfig(from: base, replacing: "\"localRunsDir\"",
+                                                                             with: "\"policy\": {\"maxLoginNodeHashBytes\": 1073741824},\n  \"localRunsDir\""))
         let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
         let big = ws.path + "/big.bin"
         let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: big, contents: nil); return big }()))
