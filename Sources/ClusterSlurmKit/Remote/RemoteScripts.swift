@@ -69,8 +69,23 @@ public enum RemoteScripts {
     rc=$?
     printf '%s\n' "$out"
     echo "@@SQUEUE_RC=$rc@@"
-    sacct --noheader --parsable2 "--jobs=$1" "--starttime=$2" --endtime=now "--format=JobID,JobName,State,ExitCode,Elapsed,ElapsedRaw,MaxRSS,TotalCPU,AllocTRES,NodeList,Submit,Start,End,Reason" 2>&1
-    echo "@@SACCT_RC=$?@@"
+    # sacct only for jobs squeue no longer shows, or shows as ended (for exit codes and accounting)
+    need=$(printf '%s\n' "$out" | awk -F'|' -v ids="$1" -v rc="$rc" '
+      rc == 0 && NF >= 2 { state[$1] = $2 }
+      END {
+        n = split(ids, want, ",")
+        for (i = 1; i <= n; i++) {
+          s = state[want[i]]
+          if (s == "" || s ~ /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED)/)
+            printf "%s%s", (c++ ? "," : ""), want[i]
+        }
+      }')
+    if [ -n "$need" ]; then
+      sacct --noheader --parsable2 "--jobs=$need" "--starttime=$2" --endtime=now "--format=JobID,JobName,State,ExitCode,Elapsed,ElapsedRaw,MaxRSS,TotalCPU,AllocTRES,NodeList,Submit,Start,End,Reason" 2>&1
+      echo "@@SACCT_RC=$?@@"
+    else
+      echo "@@SACCT_RC=0@@"
+    fi
     """#
 
     /// `$1` dir, `$2` line count, then file paths. For each file prints a
