@@ -92,6 +92,20 @@ struct LowLevelActionTests {
         }
     }
 
+    /// A re-upload sends nothing that is unchanged, and re-sends a file changed on the cluster.
+    @Test func reuploadSendsOnlyWhatChanged() throws {
+        let ws = Harness.Workspace()
+        ws.write("data/a.txt", "aaaa")
+        ws.write("data/b.txt", "bbbb")
+        let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
+        #expect(ws.tool(["action": "upload", "runId": runId, "localPath": "data"]).json["bytesSent"] as? Int == 8)
+        #expect(ws.tool(["action": "upload", "runId": runId, "localPath": "data"]).json["bytesSent"] as? Int == 0)
+        #expect(Harness.ssh("printf 'XXXX' > /scratch/hpcuser/openclaw-runs/\(runId)/data/b.txt").status == 0)
+        let again = ws.tool(["action": "upload", "runId": runId, "localPath": "data"]).json
+        #expect(again["bytesSent"] as? Int == 4, "only the file changed on the cluster is sent again: \(again)")
+        #expect(Harness.ssh("cat /scratch/hpcuser/openclaw-runs/\(runId)/data/b.txt").stdout == "bbbb")
+    }
+
     @Test func traversalIsRefused() throws {
         let ws = Harness.Workspace()
         ws.write("ok.txt", "x")

@@ -57,6 +57,9 @@ public enum LocalFiles {
         public var relativePath: String
         public var size: Int64
         public var sha256: String
+        /// Modification time, whole seconds (carried into the tar, so the
+        /// cluster's copy keeps it and a re-upload can compare cheaply).
+        public var mtime: Int64 = 0
     }
 
     /// Expands files and folders to regular files with their archive names
@@ -95,7 +98,9 @@ public enum LocalFiles {
                     throw ClusterSlurmError.invalidInput("two sources would both be uploaded as \"\(name)\"; rename one", path: fieldPath)
                 }
                 let (sha, size) = try Hashing.sha256Hex(fileAt: path)
-                out.append(Source(localPath: path, relativePath: name, size: size, sha256: sha))
+                var info = stat()
+                stat(path, &info)
+                out.append(Source(localPath: path, relativePath: name, size: size, sha256: sha, mtime: Int64(info.st_mtim.tv_sec)))
             }
         }
         return out

@@ -61,13 +61,34 @@ public enum Upload {
         let destination = subdir.map { runDir.appending($0) } ?? runDir
         let endpoint = SSHEndpoint(profile: profile)
 
+        // What is already there: files whose size and mtime match a copy this
+        // ledger uploaded and verified before are trusted without hashing
+        // (rsync's quick check, anchored to a recorded hash); files of the
+        // same size otherwise are hashed on the cluster; the rest are sent.
         var alreadyThere: [String: String] = [:]
         if !remoteKnownEmpty {
-            let check = try await context.transport.run(
-                RemoteCall(label: "upload (compare hashes)", script: RemoteScripts.hashExisting,
+            let listing = try await context.transport.run(
+                RemoteCall(label: "upload (compare)", script: RemoteScripts.statExisting,
                            arguments: [destination.word] + sources.map { .literal($0.relativePath) }),
                 on: endpoint)
-            alreadyThere = parseSha256Sums(check.stdoutText)
+            let remote = parseStatListing(listing.stdoutText)
+            let verifiedBefore = Set(try context.ledger.uploadEntries(runId: run.id).filter(\.verified).map { "\($0.remotePath)\u{0}\($0.sha256)" })
+            var toHash: [LocalFiles.Source] = []
+            for source in sources {
+                guard let (size, mtime) = remote[source.relativePath], size == source.size else { continue }
+                if mtime == source.mtime, verifiedBefore.contains("\(destination.appending(source.relativePath).description)\u{0}\(source.sha256)") {
+                    alreadyThere[source.relativePath] = source.sha256
+                } else {
+                    toHash.append(source)
+                }
+            }
+            if !toHash.isEmpty {
+                let check = try await context.transport.run(
+                    RemoteCall(label: "upload (compare hashes)", script: RemoteScripts.hashExisting,
+                               arguments: [destination.word] + toHash.map { .literal($0.relativePath) }),
+                    on: endpoint)
+                alreadyThere.merge(parseSha256Sums(check.stdoutText)) { _, hashed in hashed }
+            }
         }
         let toSend = sources.filter { alreadyThere[$0.relativePath] != $0.sha256 }
         // Login-node etiquette: hash at most this much here; the job verifies the rest on the compute node.
@@ -82,7 +103,7 @@ public enum Upload {
             let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-slurm-upload-\(UUID().uuidString).tar").path
             defer { unlink(archive) }
             let writer = try TarWriter(path: archive)
-            for source in toSend { try writer.appendFile(localPath: source.localPath, archiveName: source.relativePath, size: source.size) }
+            for source in toSend { try writer.appendFile(localPath: source.localPath, archiveName: source.relativePath, size: source.size, mtime: source.mtime) }
             try writer.finish()
             let result = try await context.transport.run(
                 RemoteCall(label: "upload", script: RemoteScripts.extractAndVerify,
@@ -153,6 +174,17 @@ public enum Upload {
             return try LocalFiles.checkedRelative(String(text.dropFirst(prefix.count)), field: "remoteDir")
         }
         return try LocalFiles.checkedRelative(text, field: "remoteDir")
+    }
+
+    /// Parses the `size mtime name\0` records of `statExisting`.
+    static func parseStatListing(_ text: String) -> [String: (Int64, Int64)] {
+        var out: [String: (Int64, Int64)] = [:]
+        for record in text.split(separator: "\0", omittingEmptySubsequences: true) {
+            let parts = record.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let size = Int64(parts[0]), let mtime = Int64(parts[1]) else { continue }
+            out[String(parts[2])] = (size, mtime)
+        }
+        return out
     }
 
     /// Parses `sha256sum -z` output: `HASH  NAME\0` records.

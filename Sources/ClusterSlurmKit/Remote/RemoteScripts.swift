@@ -179,4 +179,16 @@ public enum RemoteScripts {
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
     cat > ".$2.tmp.$$" && chmod 600 ".$2.tmp.$$" && mv -f -- ".$2.tmp.$$" "$2" || exit 4
     """#
+
+    /// `$1` dir, then relative file names. Prints `size mtime name` NUL-
+    /// separated for those that exist as regular files: the cheap check
+    /// (like rsync's) before deciding what to hash or send.
+    public static let statExisting = #"""
+    cd -- "$1" 2>/dev/null || exit 0
+    shift
+    for f in "$@"; do
+      if [ -f "$f" ] && [ ! -L "$f" ]; then printf '%s %s\0' "$(stat -c '%s %Y' -- "$f")" "$f"; fi
+    done
+    exit 0
+    """#
 }

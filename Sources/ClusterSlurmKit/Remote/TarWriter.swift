@@ -17,14 +17,14 @@ struct TarWriter {
 
     /// Appends `localPath` as `archiveName`; the file must stay `size` bytes
     /// long while it is read (checked, so a growing file cannot corrupt the stream).
-    func appendFile(localPath: String, archiveName: String, size: Int64) throws {
+    func appendFile(localPath: String, archiveName: String, size: Int64, mtime: Int64) throws {
         let nameBytes = Array(archiveName.utf8)
         if nameBytes.count > 100 {
             let payload = nameBytes + [0]
-            try handle.write(contentsOf: header(name: Array("././@LongLink".utf8), size: Int64(payload.count), type: "L", mode: 0o644))
+            try handle.write(contentsOf: header(name: Array("././@LongLink".utf8), size: Int64(payload.count), type: "L", mode: 0o644, mtime: 0))
             try handle.write(contentsOf: padded(payload))
         }
-        try handle.write(contentsOf: header(name: Array(nameBytes.prefix(100)), size: size, type: "0", mode: 0o600))
+        try handle.write(contentsOf: header(name: Array(nameBytes.prefix(100)), size: size, type: "0", mode: 0o600, mtime: mtime))
         guard let input = FileHandle(forReadingAtPath: localPath) else { throw ClusterSlurmError.io("cannot read \(localPath)") }
         defer { try? input.close() }
         var written: Int64 = 0
@@ -53,7 +53,7 @@ struct TarWriter {
         return data
     }
 
-    private func header(name: [UInt8], size: Int64, type: Character, mode: Int) -> Data {
+    private func header(name: [UInt8], size: Int64, type: Character, mode: Int, mtime: Int64) -> Data {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ bytes: [UInt8], at offset: Int, length: Int) {
             for (i, byte) in bytes.prefix(length).enumerated() { block[offset + i] = byte }
@@ -66,7 +66,7 @@ struct TarWriter {
         put(octal(Int64(getuid()), length: 8), at: 108, length: 8)
         put(octal(Int64(getgid()), length: 8), at: 116, length: 8)
         put(octal(size, length: 12), at: 124, length: 12)
-        put(octal(Int64(Date().timeIntervalSince1970), length: 12), at: 136, length: 12)
+        put(octal(max(0, mtime), length: 12), at: 136, length: 12)
         put(Array("        ".utf8), at: 148, length: 8)
         block[156] = type.asciiValue!
         put(Array("ustar  ".utf8) + [0], at: 257, length: 8)
