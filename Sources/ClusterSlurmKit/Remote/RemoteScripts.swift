@@ -34,16 +34,23 @@ public enum RemoteScripts {
     staging=".cluster-slurm-incoming.$$"
     rm -rf -- "$staging"; mkdir -m 700 -- "$staging" || exit 4
     tar -x --no-same-owner -C "$staging" -f - || { rm -rf -- "$staging"; exit 4; }
-    while [ "$#" -ge 2 ]; do
-      want=$1; f=$2; shift 2
-      if [ "$want" = "-" ]; then
-        mkdir -p -- "$(dirname -- "$f")" && mv -f -- "$staging/$f" "$f" && printf -- '-  %s\0' "$f"
-        continue
-      fi
-      got=$(sha256sum < "$staging/$f" | cut -d ' ' -f 1)
-      if [ "$got" = "$want" ]; then
-        mkdir -p -- "$(dirname -- "$f")" && mv -f -- "$staging/$f" "$f" && printf '%s  %s\0' "$got" "$f"
-      fi
+    names=(); wants=()
+    while [ "$#" -ge 2 ]; do wants+=("$1"); names+=("$2"); shift 2; done
+    # one sha256sum for every file to verify, read back in order (names may hold any byte but NUL)
+    hashed=()
+    for i in "${!names[@]}"; do [ "${wants[$i]}" = "-" ] || hashed+=("${names[$i]}"); done
+    declare -A got=()
+    if [ "${#hashed[@]}" -gt 0 ]; then
+      j=0
+      while IFS= read -r -d '' sum; do got["${hashed[$j]}"]=${sum:0:64}; j=$((j + 1)); done \
+        < <(cd -- "$staging" && sha256sum -z -- "${hashed[@]}")
+    fi
+    for i in "${!names[@]}"; do
+      f=${names[$i]}; want=${wants[$i]}
+      if [ "$want" != "-" ] && [ "${got[$f]:-}" != "$want" ]; then continue; fi
+      case "$f" in */*) [ -d "${f%/*}" ] || mkdir -p -- "${f%/*}";; esac
+      mv -f -- "$staging/$f" "$f" || continue
+      if [ "$want" = "-" ]; then printf -- '-  %s\0' "$f"; else printf '%s  %s\0' "$want" "$f"; fi
     done
     rm -rf -- "$staging"
     exit 0
