@@ -104,10 +104,10 @@ def bench_run_workload():
 
 def bench_status():
     control = tempfile.mkdtemp(prefix="bench-cm-")
-    script = ("cd /scratch/hpcuser; ids=''; for i in $(seq 1 50); do ids=\"$ids $(sbatch --parsable -o /dev/null --wrap='sleep 600')\"; done; "
-              "for i in $(seq 1 150); do ids=\"$ids $(sbatch --parsable -o /dev/null --wrap=true)\"; done; echo $ids")
-    ids = mux_ssh(script, control).stdout.split()
-    time.sleep(15)  # let finished jobs leave squeue (MinJobAge) so sacct must answer for them
+    finished = mux_ssh("cd /scratch/hpcuser; for i in $(seq 1 150); do sbatch --parsable -o /dev/null --wrap=true; done", control).stdout.split()
+    time.sleep(20)  # let them finish and most leave squeue (MinJobAge), so sacct must answer for them
+    active = mux_ssh("cd /scratch/hpcuser; for i in $(seq 1 50); do sbatch --parsable -o /dev/null --wrap='sleep 600'; done", control).stdout.split()
+    ids = finished + active  # a mix: purged, completed, running and pending
     ws = tempfile.mkdtemp(prefix="bench-st-")
     ours, out = timed(lambda: sh([BIN, "job-status", *ids, "--json", "--config", str(CONFIG), "--workspace", ws],
                                  env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control}))
