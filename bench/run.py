@@ -193,12 +193,29 @@ def bench_cold_start():
            baseline_bin_true_ms=round(statistics.median(true) * 1000, 1), target="< 20 ms")
 
 
-for bench in [bench_cold_start, bench_sha256, bench_run_workload, bench_status, bench_rerun_upload, bench_ledger]:
+def bench_vs_submitit():
+    out = sh([sys.executable, str(REPO / "bench/submitit_compare.py")], env={**os.environ, "CLUSTER_SLURM_BIN": BIN})
+    data = json.loads(out.stdout.strip().splitlines()[-1]) if out.stdout.strip() else {"error": out.stderr[-500:]}
+    ours, theirs = data.get("cluster_slurm", {}), data.get("submitit", {})
+    record("7_100_jobs_vs_submitit", jobs=data.get("jobs"), ours_seconds=ours.get("seconds"), ours_scheduler_calls=ours.get("scheduler_calls"),
+           submitit_seconds=theirs.get("seconds"), submitit_scheduler_calls=theirs.get("scheduler_calls"),
+           ratio=round(ours["seconds"] / theirs["seconds"], 3) if ours.get("seconds") and theirs.get("seconds") else None,
+           errors=[x.get("error") for x in (ours, theirs) if x.get("error")])
+
+
+only = sys.argv[1:]
+for bench in [bench_cold_start, bench_sha256, bench_run_workload, bench_status, bench_rerun_upload, bench_ledger, bench_vs_submitit]:
+    if only and not any(name in bench.__name__ for name in only):
+        continue
     try:
         bench()
     except Exception as error:  # a benchmark reports, it never fails the run
         record(bench.__name__, error=repr(error))
 
 out = REPO / "bench/results/latest.json"
+if only and out.exists():  # a partial run updates the figures it measured
+    previous = json.loads(out.read_text())
+    previous["benchmarks"].update(results["benchmarks"])
+    results = previous
 out.write_text(json.dumps(results, indent=2) + "\n")
 print(f"\nwrote {out}")
