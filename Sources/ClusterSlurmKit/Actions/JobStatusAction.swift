@@ -69,15 +69,10 @@ public enum JobStatusAction {
     /// Queries the scheduler for `jobIds` (one round trip) and records what
     /// it said for the jobs the ledger knows.
     static func observe(jobIds: [String], cluster: String, context: ActionContext) async throws -> [String: JobStatus] {
-        var earliest = context.now()
-        for id in jobIds {
-            if let job = try context.ledger.job(cluster: cluster, jobId: id), let date = Timestamp.parse(job.submittedAt), date < earliest {
-                earliest = date
-            }
-        }
-        if try jobIds.allSatisfy({ try context.ledger.job(cluster: cluster, jobId: $0) == nil }) {
-            earliest = context.now().addingTimeInterval(-30 * 86_400)
-        }
+        // sacct's window starts at the earliest submit among the jobs the
+        // ledger knows; for jobs it does not know, 30 days back.
+        let submitted = try jobIds.compactMap { try context.ledger.job(cluster: cluster, jobId: $0) }.compactMap { Timestamp.parse($0.submittedAt) }
+        let earliest = submitted.isEmpty ? context.now().addingTimeInterval(-30 * 86_400) : min(submitted.min()!, context.now())
         let claim = try context.ledger.claimPoll(cluster: cluster, minInterval: context.config.polling.minIntervalSeconds, now: context.now())
         if !claim.allowed {
             return try cachedStatuses(jobIds: jobIds, cluster: cluster, lastQuery: claim.lastQueryAt, context: context)

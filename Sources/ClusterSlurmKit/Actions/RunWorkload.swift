@@ -126,7 +126,8 @@ public enum RunWorkload {
         var uploaded: [Upload.Entry] = []
         if !request.localPaths.isEmpty {
             let isFresh = try context.ledger.submitAttempts(runId: run.id).isEmpty && context.ledger.uploadEntries(runId: run.id).isEmpty
-            uploaded = try await Upload.run(.init(runId: run.id, localPaths: request.localPaths), context: context, remoteKnownEmpty: isFresh).uploaded
+            // The sources collected (and hashed) for the policy check are the ones sent.
+            uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh).uploaded
         }
         let submitted = try await SubmitJob.run(.init(runId: run.id, submitArgs: request.submitArgs,
                                                       allowRepeatedFailures: request.allowRepeatedFailures), context: context)

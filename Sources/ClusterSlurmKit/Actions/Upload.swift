@@ -44,10 +44,7 @@ public enum Upload {
             throw ClusterSlurmError.invalidInput("give at least one file or folder to upload (localPath or localPaths[])", path: "localPaths")
         }
         let run = try context.ledger.requireRun(id: request.runId)
-        let profile = try context.profile(run.cluster)
-        let runDir = try context.remoteRunDirectory(run)
         let subdir = try request.remoteDir.flatMap { $0.isEmpty || $0 == "." ? nil : try remoteSubdirectory($0, run: run) }
-        let destination = subdir.map { runDir.appending($0) } ?? runDir
         let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths")
         return try await send(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
     }

@@ -89,6 +89,15 @@ extension Ledger {
         }
     }
 
+    /// The run whose remote dir holds `remotePath` (a path below it).
+    public func runId(containingRemotePath remotePath: String) throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT id FROM run WHERE substr(?, 1, length(remoteRunDir) + 1) = remoteRunDir || '/' ORDER BY createdAt DESC LIMIT 1
+                """, arguments: [remotePath])
+        }
+    }
+
     public func runs(limit: Int = 50) throws -> [RunRecord] {
         try read { db in try RunRecord.fetchAll(db, sql: "SELECT * FROM run ORDER BY createdAt DESC, id DESC LIMIT ?", arguments: [limit]) }
     }

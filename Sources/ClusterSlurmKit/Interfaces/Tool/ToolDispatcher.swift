@@ -117,10 +117,7 @@ extension Download {
     /// The run whose remote dir holds `remotePath` (absolute), for calls that
     /// name a remote path without a runId, as the reference's `download` does.
     static func owningRun(remotePath: String, context: ActionContext) throws -> String {
-        let runs = try context.ledger.runs(limit: 100_000)
-        if let run = runs.first(where: { remotePath.hasPrefix($0.remoteRunDir.hasSuffix("/") ? $0.remoteRunDir : $0.remoteRunDir + "/") }) {
-            return run.id
-        }
+        if let runId = try context.ledger.runId(containingRemotePath: remotePath) { return runId }
         throw ClusterSlurmError.invalidInput(
             "downloads come only from a run directory this ledger knows; pass runId, or a remotePath inside a run's remote dir (got \"\(remotePath)\")",
             path: "runId")
