@@ -16,7 +16,7 @@ struct IdempotentSubmitTests {
 
     @Test func lostAnswerIsAdoptedInTheSameCall() throws {
         let ws = Harness.Workspace()
-        let runId = try #require(ws.tool(["action": "render_job", "command": "echo once"]).json["runId"] as? String)
+        let runId = try #require(ws.tool(["action": "render_job", "command": "echo once", "prefix": "idem-\(UUID().uuidString.prefix(6).lowercased())"]).json["runId"] as? String)
         let data = try JSONSerialization.data(withJSONObject: ["action": "submit_job", "runId": runId])
         let out = Harness.run(Harness.binary, ["tool", "--config", ws.config, "--workspace", ws.path], stdin: String(decoding: data, as: UTF8.self),
                               environment: ["CLUSTER_SLURM_CONTROL_DIR": ws.controlDir, "CLUSTER_SLURM_INJECT_FAULT": "lose-submit-answer"])
@@ -30,7 +30,7 @@ struct IdempotentSubmitTests {
 
     @Test func lostAnswerIsAdoptedByTheRetry() throws {
         let ws = Harness.Workspace()
-        let runId = try #require(ws.tool(["action": "render_job", "command": "echo once"]).json["runId"] as? String)
+        let runId = try #require(ws.tool(["action": "render_job", "command": "echo once", "prefix": "idem-\(UUID().uuidString.prefix(6).lowercased())"]).json["runId"] as? String)
         let data = try JSONSerialization.data(withJSONObject: ["action": "submit_job", "runId": runId])
         let failed = Harness.run(Harness.binary, ["tool", "--config", ws.config, "--workspace", ws.path], stdin: String(decoding: data, as: UTF8.self),
                                  environment: ["CLUSTER_SLURM_CONTROL_DIR": ws.controlDir, "CLUSTER_SLURM_INJECT_FAULT": "lose-submit-answer-and-lookup"])
