@@ -41,6 +41,7 @@ let package = Package(
                 .embedInCode("0003_submit_intent.sql"),
                 .embedInCode("0004_poll_state.sql"),
                 .embedInCode("0005_fingerprint.sql"),
+                .embedInCode("0006_remote_stat.sql"),
             ]
         ),
         .executableTarget(

@@ -47,7 +47,7 @@ public enum Download {
 
         let listing = try await context.transport.run(
             RemoteCall(label: "download (list)", script: RemoteScripts.listForDownload,
-                       arguments: [runDir.word] + relativeRequests.map(ShellWord.literal)),
+                       arguments: [runDir.word], stdin: .bytes(Upload.nulSeparated(relativeRequests))),
             on: endpoint)
         var entries: [(sha: String, size: Int64, relative: String)] = []
         var problems: [String] = []
@@ -96,23 +96,30 @@ public enum Download {
             _ = try LocalFiles.downloadDestination(destination, defaultRelative: ".", runDirectory: localRunDir, field: "localPath")
         }
 
-        let stream = localRunDir + "/.cluster-slurm-download-\(getpid())-\(UUID().uuidString.prefix(8))"
-        defer { unlink(stream) }
+        for destination in destinations {
+            try LocalFiles.makePrivateDirectory((destination as NSString).deletingLastPathComponent)
+        }
+        // The bytes arrive back to back on ssh's stdout and are split into
+        // files as they come: each goes to one temporary file beside its
+        // destination and is renamed only after its hash matches. Nothing is
+        // staged anywhere else, and an interrupted download leaves nothing.
+        let plan = Array(zip(entries, destinations))
+        let received = ReceivedFiles()
         let fetched = try await context.transport.run(
-            RemoteCall(label: "download", script: RemoteScripts.catFiles,
-                       arguments: [runDir.word] + entries.map { .literal($0.relative) }, stdoutFile: stream),
+            RemoteCall(label: "download", script: RemoteScripts.catFiles, arguments: [runDir.word],
+                       stdin: .bytes(Upload.nulSeparated(entries.map(\.relative))),
+                       stdout: .consumer { source in
+                           for (entry, destination) in plan {
+                               let sha = try copyVerified(from: source, count: entry.size, to: destination, expected: entry.sha)
+                               received.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination,
+                                                    size: entry.size, sha256: sha))
+                           }
+                       }),
             on: endpoint)
         guard fetched.succeeded else {
-            throw ClusterSlurmError.remote("download from \(profile.sshTarget) failed (exit \(fetched.exitStatus)): \(fetched.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw RemoteFailure.error(action: "download", to: "\(profile.sshTarget):\(run.remoteRunDir)", result: fetched)
         }
-        guard let input = FileHandle(forReadingAtPath: stream) else { throw ClusterSlurmError.io("cannot read \(stream)") }
-        defer { try? input.close() }
-        var files: [File] = []
-        for (entry, destination) in zip(entries, destinations) {
-            try LocalFiles.makePrivateDirectory((destination as NSString).deletingLastPathComponent)
-            let sha = try copyVerified(from: input, count: entry.size, to: destination, expected: entry.sha)
-            files.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination, size: entry.size, sha256: sha))
-        }
+        let files = received.files
         let stamp = Timestamp.string(context.now())
         var archive: [String: Data] = [:]
         for file in files where file.size <= context.config.archive.maxOutputBytes {
@@ -127,27 +134,29 @@ public enum Download {
     }
 
     /// Copies `count` bytes to a temporary file beside `destination`, checks
-    /// the hash, then renames; a mismatch leaves nothing under the final name.
-    static func copyVerified(from input: FileHandle, count: Int64, to destination: String, expected: String) throws -> String {
+    /// the hash, then renames; a mismatch, a short stream, a full disk or an
+    /// interruption leaves nothing under the final name and no temporary.
+    static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected: String) throws -> String {
         let temporary = (destination as NSString).deletingLastPathComponent + "/.\((destination as NSString).lastPathComponent).partial-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let output = FileHandle(forWritingAtPath: temporary) else {
-            throw ClusterSlurmError.io("cannot create \(temporary)")
+        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard output >= 0 else {
+            throw LocalFiles.ioError("cannot create", temporary, errno: errno)
         }
         var hasher = StreamingSHA256()
         var remaining = count
         do {
+            defer { close(output) }
             while remaining > 0 {
-                let chunk = try input.read(upToCount: Int(min(1 << 20, remaining))) ?? Data()
+                let chunk = try input.read(upTo: Int(min(1 << 20, remaining)))
                 if chunk.isEmpty { break }
                 hasher.update(chunk)
-                try output.write(contentsOf: chunk)
+                try LocalFiles.writeAll(chunk, to: output, path: destination)
                 remaining -= Int64(chunk.count)
             }
-            try output.close()
+            guard fsync(output) == 0 else { throw LocalFiles.ioError("cannot write", destination, errno: errno) }
         } catch {
             unlink(temporary)
-            throw ClusterSlurmError.io("writing \(temporary) failed: \(error.localizedDescription)")
+            throw error
         }
         let sha = hasher.finalize()
         guard remaining == 0, sha == expected else {
@@ -155,8 +164,9 @@ public enum Download {
             throw ClusterSlurmError.remote("\(destination): received bytes do not match the cluster's sha256 (\(remaining == 0 ? "hash \(sha) != \(expected)" : "\(remaining) bytes short")); nothing was written, try again")
         }
         guard rename(temporary, destination) == 0 else {
+            let code = errno
             unlink(temporary)
-            throw ClusterSlurmError.io("cannot move \(temporary) to \(destination): \(String(cString: strerror(errno)))")
+            throw LocalFiles.ioError("cannot move \(temporary) to", destination, errno: code)
         }
         return sha
     }
@@ -172,4 +182,12 @@ public enum Download {
         }
         return try LocalFiles.checkedRelative(path, field: field)
     }
+}
+
+/// The files a download's consumer thread has finished, read after ssh ends.
+private final class ReceivedFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Download.File] = []
+    func append(_ file: Download.File) { lock.lock(); list.append(file); lock.unlock() }
+    var files: [Download.File] { lock.lock(); defer { lock.unlock() }; return list }
 }

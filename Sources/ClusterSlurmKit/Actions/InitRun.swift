@@ -45,20 +45,43 @@ public enum InitRun {
         let profile = try context.profile(decision.clusterId)
         let provenance = existing == nil ? await Provenance.collect(workspace: context.workspace, toolVersion: context.toolVersion)
                                          : Provenance(toolVersion: context.toolVersion, localHost: nil)
+        // A generated id names a remote dir that must be this run's alone:
+        // another ledger sharing the remoteRoot may have made the same id in
+        // the same second. The dir is claimed exclusively first; on a
+        // collision the id gets a short random suffix.
+        var chosenId = runId
+        var claimed = false
+        if existing == nil, runId == nil, request.createRemote {
+            let base = try context.ledger.nextFreeRunId(prefix: request.prefix, now: context.now())
+            var candidate = base
+            for attempt in 0..<6 {
+                let result = try await context.transport.run(
+                    RemoteCall(label: "create run dir", script: RemoteScripts.claimRunDirectory,
+                               arguments: [profile.remoteRoot.appending(candidate).word]),
+                    on: SSHEndpoint(profile: profile))
+                if result.succeeded { claimed = true; break }
+                guard result.exitStatus == 17, attempt < 5 else {
+                    throw RemoteFailure.error(action: "creating the run dir", to: "\(profile.sshTarget):\(profile.remoteRoot.appending(candidate))", result: result)
+                }
+                let suffix = "-" + String(UInt32.random(in: 0...0xFFFF_FFFF), radix: 16).suffix(4)
+                candidate = String(base.prefix(RunId.maxLength - suffix.count)) + suffix
+            }
+            chosenId = candidate
+        }
         let (record, created) = try context.ledger.createOrFetchRun(NewRun(
-            requestedId: runId, prefix: request.prefix, cluster: decision.clusterId, routing: decision,
+            requestedId: chosenId, prefix: request.prefix, cluster: decision.clusterId, routing: decision,
             workload: request.workload, commands: request.commands, localRunsDir: context.config.localRunsDir,
             remoteRoot: profile.remoteRoot, parentRunId: request.parentRunId, config: context.loaded, provenance: provenance),
             now: context.now())
         let localDir = context.localRunDirectory(record)
         try LocalFiles.makePrivateDirectory(localDir)
-        var remoteCreated = false
-        if request.createRemote {
+        var remoteCreated = claimed
+        if request.createRemote && !claimed {
             let result = try await context.transport.run(
                 RemoteCall(label: "create run dir", script: RemoteScripts.makeRunDirectory, arguments: [try context.remoteRunDirectory(record).word]),
                 on: SSHEndpoint(profile: profile))
             guard result.succeeded else {
-                throw ClusterSlurmError.remote("cannot create the remote run dir \(record.remoteRunDir) on \(profile.sshTarget): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw RemoteFailure.error(action: "creating the run dir", to: "\(profile.sshTarget):\(record.remoteRunDir)", result: result)
             }
             remoteCreated = true
         }

@@ -16,12 +16,49 @@ public enum LocalFiles {
     public static func writeAtomically(_ data: Data, to path: String, mode: Int = 0o600) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/.\((path as NSString).lastPathComponent).partial-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode]) else {
-            throw ClusterSlurmError.io("cannot write \(temporary)")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw ioError("cannot create", temporary, errno: errno) }
+        do {
+            defer { close(fd) }
+            try writeAll(data, to: fd, path: path)
+            guard fsync(fd) == 0 else { throw ioError("cannot write", path, errno: errno) }
+        } catch {
+            unlink(temporary)
+            throw error
         }
         guard rename(temporary, path) == 0 else {
+            let code = errno
             unlink(temporary)
-            throw ClusterSlurmError.io("cannot move \(temporary) to \(path): \(String(cString: strerror(errno)))")
+            throw ioError("cannot move \(temporary) to", path, errno: code)
+        }
+    }
+
+    /// An I/O error that names the path and says plainly when the disk is full.
+    static func ioError(_ what: String, _ path: String, errno code: Int32) -> ClusterSlurmError {
+        switch code {
+        case ENOSPC:
+            return .io("\(what) \(path): no space left on device; free space on that filesystem (df -h \((path as NSString).deletingLastPathComponent)) and try again. Nothing was left half-written.")
+        case EDQUOT:
+            return .io("\(what) \(path): disk quota exceeded; free space or raise the quota and try again. Nothing was left half-written.")
+        default:
+            return .io("\(what) \(path): \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// Writes all of `data` to `fd`, retrying short writes.
+    static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+        try data.withUnsafeBytes { raw in
+            guard var pointer = raw.baseAddress else { return }
+            var remaining = raw.count
+            while remaining > 0 {
+                let n = write(fd, pointer, remaining)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ioError("cannot write", path, errno: errno)
+                }
+                remaining -= n
+                pointer += n
+            }
         }
     }
 

@@ -69,12 +69,20 @@ public enum RenderJob {
             runId: run.runId, overrides: request.headerOverrides, env: request.env,
             extraSetupCommands: request.setupCommands, extraModules: request.modules, commands: request.commands,
             secretNames: secretNames))
-        let secretsPath = run.localRunDir + "/" + ScriptRenderer.secretsFile
-        if secretNames.isEmpty {
-            unlink(secretsPath)
-        } else {
-            // Kept beside the run, private, out of the ledger; submit_job sends it.
-            try LocalFiles.writeAtomically(Data(ScriptRenderer.secretsText(request.env, names: secretNames).utf8), to: secretsPath, mode: 0o600)
+        // Secret values never touch the local disk: they are streamed into a
+        // private (0600) file in the remote run dir, which the job removes
+        // right after reading it. A file an older version left here goes.
+        unlink(run.localRunDir + "/" + ScriptRenderer.secretsFile)
+        if !secretNames.isEmpty {
+            let runRecord = try context.ledger.requireRun(id: run.runId)
+            let sent = try await context.transport.run(
+                RemoteCall(label: "send secrets", script: RemoteScripts.writePrivateFile,
+                           arguments: [try context.remoteRunDirectory(runRecord).word, .literal(ScriptRenderer.secretsFile)],
+                           stdin: .bytes(Data(ScriptRenderer.secretsText(request.env, names: secretNames).utf8))),
+                on: SSHEndpoint(profile: profile))
+            guard sent.succeeded else {
+                throw RemoteFailure.error(action: "sending the secret values", to: "\(profile.sshTarget):\(run.remoteRunDir)", result: sent)
+            }
         }
         let localPath = run.localRunDir + "/" + scriptName
         try LocalFiles.writeAtomically(Data(rendered.text.utf8), to: localPath, mode: 0o600)

@@ -115,7 +115,7 @@ public enum RunWorkload {
             .init(runId: runId, cluster: cluster, prefix: prefix, commands: commands, workload: request.workload, env: request.env,
                   setupCommands: request.setupCommands, modules: request.modules, headerOverrides: headerOverrides,
                   scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides),
-            context: context, policyChecked: true, createRemote: false, routing: decision)
+            context: context, policyChecked: true, createRemote: runId == nil, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
         // Policy first: nothing reaches the cluster for a refused request.
         let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths")

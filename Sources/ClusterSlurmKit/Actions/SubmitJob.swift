@@ -91,13 +91,13 @@ public enum SubmitJob {
             inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
             allowRepeatedFailures: request.allowRepeatedFailures, context: context)
 
-        let secrets = localRunDir + "/" + ScriptRenderer.secretsFile
-        if FileManager.default.fileExists(atPath: secrets), scriptText.contains(ScriptRenderer.secretsFile) {
-            let sent = try await context.transport.run(
-                RemoteCall(label: "send secrets", script: RemoteScripts.writePrivateFile,
-                           arguments: [runDir.word, .literal(ScriptRenderer.secretsFile)], stdinFile: secrets),
-                on: SSHEndpoint(profile: profile))
-            guard sent.succeeded else { throw ClusterSlurmError.remote("cannot write the secrets file to \(run.remoteRunDir): \(sent.stderr)") }
+        // Every current input is checked on the compute node before the
+        // workload (unless the profile turns that off: then only those too
+        // large for the login node).
+        let inputs = try context.ledger.currentInputs(runId: run.id).filter { profile.verifyInputsOnComputeNode || !$0.verified }
+        let manifest = InputManifest.text(inputs.map { ($0.relativePath, $0.sha256) })
+        guard let scriptBytes = FileManager.default.contents(atPath: scriptFile) else {
+            throw ClusterSlurmError.io("cannot read the script \(scriptFile)")
         }
 
         let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
@@ -107,7 +107,7 @@ public enum SubmitJob {
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
         do {
-            outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, scriptFile: scriptFile,
+            outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
                                              comment: comment(run.id, token), sbatchOptions: options)
         } catch let error as RemoteError {
             // sbatch may have run before the connection failed: look once now;

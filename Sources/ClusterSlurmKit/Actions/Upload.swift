@@ -58,79 +58,89 @@ public enum Upload {
         let destination = subdir.map { runDir.appending($0) } ?? runDir
         let endpoint = SSHEndpoint(profile: profile)
 
-        // What is already there: files whose size and mtime match a copy this
-        // ledger uploaded and verified before are trusted without hashing
-        // (rsync's quick check, anchored to a recorded hash); files of the
-        // same size otherwise are hashed on the cluster; the rest are sent.
+        // What is already there. A file is trusted without hashing only when
+        // its stat signature (inode, size, mtime and ctime in nanoseconds) is
+        // the one recorded right after this ledger verified it with the same
+        // hash: nothing can have changed it since (ctime cannot be set back).
+        // Files of the right size otherwise are hashed on the cluster; the
+        // rest are sent.
         var alreadyThere: [String: String] = [:]
+        var remoteSignature: [String: String] = [:]
+        // Trusted copies this ledger placed but the compute node has not verified yet stay that way.
+        var pendingComputeCheck = Set<String>()
+        // Login-node etiquette: hash at most this much here; the job verifies the rest on the compute node.
+        var hashBudget = context.config.policy(for: run.cluster).maxLoginNodeHashBytes ?? PolicyConfig.defaultMaxLoginNodeHashBytes
         if !remoteKnownEmpty {
             let listing = try await context.transport.run(
-                RemoteCall(label: "upload (compare)", script: RemoteScripts.statExisting,
-                           arguments: [destination.word] + sources.map { .literal($0.relativePath) }),
+                RemoteCall(label: "upload (compare)", script: RemoteScripts.statFiles, arguments: [destination.word],
+                           stdin: .bytes(nulSeparated(sources.map(\.relativePath)))),
                 on: endpoint)
-            let remote = parseStatListing(listing.stdoutText)
-            let verifiedBefore = Set(try context.ledger.uploadEntries(runId: run.id).filter(\.verified).map { "\($0.remotePath)\u{0}\($0.sha256)" })
+            let remote = RemoteStat.parseRecords(listing.stdoutText)
+            let known = try context.ledger.remoteSignatures(runId: run.id)
             var toHash: [LocalFiles.Source] = []
             for source in sources {
-                guard let (size, mtime) = remote[source.relativePath], size == source.size else { continue }
-                if mtime == source.mtime, verifiedBefore.contains("\(destination.appending(source.relativePath).description)\u{0}\(source.sha256)") {
+                guard let found = remote[source.relativePath], found.isRegularFile, found.size == source.size else { continue }
+                let remotePath = destination.appending(source.relativePath).description
+                if let record = known[remotePath], record.sha256 == source.sha256, record.signature == found.signature {
                     alreadyThere[source.relativePath] = source.sha256
-                } else {
+                    remoteSignature[source.relativePath] = found.signature
+                    if !record.verified { pendingComputeCheck.insert(source.relativePath) }
+                } else if source.size <= hashBudget {
+                    hashBudget -= source.size
                     toHash.append(source)
                 }
+                // else: too large to hash here with an unknown history; sent again, verified by the job.
             }
             if !toHash.isEmpty {
                 let check = try await context.transport.run(
-                    RemoteCall(label: "upload (compare hashes)", script: RemoteScripts.hashExisting,
-                               arguments: [destination.word] + toHash.map { .literal($0.relativePath) }),
+                    RemoteCall(label: "upload (compare hashes)", script: RemoteScripts.hashFiles, arguments: [destination.word],
+                               stdin: .bytes(nulSeparated(toHash.map(\.relativePath)))),
                     on: endpoint)
-                alreadyThere.merge(parseSha256Sums(check.stdoutText)) { _, hashed in hashed }
+                let (stats, hashes) = RemoteStat.parseHashOutput(check.stdoutText)
+                for (name, hash) in hashes {
+                    guard let stat = stats[name], stat.isRegularFile else { continue }
+                    alreadyThere[name] = hash
+                    remoteSignature[name] = stat.signature
+                }
             }
         }
         let toSend = sources.filter { alreadyThere[$0.relativePath] != $0.sha256 }
-        // Login-node etiquette: hash at most this much here; the job verifies the rest on the compute node.
-        var hashBudget = context.config.policy(for: run.cluster).maxLoginNodeHashBytes ?? PolicyConfig.defaultMaxLoginNodeHashBytes
-        var deferred = Set<String>()
+        var deferred = pendingComputeCheck
         for source in toSend {
-            let plainName = !source.relativePath.contains("\n") && !source.relativePath.contains("\\")
-            if source.size > hashBudget && plainName { deferred.insert(source.relativePath) } else { hashBudget -= source.size }
+            if source.size > hashBudget { deferred.insert(source.relativePath) } else { hashBudget -= source.size }
         }
         var verified: [String: String] = [:]
         if !toSend.isEmpty {
-            let archive = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-slurm-upload-\(UUID().uuidString).tar").path
-            defer { unlink(archive) }
-            let writer = try TarWriter(path: archive)
-            for source in toSend { try writer.appendFile(localPath: source.localPath, archiveName: source.relativePath, size: source.size, mtime: source.mtime) }
-            try writer.finish()
+            let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] })
+            let files = toSend
             let result = try await context.transport.run(
-                RemoteCall(label: "upload", script: RemoteScripts.extractAndVerify,
-                           arguments: [destination.word] + toSend.flatMap { [.literal(deferred.contains($0.relativePath) ? "-" : $0.sha256), .literal($0.relativePath)] },
-                           stdinFile: archive),
+                RemoteCall(label: "upload", script: RemoteScripts.receiveUpload,
+                           arguments: [runDir.word, .literal(subdir ?? "")],
+                           stdin: .producer { sink in
+                               // The tar goes straight into ssh: no copy on the local disk.
+                               let tar = TarWriter(sink: sink)
+                               try tar.appendData(manifest, archiveName: "manifest")
+                               for source in files {
+                                   try tar.appendFile(localPath: source.localPath, archiveName: "files/" + source.relativePath,
+                                                      size: source.size, mtime: source.mtime)
+                               }
+                               try tar.finish()
+                           }),
                 on: endpoint)
             guard result.succeeded else {
-                throw ClusterSlurmError.remote("upload to \(profile.sshTarget):\(destination) failed (exit \(result.exitStatus)): \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw RemoteFailure.error(action: "upload", to: "\(profile.sshTarget):\(destination)", result: result)
             }
-            verified = parseSha256Sums(result.stdoutText)
-            if !deferred.isEmpty {
-                // The job checks these before its workload runs (see ScriptRenderer.inputVerificationLines).
-                let prefix = subdir.map { $0 + "/" } ?? ""
-                let manifest = toSend.filter { deferred.contains($0.relativePath) }.map { "\($0.sha256)  \(prefix)\($0.relativePath)" }.joined(separator: "\n") + "\n"
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-slurm-manifest-\(UUID().uuidString)").path
-                defer { unlink(file) }
-                try LocalFiles.writeAtomically(Data(manifest.utf8), to: file)
-                let written = try await context.transport.run(
-                    RemoteCall(label: "upload (manifest for the compute node)", script: RemoteScripts.writePrivateFile,
-                               arguments: [runDir.word, .literal(".cluster-slurm-inputs.\(UUID().uuidString.prefix(8).lowercased()).sha256")], stdinFile: file),
-                    on: endpoint)
-                guard written.succeeded else { throw ClusterSlurmError.remote("cannot write the input manifest: \(written.stderr)") }
+            for (hash, stat) in RemoteStat.parseUploadReport(result.stdoutText) {
+                verified[stat.name] = hash
+                remoteSignature[stat.name] = stat.signature
             }
         }
         var entries: [Entry] = []
         for source in sources {
             let sent = alreadyThere[source.relativePath] != source.sha256
             let remoteHash = sent ? verified[source.relativePath] : alreadyThere[source.relativePath]
-            let onComputeNode = sent && deferred.contains(source.relativePath)
-            guard remoteHash == source.sha256 || (onComputeNode && remoteHash == "-") else {
+            let onComputeNode = deferred.contains(source.relativePath)
+            guard remoteHash == source.sha256 || (onComputeNode && sent && remoteHash == "-") else {
                 throw ClusterSlurmError.remote("\(source.relativePath) arrived on \(profile.sshTarget) with sha256 \(remoteHash ?? "none"), expected \(source.sha256); the upload was not verified, run it again")
             }
             entries.append(Entry(localPath: source.localPath, remotePath: destination.appending(source.relativePath).description,
@@ -155,7 +165,8 @@ public enum Upload {
         _ = try context.ledger.recordUpload(runId: run.id, remoteDir: destination.description, entries: zip(sources, entries).map { source, entry in
             UploadEntryRecord(id: nil, manifestId: 0, relativePath: entry.relativePath, localPath: entry.localPath, size: entry.size,
                               sha256: entry.sha256, remotePath: entry.remotePath, sent: entry.sent, verified: entry.verified,
-                              blobSha256: archived.contains(source.relativePath) ? entry.sha256 : nil)
+                              blobSha256: archived.contains(source.relativePath) ? entry.sha256 : nil,
+                              remoteStat: remoteSignature[source.relativePath])
         }, archive: archive, notArchived: notArchived, now: context.now())
         return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
                       bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
@@ -173,30 +184,14 @@ public enum Upload {
         return try LocalFiles.checkedRelative(text, field: "remoteDir")
     }
 
-    /// Parses the `size mtime name\0` records of `statExisting`.
-    static func parseStatListing(_ text: String) -> [String: (Int64, Int64)] {
-        var out: [String: (Int64, Int64)] = [:]
-        for record in text.split(separator: "\0", omittingEmptySubsequences: true) {
-            let parts = record.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, let size = Int64(parts[0]), let mtime = Int64(parts[1]) else { continue }
-            out[String(parts[2])] = (size, mtime)
+    /// Names for a remote program's standard input: NUL-separated, so any
+    /// byte but NUL may appear in them and any number may be sent.
+    static func nulSeparated(_ names: [String]) -> Data {
+        var data = Data()
+        for name in names {
+            data.append(contentsOf: Array(name.utf8))
+            data.append(0)
         }
-        return out
-    }
-
-    /// Parses `sha256sum -z` output: `HASH  NAME\0` records.
-    static func parseSha256Sums(_ text: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for record in text.split(separator: "\0", omittingEmptySubsequences: true) {
-            guard record.count > 66 else { continue }
-            let hash = String(record.prefix(64))
-            var name = record.dropFirst(64)
-            if name.hasPrefix("  ") || name.hasPrefix(" *") { name = name.dropFirst(2) } else { continue }
-            out[String(name)] = hash
-        }
-        for record in text.split(separator: "\0", omittingEmptySubsequences: true) where record.hasPrefix("-  ") {
-            out[String(record.dropFirst(3))] = "-"
-        }
-        return out
+        return data
     }
 }

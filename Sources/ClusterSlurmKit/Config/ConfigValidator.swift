@@ -12,7 +12,8 @@ public struct ConfigValidator {
     public static let routingKeys = ["defaultProfile", "gpuProfile", "gpuIndicators", "gpuRequiredErrorSignatures", "autoFallbackToGpuOnSignatures"]
     public static let executionKeys = ["allowCustomEnvOverride"]
     public static let profileKeys = ["sshTarget", "remoteRoot", "scheduler", "loginShell", "submitArgs", "moduleInitScripts",
-                                     "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description", "pythonCommand", "policy"]
+                                     "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description", "pythonCommand", "policy",
+                                     "verifyInputsOnComputeNode"]
 
     /// Validates `root`, the plugin config object. Returns the config and any
     /// warnings, or throws `ConfigValidationError` listing every error.
@@ -222,11 +223,13 @@ public struct ConfigValidator {
             else if case .int(let v) = value, v > 86_400 { error("\(path).sshTimeoutSeconds", "must be at most 86400 (got \(v))") }
         }
         let policy = readPolicy(object["policy"], at: "\(path).policy")
+        let verifyInputs = bool(object["verifyInputsOnComputeNode"], at: "\(path).verifyInputsOnComputeNode") ?? true
         guard let sshTarget, let remoteRoot else { return nil }
         return ClusterProfile(
             sshTarget: sshTarget, remoteRoot: remoteRoot, scheduler: scheduler, loginShell: loginShell,
             submitArgs: submitArgs, moduleInitScripts: moduleInitScripts, setupCommands: setupCommands,
-            slurmDefaults: slurmDefaults, sshConfigFile: sshConfigFile, sshTimeoutSeconds: timeout, policy: policy)
+            slurmDefaults: slurmDefaults, sshConfigFile: sshConfigFile, sshTimeoutSeconds: timeout, policy: policy,
+            verifyInputsOnComputeNode: verifyInputs)
     }
 
     private mutating func readRemoteRoot(_ text: String, at path: String) -> RemotePath? {

@@ -79,6 +79,10 @@ public struct ClusterProfile: Sendable, Codable, Equatable {
     public var sshTimeoutSeconds: Int
     /// Extension: this profile's limits, laid over the top-level `policy`.
     public var policy: PolicyConfig? = nil
+    /// Extension: the job checks every input's sha256 on the compute node
+    /// before its workload (default). Off: only inputs too large for the
+    /// login node are checked there.
+    public var verifyInputsOnComputeNode: Bool = true
 
     public static let defaultSshTimeoutSeconds = 120
     public static let builtInModuleInitScripts = [

@@ -66,6 +66,36 @@ extension Ledger {
         }
     }
 
+    /// For each remote path of the run, the newest entry's hash, the stat
+    /// signature recorded with it and whether it was verified yet (the
+    /// upload's quick check).
+    public func remoteSignatures(runId: String) throws -> [String: (sha256: String, signature: String, verified: Bool)] {
+        try read { db in
+            var out: [String: (sha256: String, signature: String, verified: Bool)] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT e.remotePath, e.sha256, e.remoteStat, e.verified FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
+                WHERE m.runId = ? ORDER BY e.id
+                """, arguments: [runId])
+            for row in rows {
+                let path: String = row["remotePath"]
+                // A newer unsigned entry for the path replaces any older trust.
+                if let signature: String = row["remoteStat"] {
+                    out[path] = (row["sha256"], signature, row["verified"])
+                } else {
+                    out[path] = nil
+                }
+            }
+            return out
+        }
+    }
+
+    /// The run's current inputs: the newest upload entry per path inside the run dir.
+    public func currentInputs(runId: String) throws -> [UploadEntryRecord] {
+        var latest: [String: UploadEntryRecord] = [:]
+        for entry in try uploadEntries(runId: runId) { latest[entry.relativePath] = entry }
+        return latest.values.sorted { $0.relativePath < $1.relativePath }
+    }
+
     /// Bytes of the run's inputs already archived.
     public func archivedInputBytes(runId: String) throws -> Int64 {
         try read { db in

@@ -93,6 +93,22 @@ extension Ledger {
         }
     }
 
+    /// The id `createOrFetchRun` would generate now: `<prefix>-YYYYMMDD-HHMMSS`,
+    /// with `-2`, `-3`… while this ledger already has it.
+    public func nextFreeRunId(prefix: String?, now: Date) throws -> String {
+        try read { db in
+            let base = RunId.generate(prefix: prefix, at: now)
+            var id = base
+            var counter = 2
+            while try RunRecord.fetchOne(db, key: id) != nil {
+                let suffix = "-\(counter)"
+                id = String(base.prefix(RunId.maxLength - suffix.count)) + suffix
+                counter += 1
+            }
+            return id
+        }
+    }
+
     /// Updates what a run is about (workload text, commands) and its status.
     public func updateRun(id: String, workload: String?, commands: [String]?, status: String?, now: Date = Date()) throws {
         let commandsJson = try commands.map { try CanonicalJSON.encode($0) }

@@ -63,22 +63,11 @@ public struct OpenSSHTransport: Transport {
         ]
         let configuration = Configuration(executable: .name(sshExecutable), arguments: Arguments(arguments),
                                           environment: .inherit, platformOptions: options)
-        let stdinFD = try call.stdinFile.map { path in
-            do { return try FileDescriptor.open(FilePath(path), .readOnly) } catch {
-                throw ClusterSlurmError.io("cannot open \(path) to send it: \(error)")
-            }
-        }
-        let stdoutFD = try call.stdoutFile.map { path in
-            do {
-                return try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
-            } catch { throw ClusterSlurmError.io("cannot create \(path): \(error)") }
-        }
-
         let outcome: Outcome
         do {
             outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 group.addTask {
-                    try await Self.execute(configuration, stdin: stdinFD, stdout: stdoutFD)
+                    try await Self.execute(configuration, stdin: call.stdin, stdout: call.stdout)
                 }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeout))
@@ -88,9 +77,13 @@ public struct OpenSSHTransport: Transport {
                 group.cancelAll()
                 return first
             }
-        } catch let error as ClusterSlurmError {
-            throw error
         } catch {
+            // A signal cancels the command's task: ssh is torn down with its
+            // process group and whatever it was streaming stops.
+            if Task.isCancelled || error is CancellationError {
+                throw ClusterSlurmError(.interrupted, "\(call.label) on \(endpoint.target) was interrupted; ssh was stopped")
+            }
+            if let error = error as? ClusterSlurmError { throw error }
             throw RemoteError(code: .launch, target: endpoint.target, label: call.label, detail: "\(error)", durationSeconds: elapsed())
         }
 
@@ -137,24 +130,98 @@ public struct OpenSSHTransport: Transport {
         case timedOut
     }
 
-    private static func execute(_ configuration: Configuration, stdin: FileDescriptor?, stdout: FileDescriptor?) async throws -> Outcome {
+    /// Runs ssh with the call's stdin and stdout wired as asked. Pipes
+    /// that carry streamed data are fed or drained on threads of their own,
+    /// started only once ssh runs; if the producer or consumer fails, ssh is
+    /// torn down (the body throws) and that failure is what the caller sees.
+    private static func execute(_ configuration: Configuration, stdin: RemoteInput?, stdout: RemoteOutput) async throws -> Outcome {
         let limit = 256 << 20
-        switch (stdin, stdout) {
+        var inputFD: FileDescriptor?
+        var producer: (@Sendable (ByteSink) throws -> Void)?
+        var producerEnd: Int32 = -1
+        switch stdin {
+        case nil:
+            break
+        case .file(let path):
+            do { inputFD = try FileDescriptor.open(FilePath(path), .readOnly) } catch {
+                throw ClusterSlurmError.io("cannot open \(path) to send it: \(error)")
+            }
+        case .bytes(let data):
+            let pipe = try PrivatePipe()
+            inputFD = FileDescriptor(rawValue: pipe.readEnd)
+            producerEnd = pipe.writeEnd
+            producer = { sink in try sink.write(data) }
+        case .producer(let produce):
+            let pipe = try PrivatePipe()
+            inputFD = FileDescriptor(rawValue: pipe.readEnd)
+            producerEnd = pipe.writeEnd
+            producer = produce
+        }
+        var outputFD: FileDescriptor?
+        var consumer: (@Sendable (ByteSource) throws -> Void)?
+        var consumerEnd: Int32 = -1
+        switch stdout {
+        case .memory:
+            break
+        case .file(let path):
+            do {
+                outputFD = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+            } catch {
+                inputFD.map { try? $0.close() }
+                throw ClusterSlurmError.io("cannot create \(path): \(error)")
+            }
+        case .consumer(let consume):
+            let pipe = try PrivatePipe()
+            outputFD = FileDescriptor(rawValue: pipe.writeEnd)
+            consumerEnd = pipe.readEnd
+            consumer = consume
+        }
+        // Our own ends of the pipes: closed exactly once, whatever happens.
+        let ends = PipeEnds(producer: producerEnd, consumer: consumerEnd)
+        defer { ends.closeAll() }
+        let streams: @Sendable () async throws -> Void = { [producer, consumer, producerEnd, consumerEnd] in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let producer {
+                    group.addTask {
+                        try await onOwnThread("cluster-slurm stdin") {
+                            defer { ends.closeProducer() }
+                            do { try producer(ByteSink(fd: producerEnd)) } catch is ByteStreamError {
+                                // The remote side stopped reading; its exit status says why.
+                            }
+                        }
+                    }
+                }
+                if let consumer {
+                    group.addTask {
+                        try await onOwnThread("cluster-slurm stdout") {
+                            let source = ByteSource(fd: consumerEnd)
+                            do { try consumer(source) } catch {
+                                throw error
+                            }
+                            source.drain()
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let errorOutput = StringOutput<UTF8>.string(limit: 1 << 20)
+        switch (inputFD, outputFD) {
         case (let input?, let output?):
             let r = try await Subprocess.run(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
-                                             output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: .string(limit: 1 << 20))
-            return .finished(code(r.terminationStatus), Data(), r.standardError)
+                                             output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: errorOutput) { _ in try await streams() }
+            return .finished(code(r.terminationStatus), Data(), r.standardError ?? "")
         case (let input?, nil):
             let r = try await Subprocess.run(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
-                                             output: .bytes(limit: limit), error: .string(limit: 1 << 20))
-            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError)
+                                             output: .bytes(limit: limit), error: errorOutput) { _ in try await streams() }
+            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError ?? "")
         case (nil, let output?):
             let r = try await Subprocess.run(configuration, input: .none,
-                                             output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: .string(limit: 1 << 20))
-            return .finished(code(r.terminationStatus), Data(), r.standardError)
+                                             output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: errorOutput) { _ in try await streams() }
+            return .finished(code(r.terminationStatus), Data(), r.standardError ?? "")
         case (nil, nil):
-            let r = try await Subprocess.run(configuration, input: .none, output: .bytes(limit: limit), error: .string(limit: 1 << 20))
-            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError)
+            let r = try await Subprocess.run(configuration, input: .none, output: .bytes(limit: limit), error: errorOutput) { _ in try await streams() }
+            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError ?? "")
         }
     }
 
@@ -185,5 +252,29 @@ public struct OpenSSHTransport: Transport {
             throw ClusterSlurmError.io("the ssh control directory \(controlDirectory) is not a directory owned by you; remove it or set CLUSTER_SLURM_CONTROL_DIR")
         }
         if info.st_mode & 0o077 != 0 { chmod(controlDirectory, 0o700) }
+    }
+}
+
+/// This process's ends of a call's pipes; each closed once.
+private final class PipeEnds: @unchecked Sendable {
+    private let lock = NSLock()
+    private var producer: Int32
+    private var consumer: Int32
+
+    init(producer: Int32, consumer: Int32) {
+        self.producer = producer
+        self.consumer = consumer
+    }
+
+    /// Closing the stdin pipe is how the remote side learns the input ended.
+    func closeProducer() {
+        lock.lock(); defer { lock.unlock() }
+        if producer >= 0 { close(producer); producer = -1 }
+    }
+
+    func closeAll() {
+        lock.lock(); defer { lock.unlock() }
+        if producer >= 0 { close(producer); producer = -1 }
+        if consumer >= 0 { close(consumer); consumer = -1 }
     }
 }

@@ -10,62 +10,105 @@ public enum RemoteScripts {
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" && pwd -P
     """#
 
-    /// `$1` dir, then relative file names. Prints `sha256  name` NUL-separated
-    /// for those that exist as regular files (to skip re-sending them).
-    public static let hashExisting = #"""
-    cd -- "$1" 2>/dev/null || exit 0
-    shift
-    for f in "$@"; do
-      if [ -f "$f" ] && [ ! -L "$f" ]; then sha256sum -z -- "$f"; fi
-    done
+    /// `$1` dir; standard input: relative file names, NUL-separated (any
+    /// number: names never travel as arguments). Prints one record per name
+    /// that exists: `TYPE|INODE SIZE MTIME CTIME<TAB>NAME\0` (lstat; times
+    /// with nanoseconds). The upload's quick check compares this signature
+    /// with the one recorded right after the file was verified: neither tar
+    /// nor touch can set a ctime, so an unchanged signature means unchanged
+    /// bytes.
+    public static let statFiles = #"""
+    cd -- "$1" 2>/dev/null || { cat >/dev/null; exit 0; }
+    xargs -0 -r stat --printf='%F|%i %s %y %z\t%n\0' -- 2>/dev/null
     exit 0
     """#
 
-    /// `$1` dir, then pairs of expected sha256 and relative file name.
-    /// Extracts the tar on stdin into a private staging dir, then moves each
-    /// file whose hash matches into place (rename: never a partial file under
-    /// its final name) and prints `sha256  name` NUL-separated for those. A
-    /// `-` for the hash moves the file unhashed (too large for the login
-    /// node: the job verifies it) and prints `-  name`.
-    public static let extractAndVerify = #"""
+    /// `$1` dir; standard input: relative file names, NUL-separated. Prints
+    /// their stat records (as `statFiles`, taken before hashing, so a change
+    /// during hashing shows next time), then `@@HASHES\0`, then `sha256sum -z`
+    /// records.
+    public static let hashFiles = #"""
+    cd -- "$1" 2>/dev/null || { cat >/dev/null; exit 0; }
+    list=$(mktemp) || exit 4
+    trap 'rm -f -- "$list"' EXIT
+    cat > "$list" || exit 4
+    xargs -0 -r stat --printf='%F|%i %s %y %z\t%n\0' -- < "$list" 2>/dev/null
+    printf '@@HASHES\0'
+    xargs -0 -r sha256sum -z -- < "$list" 2>/dev/null
+    exit 0
+    """#
+
+    /// `$1` run dir, `$2` sub-directory of it to upload into ("" for the run
+    /// dir). Standard input: a tar stream holding `manifest` (NUL-separated
+    /// records MODE, SHA256, NAME; MODE `L` = verify here, `C` = too large for
+    /// the login node, the job verifies it) and the files under `files/`.
+    /// Extracts into a private staging dir, hashes the `L` files, drops any
+    /// whose hash differs, links the rest into place (a hard link: never a
+    /// partial file under a final name), removes the staging dir, then prints
+    /// per placed file `SHA256-or-dash<TAB>stat record` (see `statFiles`).
+    /// Names travel only inside the stream.
+    public static let receiveUpload = #"""
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
-    shift
-    staging=".cluster-slurm-incoming.$$"
+    run=$(pwd -P)
+    if [ -n "$2" ]; then mkdir -p -- "$2" && cd -- "$2" || exit 3; fi
+    staging="$run/.cluster-slurm-incoming.$$"
     rm -rf -- "$staging"; mkdir -m 700 -- "$staging" || exit 4
-    tar -x --no-same-owner -C "$staging" -f - || { rm -rf -- "$staging"; exit 4; }
-    names=(); wants=()
-    while [ "$#" -ge 2 ]; do wants+=("$1"); names+=("$2"); shift 2; done
-    # one sha256sum for every file to verify, read back in order (names may hold any byte but NUL)
-    hashed=()
-    for i in "${!names[@]}"; do [ "${wants[$i]}" = "-" ] || hashed+=("${names[$i]}"); done
-    declare -A got=()
-    if [ "${#hashed[@]}" -gt 0 ]; then
-      j=0
-      while IFS= read -r -d '' sum; do got["${hashed[$j]}"]=${sum:0:64}; j=$((j + 1)); done \
-        < <(cd -- "$staging" && sha256sum -z -- "${hashed[@]}")
-    fi
-    for i in "${!names[@]}"; do
-      f=${names[$i]}; want=${wants[$i]}
-      if [ "$want" != "-" ] && [ "${got[$f]:-}" != "$want" ]; then continue; fi
-      case "$f" in */*) [ -d "${f%/*}" ] || mkdir -p -- "${f%/*}";; esac
-      mv -f -- "$staging/$f" "$f" || continue
-      if [ "$want" = "-" ]; then printf -- '-  %s\0' "$f"; else printf '%s  %s\0' "$want" "$f"; fi
-    done
-    rm -rf -- "$staging"
+    trap 'rm -rf -- "$staging"' EXIT
+    trap 'exit 4' HUP INT TERM PIPE
+    tar -x --no-same-owner -C "$staging" -f - || exit 4
+    [ -f "$staging/manifest" ] || { echo "cluster-slurm: the upload stream holds no manifest" >&2; exit 4; }
+    declare -A want=() mode=() got=()
+    names=()
+    while IFS= read -r -d '' m && IFS= read -r -d '' sum && IFS= read -r -d '' f; do
+      names+=("$f"); want["$f"]=$sum; mode["$f"]=$m
+    done < "$staging/manifest"
+    for f in "${names[@]}"; do [ "${mode[$f]}" = L ] && printf '%s\0' "$f"; done > "$staging/hash.list"
+    while IFS= read -r -d '' rec; do got["${rec:66}"]=${rec:0:64}; done \
+      < <(cd -- "$staging/files" && xargs -0 -r sha256sum -z -- < "$staging/hash.list")
+    : > "$staging/placed.list"; : > "$staging/bad.list"
+    for f in "${names[@]}"; do
+      if [ "${mode[$f]}" = C ] || [ "${got[$f]:-}" = "${want[$f]}" ]; then printf '%s\0' "$f" >&3; else printf '%s\0' "$f" >&4; fi
+    done 3> "$staging/placed.list" 4> "$staging/bad.list"
+    (cd -- "$staging/files" && xargs -0 -r rm -f -- < "$staging/bad.list")
+    if [ -s "$staging/placed.list" ]; then cp -Rl --remove-destination -- "$staging/files/." . || exit 5; fi
+    rm -rf -- "$staging/files"
+    while IFS= read -r -d '' rec; do
+      f=${rec#*$'\t'}
+      printf '%s\t%s\0' "${got[$f]:--}" "$rec"
+    done < <(xargs -0 -r stat --printf='%F|%i %s %y %z\t%n\0' -- < "$staging/placed.list")
     exit 0
     """#
 
-    /// `$1` run dir, `$2` script name, `$3` comment, then sbatch options.
-    /// Writes the script from stdin atomically and submits it from the run
-    /// dir; the job id comes from `sbatch --parsable`.
+    /// `$1` run dir, `$2` script name, `$3` comment, `$4` the script's size in
+    /// bytes, then sbatch options. Standard input: the script, then the
+    /// compute-node input manifest (`sha256sum --check` format). Writes both
+    /// atomically and submits from the run dir; the job id comes from
+    /// `sbatch --parsable`.
     public static let writeAndSubmit = #"""
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
-    name=$2; comment=$3; shift 3
-    cat > ".$name.tmp.$$" && mv -f -- ".$name.tmp.$$" "$name" || exit 4
+    name=$2; comment=$3; size=$4; shift 4
+    head -c "$size" > ".$name.tmp.$$" && [ "$(stat -c %s -- ".$name.tmp.$$")" = "$size" ] || { rm -f -- ".$name.tmp.$$"; echo "cluster-slurm: could not write the job script to $(pwd -P) (short write)" >&2; exit 4; }
+    manifest=.cluster-slurm-inputs.all.sha256
+    cat > "$manifest.tmp.$$" || { rm -f -- ".$name.tmp.$$" "$manifest.tmp.$$"; exit 4; }
+    if [ -s "$manifest.tmp.$$" ]; then mv -f -- "$manifest.tmp.$$" "$manifest"; else rm -f -- "$manifest.tmp.$$" "$manifest"; fi
+    mv -f -- ".$name.tmp.$$" "$name" || exit 4
     echo "@@CLUSTER_SLURM_SUBMIT@@"
     exec sbatch --parsable "--comment=$comment" "$@" -- "$name"
+    """#
+
+    /// `$1` a run dir to create; its parent is created as needed, the dir
+    /// itself exclusively (`mkdir` without `-p`): exit 17 and `@@EXISTS`
+    /// when it is already there, so two ledgers sharing one remoteRoot never
+    /// share a run dir. Prints the absolute path.
+    public static let claimRunDirectory = #"""
+    umask 077
+    parent=$(dirname -- "$1")
+    mkdir -p -- "$parent" || exit 3
+    if mkdir -m 700 -- "$1" 2>/dev/null; then cd -- "$1" && pwd -P; exit 0; fi
+    if [ -e "$1" ] || [ -L "$1" ]; then echo "@@EXISTS"; exit 17; fi
+    mkdir -m 700 -- "$1"; exit 3
     """#
 
     /// `$1` list of job ids (comma separated), `$2` sacct start time.
@@ -112,15 +155,16 @@ public enum RemoteScripts {
     exit 0
     """#
 
-    /// `$1` run dir, then requested paths (relative to it, may be globs
-    /// already expanded by the caller's rules, files or directories).
+    /// `$1` run dir; standard input: requested paths, NUL-separated
+    /// (relative to it, may be globs, files or directories).
     /// Resolves each inside the run dir, refusing anything whose real path
     /// leaves it, and prints one NUL-separated record per regular file:
     /// `sha256 size relative-path`. Errors go to stdout as `@@ERR …`.
     public static let listForDownload = #"""
-    cd -- "$1" 2>/dev/null || { printf '@@ERR nodir\0'; exit 0; }
+    cd -- "$1" 2>/dev/null || { cat >/dev/null; printf '@@ERR nodir\0'; exit 0; }
     root=$(pwd -P)
-    shift
+    requested=()
+    while IFS= read -r -d '' p; do requested+=("$p"); done
     emit() {
       real=$(realpath -e -- "$1" 2>/dev/null) || { printf '@@ERR missing %s\0' "$1"; return; }
       case "$real" in "$root"/*) ;; *) printf '@@ERR outside %s\0' "$1"; return;; esac
@@ -131,7 +175,7 @@ public enum RemoteScripts {
       sum=$(sha256sum -z -- "$real" | cut -z -d ' ' -f 1 | tr -d '\0') || return
       printf '%s %s %s\0' "$sum" "$size" "$rel"
     }
-    for p in "$@"; do
+    for p in "${requested[@]}"; do
       case "$p" in *[\*\?\[]*)
         found=0; saved_ifs=$IFS; IFS=
         for m in $p; do [ -e "$m" ] || continue; found=1
@@ -153,12 +197,12 @@ public enum RemoteScripts {
     exit 0
     """#
 
-    /// `$1` run dir, then relative file names. Writes the files' bytes back
-    /// to back on stdout; the caller splits them by the sizes it listed.
+    /// `$1` run dir; standard input: relative file names, NUL-separated.
+    /// Writes the files' bytes back to back on stdout; the caller splits them
+    /// by the sizes it listed and checks each hash.
     public static let catFiles = #"""
     cd -- "$1" || exit 3
-    shift
-    for f in "$@"; do cat -- "$f" || exit 4; done
+    xargs -0 -r cat --
     """#
 
     /// `$1` job ids (space separated are passed as separate args after $1).
@@ -185,17 +229,5 @@ public enum RemoteScripts {
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
     cat > ".$2.tmp.$$" && chmod 600 ".$2.tmp.$$" && mv -f -- ".$2.tmp.$$" "$2" || exit 4
-    """#
-
-    /// `$1` dir, then relative file names. Prints `size mtime name` NUL-
-    /// separated for those that exist as regular files: the cheap check
-    /// (like rsync's) before deciding what to hash or send.
-    public static let statExisting = #"""
-    cd -- "$1" 2>/dev/null || exit 0
-    shift
-    for f in "$@"; do
-      if [ -f "$f" ] && [ ! -L "$f" ]; then printf '%s %s\0' "$(stat -c '%s %Y' -- "$f")" "$f"; fi
-    done
-    exit 0
     """#
 }

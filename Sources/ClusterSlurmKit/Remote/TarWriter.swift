@@ -3,47 +3,53 @@ import Foundation
 /// Writes a GNU tar stream of regular files under chosen archive names, so an
 /// upload of many files is one transfer. Names longer than 100 bytes use GNU
 /// long-name records, which GNU tar on the cluster reads. Files are private
-/// (0600) on arrival.
+/// (0600) on arrival. The stream goes straight to its sink (ssh's stdin):
+/// nothing is staged on the local disk.
 struct TarWriter {
-    private let handle: FileHandle
+    private let handle: ByteSink
 
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw ClusterSlurmError.io("cannot create temporary archive \(path)")
+    init(sink: ByteSink) {
+        self.handle = sink
+    }
+
+    /// Appends in-memory bytes as a file (the upload's manifest).
+    func appendData(_ data: Data, archiveName: String) throws {
+        try appendHeader(archiveName: archiveName, size: Int64(data.count), mtime: 0)
+        try handle.write(padded(Array(data)))
+    }
+
+    private func appendHeader(archiveName: String, size: Int64, mtime: Int64) throws {
+        let nameBytes = Array(archiveName.utf8)
+        if nameBytes.count > 100 {
+            let payload = nameBytes + [0]
+            try handle.write(header(name: Array("././@LongLink".utf8), size: Int64(payload.count), type: "L", mode: 0o644, mtime: 0))
+            try handle.write(padded(payload))
         }
-        self.handle = handle
+        try handle.write(header(name: Array(nameBytes.prefix(100)), size: size, type: "0", mode: 0o600, mtime: mtime))
     }
 
     /// Appends `localPath` as `archiveName`; the file must stay `size` bytes
     /// long while it is read (checked, so a growing file cannot corrupt the stream).
     func appendFile(localPath: String, archiveName: String, size: Int64, mtime: Int64) throws {
-        let nameBytes = Array(archiveName.utf8)
-        if nameBytes.count > 100 {
-            let payload = nameBytes + [0]
-            try handle.write(contentsOf: header(name: Array("././@LongLink".utf8), size: Int64(payload.count), type: "L", mode: 0o644, mtime: 0))
-            try handle.write(contentsOf: padded(payload))
-        }
-        try handle.write(contentsOf: header(name: Array(nameBytes.prefix(100)), size: size, type: "0", mode: 0o600, mtime: mtime))
+        try appendHeader(archiveName: archiveName, size: size, mtime: mtime)
         guard let input = FileHandle(forReadingAtPath: localPath) else { throw ClusterSlurmError.io("cannot read \(localPath)") }
         defer { try? input.close() }
         var written: Int64 = 0
         while written < size {
             let chunk = try input.read(upToCount: Int(min(1 << 20, size - written))) ?? Data()
             if chunk.isEmpty { break }
-            try handle.write(contentsOf: chunk)
+            try handle.write(chunk)
             written += Int64(chunk.count)
         }
         guard written == size else {
             throw ClusterSlurmError.io("\(localPath) changed size while it was being read (\(written) of \(size) bytes); try again")
         }
         let remainder = Int(size % 512)
-        if remainder != 0 { try handle.write(contentsOf: Data(count: 512 - remainder)) }
+        if remainder != 0 { try handle.write(Data(count: 512 - remainder)) }
     }
 
     func finish() throws {
-        try handle.write(contentsOf: Data(count: 1024))
-        try handle.close()
+        try handle.write(Data(count: 1024))
     }
 
     private func padded(_ bytes: [UInt8]) -> Data {

@@ -20,29 +20,51 @@ public struct SSHEndpoint: Sendable, Equatable {
     }
 }
 
+/// What a remote call reads on its standard input.
+public enum RemoteInput: Sendable {
+    /// A local file, streamed.
+    case file(String)
+    /// Bytes held in memory (small: a script, a list of names, secrets that
+    /// must never touch the local disk).
+    case bytes(Data)
+    /// Bytes produced while the call runs (a tar stream of many files): the
+    /// closure writes to the sink until it returns; nothing is staged on disk.
+    case producer(@Sendable (ByteSink) throws -> Void)
+}
+
+/// Where a remote call's standard output goes.
+public enum RemoteOutput: Sendable {
+    /// Collected in memory (bounded) and returned in `RemoteResult.stdout`.
+    case memory
+    /// Written to a local file.
+    case file(String)
+    /// Read as it arrives by the closure (downloads split the stream into
+    /// files as it comes, so no second copy is ever written).
+    case consumer(@Sendable (ByteSource) throws -> Void)
+}
+
 /// One remote round trip: a shell script run by `bash` on the login node.
 public struct RemoteCall: Sendable {
     /// A fixed bash program written by this project (see `RemoteScripts`).
     /// Caller data never goes into it: it reaches the program as positional
-    /// parameters (`"$1"`, `"$@"`), each quoted by `Shell`.
+    /// parameters (`"$1"`, `"$@"`), each quoted by `Shell`, or on standard
+    /// input (lists of names, which may be longer than any argument list).
     public var script: String
     public var arguments: [ShellWord]
-    /// A local file streamed to the remote command's standard input.
-    public var stdinFile: String?
-    /// When set, standard output goes to this local file instead of memory.
-    public var stdoutFile: String?
+    public var stdin: RemoteInput?
+    public var stdout: RemoteOutput
     /// What the call does, for error messages ("submit", "upload").
     public var label: String
     /// Overrides the endpoint's timeout.
     public var timeoutSeconds: Int?
 
-    public init(label: String, script: String, arguments: [ShellWord] = [], stdinFile: String? = nil,
-                stdoutFile: String? = nil, timeoutSeconds: Int? = nil) {
+    public init(label: String, script: String, arguments: [ShellWord] = [], stdin: RemoteInput? = nil,
+                stdout: RemoteOutput = .memory, timeoutSeconds: Int? = nil) {
         self.label = label
         self.script = script
         self.arguments = arguments
-        self.stdinFile = stdinFile
-        self.stdoutFile = stdoutFile
+        self.stdin = stdin
+        self.stdout = stdout
         self.timeoutSeconds = timeoutSeconds
     }
 

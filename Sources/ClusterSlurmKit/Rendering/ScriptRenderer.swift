@@ -74,7 +74,8 @@ public enum ScriptRenderer {
         if !request.secretNames.isEmpty {
             lines.append("")
             lines.append("# secret values (\(request.secretNames.sorted().joined(separator: ", "))) come from a private file, never from this script")
-            lines.append("if ! . ./\(secretsFile); then echo 'cluster-slurm: \(secretsFile) is missing from the run directory' >&2; exit 1; fi")
+            lines.append("if ! . ./\(secretsFile); then echo 'cluster-slurm: \(secretsFile) is missing from the run directory (a job removes it once read: render the job again to send the values)' >&2; exit 1; fi")
+            lines.append("rm -f ./\(secretsFile)")
         }
         if needsModuleCommand(setupCommands: setupCommands, modules: modules) {
             lines.append("")

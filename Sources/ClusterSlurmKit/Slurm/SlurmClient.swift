@@ -20,13 +20,15 @@ public struct SlurmClient: Sendable {
         public var durationSeconds: Double
     }
 
-    /// Writes the script into the run dir and submits it, one round trip.
-    public func submit(runDirectory: RemotePath, scriptName: String, scriptFile: String, comment: String,
+    /// Writes the script and the compute-node input manifest into the run
+    /// dir and submits the script, one round trip.
+    public func submit(runDirectory: RemotePath, scriptName: String, script: Data, inputManifest: String, comment: String,
                        sbatchOptions: [String]) async throws -> SubmitOutcome {
         let call = RemoteCall(
             label: "submit", script: RemoteScripts.writeAndSubmit,
-            arguments: [runDirectory.word, .literal(scriptName), .literal(comment)] + sbatchOptions.map(ShellWord.literal),
-            stdinFile: scriptFile)
+            arguments: [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count))]
+                + sbatchOptions.map(ShellWord.literal),
+            stdin: .bytes(script + Data(inputManifest.utf8)))
         let result = try await transport.run(call, on: endpoint)
         let text = result.stdoutText
         let afterMarker = text.range(of: "@@CLUSTER_SLURM_SUBMIT@@").map { String(text[$0.upperBound...]) }

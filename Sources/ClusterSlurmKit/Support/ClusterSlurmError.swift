@@ -16,6 +16,9 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
         case ledger
         /// Something the caller asked for does not exist. Exit 1.
         case notFound = "not_found"
+        /// A signal (TERM, INT, HUP) stopped the command; children were
+        /// stopped and temporaries removed. Exit 130.
+        case interrupted
     }
 
     public let kind: Kind
@@ -44,6 +47,7 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
         switch kind {
         case .invalidInput, .invalidConfig: return 2
         case .policyViolation: return 3
+        case .interrupted: return 130
         default: return 1
         }
     }

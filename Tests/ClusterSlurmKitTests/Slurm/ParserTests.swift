@@ -88,7 +88,7 @@ import Testing
     @Test func sha256SumZeroOutput() {
         let text = "87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7  we ird\nname.txt\0"
             + "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d  -lead.txt\0"
-        let sums = Upload.parseSha256Sums(text)
+        let sums = RemoteStat.parseHashOutput("regular file|1 2 x y\tno-hash-for-me\0@@HASHES\0" + text).hashes
         #expect(sums["we ird\nname.txt"] == "87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7")
         #expect(sums["-lead.txt"] == "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d")
     }

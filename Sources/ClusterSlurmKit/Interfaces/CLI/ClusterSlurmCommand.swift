@@ -37,15 +37,32 @@ func runAction(_ call: ToolCall, options: GlobalOptions) async throws {
 extension ClusterSlurmCommand {
     /// The executable's entry point; async so subcommands run on the async path.
     public static func runMain() async {
+        // A closed pipe (ssh gone mid-stream) is an error to handle, not a reason to die.
+        signal(SIGPIPE, SIG_IGN)
         let command: any ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
-        do {
+        let parsed = UncheckedSendable(command)
+        let work = Task<Void, any Error> {
+            let command = parsed.value
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 var syncCommand = command
                 try syncCommand.run()
             }
-        } catch { exit(withError: error) }
+        }
+        let interruption = Interruption(cancelling: work)
+        do { try await work.value } catch {
+            if let signo = interruption.signal { Foundation.exit(128 + signo) }
+            exit(withError: error)
+        }
+        if let signo = interruption.signal { Foundation.exit(128 + signo) }
     }
+}
+
+/// The parsed command crosses into the task that runs it exactly once;
+/// nothing else touches it.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

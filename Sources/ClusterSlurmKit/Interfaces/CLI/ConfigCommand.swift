@@ -86,10 +86,15 @@ struct LedgerCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
         func run() async throws {
             do {
-                let context = try options.makeContext()
-                struct Report: Encodable { let path: String; let integrity: String; let migrations: [String]; let counts: [String: Int] }
+                let context = try options.makeContext(forReading: true)
+                struct Report: Encodable {
+                    let path: String; let integrity: String; let migrations: [String]; let counts: [String: Int]
+                    let journal: String; let filesystem: String; let readOnly: Bool; let modeReason: String?
+                }
+                let mode = context.ledger.mode
                 let report = Report(path: context.ledger.path, integrity: try context.ledger.integrityCheck(),
-                                    migrations: try context.ledger.appliedMigrations(), counts: try context.ledger.counts())
+                                    migrations: try context.ledger.appliedMigrations(), counts: try context.ledger.counts(),
+                                    journal: mode.journal, filesystem: mode.filesystem, readOnly: mode.readOnly, modeReason: mode.reason)
                 Output.printResult(json: try CanonicalJSON.encode(report), asJSON: options.json)
                 if report.integrity != "ok" { throw ExitCode(1) }
             } catch let exit as ExitCode { throw exit } catch { throw ExitCode(Output.printError(error)) }

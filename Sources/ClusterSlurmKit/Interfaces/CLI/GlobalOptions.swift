@@ -15,6 +15,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .long, help: "Print the result as JSON with the reference plugin's field names.")
     public var json = false
 
+    @Flag(name: .long, help: "Open the ledger read-only (an archive copy, a read-only or full disk). Read commands fall back to it by themselves.")
+    public var readOnly = false
+
     public init() {}
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -29,15 +32,21 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         try ConfigLoader.load(path: ConfigLoader.resolvePath(explicit: config, environment: environment))
     }
 
-    /// Loads config, opens the ledger and the OpenSSH transport.
-    public func makeContext() throws -> ActionContext {
+    /// Loads config, opens the ledger and the OpenSSH transport. Read
+    /// commands pass `forReading`: a ledger that cannot be opened for writing
+    /// is then opened read-only, with a note on stderr.
+    public func makeContext(forReading: Bool = false) throws -> ActionContext {
         let loaded = try loadConfig()
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let workspace = workspacePath()
         guard FileManager.default.fileExists(atPath: workspace) else {
             throw ClusterSlurmError.invalidInput("workspace \(workspace) does not exist", path: "--workspace")
         }
-        let ledger = try Ledger(path: ActionContext.ledgerPath(config: loaded.config, workspace: workspace, override: self.ledger))
+        let ledger = try Ledger(path: ActionContext.ledgerPath(config: loaded.config, workspace: workspace, override: self.ledger),
+                                options: Ledger.OpenOptions(readOnly: readOnly, readOnlyFallback: forReading))
+        if ledger.mode.readOnly && !readOnly {
+            FileHandle.standardError.write(Data("note: the ledger \(ledger.path) is open read-only: \(ledger.mode.reason ?? "")\n".utf8))
+        }
         return ActionContext(loaded: loaded, ledger: ledger, transport: OpenSSHTransport(environment: environment), workspace: workspace)
     }
 }

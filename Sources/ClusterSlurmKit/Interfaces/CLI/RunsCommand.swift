@@ -19,7 +19,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let context = try options.makeContext()
+                let context = try options.makeContext(forReading: true)
                 let rows = try context.ledger.runSummaries(RunListFilter(cluster: cluster, state: state, since: since, grep: grep, limit: limit))
                 if options.json { print(try CanonicalJSON.pretty(rows)); return }
                 print(["RUN", "CLUSTER", "CREATED", "JOB", "STATE", "EXIT", "ELAPSED", "REPLAY OF", "VERDICT"].joined(separator: "\t"))
@@ -40,7 +40,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let archive = try options.makeContext().ledger.archive(runId: runId)
+                let archive = try options.makeContext(forReading: true).ledger.archive(runId: runId)
                 if options.json { print(try CanonicalJSON.pretty(archive)); return }
                 print(RunReport.render(archive))
             } catch { throw ExitCode(Output.printError(error)) }
@@ -59,7 +59,7 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let diff: RunDiff
             do {
-                let ledger = try options.makeContext().ledger
+                let ledger = try options.makeContext(forReading: true).ledger
                 diff = RunDiff.compare(try ledger.archive(runId: runA), try ledger.archive(runId: runB))
             } catch {
                 _ = Output.printError(error)

@@ -27,6 +27,8 @@ public struct UploadEntryRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var verified: Bool
     /// The archived bytes, when the run's inputs fit the archive cap.
     public var blobSha256: String?
+    /// The remote file's stat signature right after verification (see `RemoteStat`).
+    public var remoteStat: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

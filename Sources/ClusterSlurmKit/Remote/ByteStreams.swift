@@ -1,0 +1,108 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The writing end of a pipe into a remote call's standard input.
+///
+/// Writes block until ssh has taken the bytes; when the remote side is gone
+/// (the call failed or was stopped), `write` throws `ByteStreamError.closed`
+/// and the producer stops. SIGPIPE is ignored by the executable, so a closed
+/// pipe is an error here, never a dead process.
+public final class ByteSink: @unchecked Sendable {
+    private let fd: Int32
+    public private(set) var bytesWritten: Int64 = 0
+
+    init(fd: Int32) { self.fd = fd }
+
+    public func write(_ data: Data) throws {
+        try data.withUnsafeBytes { raw in
+            guard var pointer = raw.baseAddress else { return }
+            var remaining = raw.count
+            while remaining > 0 {
+                let n = Glibc.write(fd, pointer, remaining)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ByteStreamError.closed(String(cString: strerror(errno)))
+                }
+                remaining -= n
+                pointer += n
+                bytesWritten += Int64(n)
+            }
+        }
+    }
+}
+
+/// The reading end of a pipe from a remote call's standard output.
+public final class ByteSource: @unchecked Sendable {
+    private let fd: Int32
+    public private(set) var bytesRead: Int64 = 0
+
+    init(fd: Int32) { self.fd = fd }
+
+    /// Up to `count` bytes; empty at the end of the stream.
+    public func read(upTo count: Int) throws -> Data {
+        var data = Data(count: count)
+        let n = data.withUnsafeMutableBytes { raw -> Int in
+            while true {
+                let got = Glibc.read(fd, raw.baseAddress!, count)
+                if got < 0 && errno == EINTR { continue }
+                return got
+            }
+        }
+        if n < 0 { throw ByteStreamError.closed(String(cString: strerror(errno))) }
+        bytesRead += Int64(n)
+        return n == count ? data : data.prefix(n)
+    }
+
+    /// Reads and drops everything left, so the remote side never blocks on a full pipe.
+    public func drain() {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if got > 0 { continue }
+            if got < 0 && errno == EINTR { continue }
+            return
+        }
+    }
+}
+
+public enum ByteStreamError: Error, CustomStringConvertible {
+    case closed(String)
+    public var description: String {
+        switch self {
+        case .closed(let reason): return "the remote side closed the stream (\(reason))"
+        }
+    }
+}
+
+/// A pipe whose two ends are closed on exec, so only the end handed to the
+/// child (dup2'ed onto its stdin or stdout) reaches it.
+struct PrivatePipe {
+    let readEnd: Int32
+    let writeEnd: Int32
+
+    init() throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else {
+            throw ClusterSlurmError.io("cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        readEnd = fds[0]
+        writeEnd = fds[1]
+    }
+}
+
+/// Runs blocking work on a thread of its own (never on the cooperative pool,
+/// which has one thread per core) and awaits it.
+func onOwnThread<T: Sendable>(_ name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}
