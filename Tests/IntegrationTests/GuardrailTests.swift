@@ -106,12 +106,15 @@ struct GuardrailTests {
         let runId = try #require(started.json["runId"] as? String, "\(started.stdout)")
         _ = ws.waitUntilDone(runId: runId)
         outputs.append(ws.tool(["action": "fetch_workload_logs", "runId": runId]).stdout)
+        #expect(Harness.ssh("test -e /scratch/hpcuser/openclaw-runs/\(runId)/.cluster-slurm-secrets.sh").status != 0, "the job removed the secrets file")
         outputs.append(ws.tool(["action": "render_job", "runId": runId, "command": "true", "env": ["DB_PASSWORD": secret]]).stdout)
         outputs.append(ws.cli(["runs", "show", runId, "--json"]).stdout)
         let seen = Harness.ssh("cat /scratch/hpcuser/openclaw-runs/\(runId)/seen.txt").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let expected = Harness.run("/bin/bash", ["-c", "printf '%s' \"$0\" | sha256sum | cut -c1-64", secret]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(seen == expected, "the job saw the secret")
+        // render_job sent the new value straight to the cluster: private there, never on the local disk
         #expect(Harness.ssh("stat -c %a /scratch/hpcuser/openclaw-runs/\(runId)/.cluster-slurm-secrets.sh").stdout.hasPrefix("600"))
+        #expect(Harness.run("/bin/grep", ["-r", "-a", "-l", "-F", secret, ws.path]).stdout.isEmpty, "no secret in the workspace")
         for output in outputs { #expect(!output.contains(secret)) }
         for file in [ws.ledger, ws.ledger + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let grep = Harness.run("/bin/grep", ["-a", "-c", secret, file])

@@ -51,13 +51,19 @@ enum Harness {
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Single-quotes a word for the login node's shell.
+    static func quote(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
     /// Runs the login node's shell with `command` (for checks behind the tool's back).
+    @discardableResult
     static func ssh(_ command: String) -> Output {
         run("/usr/bin/ssh", ["-F", sshConfig, "-o", "BatchMode=yes", "testcluster", command])
     }
 
-    /// A private workspace with its own ledger and ssh control dir.
-    struct Workspace {
+    /// A private workspace with its own ledger and ssh control dir. When the
+    /// test ends it removes what it made: its runs' remote dirs (and jobs),
+    /// its ssh master connection, its control dir and the workspace itself.
+    final class Workspace: @unchecked Sendable {
         let path: String
         let config: String
         let controlDir: String
@@ -67,6 +73,34 @@ enum Harness {
             try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             self.config = config
             controlDir = "/tmp/cs-cm-\(UUID().uuidString.prefix(6))"
+        }
+
+        /// A workspace at a chosen place (a small disk, say).
+        init(path: String, config: String) {
+            self.path = path
+            try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            self.config = config
+            controlDir = "/tmp/cs-cm-\(UUID().uuidString.prefix(6))"
+        }
+
+        deinit {
+            let remoteDirs = FileManager.default.fileExists(atPath: ledger)
+                ? Harness.run("/usr/bin/sqlite3", [ledger, "SELECT remoteRunDir FROM run"]).stdout.split(separator: "\n").map(String.init) : []
+            let jobs = FileManager.default.fileExists(atPath: ledger)
+                ? Harness.run("/usr/bin/sqlite3", [ledger, "SELECT jobId FROM job"]).stdout.split(separator: "\n").map(String.init) : []
+            if !remoteDirs.isEmpty || !jobs.isEmpty {
+                let script = "scancel \"$@\" 2>/dev/null; exit 0"
+                if !jobs.isEmpty { Harness.ssh("bash -c \(Harness.quote(script)) x " + jobs.map(Harness.quote).joined(separator: " ")) }
+                let dirs = remoteDirs.filter { $0.hasPrefix("/scratch/") }
+                if !dirs.isEmpty { Harness.ssh("rm -rf -- " + dirs.map(Harness.quote).joined(separator: " ")) }
+            }
+            for socket in (try? FileManager.default.contentsOfDirectory(atPath: controlDir)) ?? [] {
+                Harness.run("/usr/bin/ssh", ["-o", "ControlPath=\(controlDir)/\(socket)", "-O", "exit", "x"])
+            }
+            try? FileManager.default.removeItem(atPath: controlDir)
+            try? FileManager.default.removeItem(atPath: path)
+            // A config derived for this workspace (WorkloadFlowTests.derivedConfig) goes with it.
+            if (config as NSString).lastPathComponent.hasPrefix("cs-config-") { unlink(config) }
         }
 
         var ledger: String { path + "/.openclaw/cluster-runs/ledger.sqlite" }

@@ -153,7 +153,6 @@ public enum Download {
                 try LocalFiles.writeAll(chunk, to: output, path: destination)
                 remaining -= Int64(chunk.count)
             }
-            guard fsync(output) == 0 else { throw LocalFiles.ioError("cannot write", destination, errno: errno) }
         } catch {
             unlink(temporary)
             throw error

@@ -61,7 +61,7 @@ public struct OpenSSHTransport: Transport {
             .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2)),
             .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
         ]
-        let configuration = Configuration(executable: .name(sshExecutable), arguments: Arguments(arguments),
+        let configuration = Configuration(executable: Self.executable(sshExecutable), arguments: Arguments(arguments),
                                           environment: .inherit, platformOptions: options)
         let outcome: Outcome
         do {
@@ -111,7 +111,7 @@ public struct OpenSSHTransport: Transport {
     public func connectInteractively(_ endpoint: SSHEndpoint) async throws -> Int32 {
         let arguments = try sshOptions(for: endpoint, batchMode: false) + ["-o", "ControlMaster=yes", "-f", "-N", "--", endpoint.target]
         let result = try await Subprocess.run(
-            .name(sshExecutable), arguments: Arguments(arguments),
+            Self.executable(sshExecutable), arguments: Arguments(arguments),
             input: .fileDescriptor(.standardInput, closeAfterSpawningProcess: false),
             output: .fileDescriptor(.standardOutput, closeAfterSpawningProcess: false),
             error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false))
@@ -122,7 +122,12 @@ public struct OpenSSHTransport: Transport {
     /// Closes the master connection to `endpoint`, if any.
     public func disconnect(_ endpoint: SSHEndpoint) async throws {
         let arguments = try sshOptions(for: endpoint) + ["-O", "exit", "--", endpoint.target]
-        _ = try await Subprocess.run(.name(sshExecutable), arguments: Arguments(arguments), output: .discarded, error: .discarded)
+        _ = try await Subprocess.run(Self.executable(sshExecutable), arguments: Arguments(arguments), output: .discarded, error: .discarded)
+    }
+
+    /// A bare name is looked up in PATH; anything with a slash is run as given.
+    static func executable(_ text: String) -> Executable {
+        text.contains("/") ? .path(FilePath(text)) : .name(text)
     }
 
     private enum Outcome: Sendable {

@@ -56,7 +56,14 @@ public enum RemoteScripts {
     rm -rf -- "$staging"; mkdir -m 700 -- "$staging" || exit 4
     trap 'rm -rf -- "$staging"' EXIT
     trap 'exit 4' HUP INT TERM PIPE
-    tar -x --no-same-owner -C "$staging" -f - || exit 4
+    if ! tar -x --no-same-owner -C "$staging" -f -; then
+      # tar reports a full filesystem as a short write; say what it is
+      avail=$(df -Pk -- "$staging" 2>/dev/null | awk 'NR == 2 { print $4 }')
+      if [ -n "$avail" ] && [ "$avail" -lt 256 ]; then
+        echo "cluster-slurm: No space left on device in $run ($(df -Ph -- "$staging" | awk 'NR == 2 { print $2 " total, " $4 " free on " $6 }'))" >&2
+      fi
+      exit 4
+    fi
     [ -f "$staging/manifest" ] || { echo "cluster-slurm: the upload stream holds no manifest" >&2; exit 4; }
     declare -A want=() mode=() got=()
     names=()
@@ -156,44 +163,51 @@ public enum RemoteScripts {
     """#
 
     /// `$1` run dir; standard input: requested paths, NUL-separated
-    /// (relative to it, may be globs, files or directories).
-    /// Resolves each inside the run dir, refusing anything whose real path
-    /// leaves it, and prints one NUL-separated record per regular file:
-    /// `sha256 size relative-path`. Errors go to stdout as `@@ERR …`.
+    /// (relative to it; files, directories or globs). Resolves each inside
+    /// the run dir, refusing anything whose real path leaves it, and prints
+    /// one NUL-separated record per regular file: `sha256 size relative-path`.
+    /// Problems go to stdout as `@@ERR kind path`. Files inside a checked
+    /// directory are found by `find` (which never follows symlinks), so the
+    /// work per file is two batched commands, not a process per file.
     public static let listForDownload = #"""
     cd -- "$1" 2>/dev/null || { cat >/dev/null; printf '@@ERR nodir\0'; exit 0; }
     root=$(pwd -P)
+    work=$(mktemp -d) || exit 4
+    trap 'rm -rf -- "$work"' EXIT
+    : > "$work/files"
     requested=()
     while IFS= read -r -d '' p; do requested+=("$p"); done
-    emit() {
+    check_one() {
       real=$(realpath -e -- "$1" 2>/dev/null) || { printf '@@ERR missing %s\0' "$1"; return; }
-      case "$real" in "$root"/*) ;; *) printf '@@ERR outside %s\0' "$1"; return;; esac
+      case "$real" in "$root"|"$root"/*) ;; *) printf '@@ERR outside %s\0' "$1"; return;; esac
       if [ -L "$1" ]; then printf '@@ERR symlink %s\0' "$1"; return; fi
-      if [ ! -f "$real" ]; then printf '@@ERR notfile %s\0' "$1"; return; fi
-      rel=${real#"$root"/}
-      size=$(stat -c %s -- "$real") || return
-      sum=$(sha256sum -z -- "$real" | cut -z -d ' ' -f 1 | tr -d '\0') || return
-      printf '%s %s %s\0' "$sum" "$size" "$rel"
+      rel=${real#"$root"}; rel=${rel#/}; [ -n "$rel" ] || rel=.
+      if [ -d "$real" ]; then
+        while IFS= read -r -d '' f; do printf '@@ERR symlink %s\0' "${f#./}"; done < <(find "$rel" -type l -print0)
+        find "$rel" -type f -print0 | sort -z | while IFS= read -r -d '' f; do printf '%s\0' "${f#./}"; done >> "$work/files"
+      elif [ -f "$real" ]; then
+        printf '%s\0' "$rel" >> "$work/files"
+      else
+        printf '@@ERR notfile %s\0' "$1"
+      fi
     }
     for p in "${requested[@]}"; do
       case "$p" in *[\*\?\[]*)
         found=0; saved_ifs=$IFS; IFS=
-        for m in $p; do [ -e "$m" ] || continue; found=1
-          if [ -d "$m" ] && [ ! -L "$m" ]; then
-            while IFS= read -r -d '' f; do emit "$f"; done < <(find "$m" \( -type f -o -type l \) -print0 | sort -z)
-          else emit "$m"; fi
-        done
+        for m in $p; do [ -e "$m" ] || [ -L "$m" ] || continue; found=1; check_one "$m"; done
         IFS=$saved_ifs
         [ "$found" = 1 ] || printf '@@ERR missing %s\0' "$p"
         continue;;
       esac
-      if [ -d "$p" ] && [ ! -L "$p" ]; then
-        real=$(realpath -e -- "$p"); case "$real" in "$root"|"$root"/*) ;; *) printf '@@ERR outside %s\0' "$p"; continue;; esac
-        while IFS= read -r -d '' f; do emit "$f"; done < <(find "$p" \( -type f -o -type l \) -print0 | sort -z)
-      else
-        emit "$p"
-      fi
+      check_one "$p"
     done
+    declare -A size=()
+    while IFS= read -r -d '' rec; do size["${rec#*$'\t'}"]=${rec%%$'\t'*}; done \
+      < <(xargs -0 -r stat --printf='%s\t%n\0' -- < "$work/files")
+    while IFS= read -r -d '' rec; do
+      f=${rec:66}
+      printf '%s %s %s\0' "${rec:0:64}" "${size[$f]}" "$f"
+    done < <(xargs -0 -r sha256sum -z -- < "$work/files")
     exit 0
     """#
 

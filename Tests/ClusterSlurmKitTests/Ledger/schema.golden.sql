@@ -184,7 +184,7 @@ CREATE TABLE uploadEntry (
     remotePath      TEXT NOT NULL,
     sent            INTEGER NOT NULL CHECK (sent IN (0, 1)),
     verified        INTEGER NOT NULL CHECK (verified IN (0, 1))
-, blobSha256 TEXT REFERENCES blob(sha256));
+, blobSha256 TEXT REFERENCES blob(sha256), remoteStat TEXT);
 CREATE TABLE uploadManifest (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     runId       TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,

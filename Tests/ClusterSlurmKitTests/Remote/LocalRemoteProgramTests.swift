@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import ClusterSlurmKit
+
+/// The remote bash programs and the real OpenSSH transport code, run on
+/// this machine: a stand-in `ssh` executes the command line with bash
+/// locally, so streaming, quoting and the programs themselves are tested
+/// without a cluster.
+@Suite struct LocalRemoteProgramTests {
+    final class Bed {
+        let root = TestSupport.temporaryDirectory()
+        var workspace: String { root + "/ws" }
+        var remoteRoot: String { root + "/remote" }
+        var fakeSSH: String { root + "/ssh" }
+        let context: ActionContext
+
+        init() throws {
+            try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/remote", withIntermediateDirectories: true)
+            // ssh's last argument is the command line for the remote shell.
+            try "#!/bin/bash\nexec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
+            chmod(root + "/ssh", 0o755)
+            let config = """
+            {"defaultCluster": "here", "clusters": {"here": {"sshTarget": "localhost-fake", "remoteRoot": "\(root)/remote",
+             "slurmDefaults": {"time": "00:05:00"}}}}
+            """
+            let loaded = try ConfigLoader.load(data: Data(config.utf8), source: "test.json")
+            let ledger = try Ledger(path: root + "/ws/.openclaw/cluster-runs/ledger.sqlite")
+            let transport = OpenSSHTransport(environment: ["CLUSTER_SLURM_SSH": root + "/ssh", "CLUSTER_SLURM_CONTROL_DIR": root + "/cm"])
+            context = ActionContext(loaded: loaded, ledger: ledger, transport: transport, workspace: root + "/ws")
+        }
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+
+        func write(_ relative: String, _ text: String) throws {
+            let path = workspace + "/" + relative
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        func newRun() async throws -> String { try await InitRun.run(.init(), context: context).run.runId }
+        func remote(_ runId: String, _ relative: String) -> String? {
+            try? String(contentsOfFile: remoteRoot + "/" + runId + "/" + relative, encoding: .utf8)
+        }
+    }
+
+    static let hostileNames = ["plain.txt", "with space.txt", "new\nline.txt", "back\\slash.txt", "'quote'.txt", "$(touch pwned).txt",
+                               "-dash.txt", "tab\there.txt", "ünïcødé.txt", "semi;colon.txt", "star*.txt", String(repeating: "l", count: 200) + ".txt"]
+
+    @Test func hostileNamesArriveExactAndVerified() async throws {
+        let bed = try Bed()
+        for (index, name) in Self.hostileNames.enumerated() { try bed.write("in/" + name, "content \(index)\n") }
+        let runId = try await bed.newRun()
+        let result = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        #expect(result.uploaded.count == Self.hostileNames.count)
+        #expect(result.uploaded.allSatisfy { $0.verified && $0.sent })
+        for (index, name) in Self.hostileNames.enumerated() { #expect(bed.remote(runId, "in/" + name) == "content \(index)\n", "\(name)") }
+        #expect(!FileManager.default.fileExists(atPath: bed.remoteRoot + "/\(runId)/in/pwned"))
+        #expect(!FileManager.default.fileExists(atPath: bed.workspace + "/pwned"))
+        let staging = try FileManager.default.contentsOfDirectory(atPath: bed.remoteRoot + "/\(runId)").filter { $0.hasPrefix(".cluster-slurm-incoming") }
+        #expect(staging.isEmpty)
+        let again = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        #expect(again.bytesSent == 0 && again.filesSkipped == Self.hostileNames.count)
+    }
+
+    /// The quick check: an unchanged signature is trusted, a same-size
+    /// same-mtime overwrite (ctime moved) is hashed and sent again.
+    @Test func quickCheckTrustsOnlyAnUnchangedSignature() async throws {
+        let bed = try Bed()
+        try bed.write("a.txt", "aaaa")
+        let runId = try await bed.newRun()
+        _ = try await Upload.run(.init(runId: runId, localPaths: ["a.txt"]), context: bed.context)
+        let remoteFile = bed.remoteRoot + "/\(runId)/a.txt"
+        var before = stat()
+        stat(remoteFile, &before)
+        try Data("XXXX".utf8).write(to: URL(fileURLWithPath: remoteFile))
+        var times = [before.st_atim, before.st_mtim]
+        utimensat(AT_FDCWD, remoteFile, &times, 0)
+        var after = stat()
+        stat(remoteFile, &after)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && after.st_size == before.st_size)
+        let result = try await Upload.run(.init(runId: runId, localPaths: ["a.txt"]), context: bed.context)
+        #expect(result.bytesSent == 4)
+        #expect(bed.remote(runId, "a.txt") == "aaaa")
+    }
+
+    @Test func manyFilesTravelOnStdin() async throws {
+        let bed = try Bed()
+        let count = 2_000
+        for index in 0..<count { try bed.write("many/d\(index % 7)/a-rather-long-file-name-so-the-list-exceeds-one-argument-\(index).txt", "\(index)") }
+        let runId = try await bed.newRun()
+        let result = try await Upload.run(.init(runId: runId, localPaths: ["many"]), context: bed.context)
+        #expect(result.uploaded.count == count)
+        #expect(bed.remote(runId, "many/d4/a-rather-long-file-name-so-the-list-exceeds-one-argument-1999.txt") == "1999")
+        // and back: a download of the whole folder streams every file into place
+        let download = try await Download.run(.init(runId: runId, remotePaths: ["many"]), context: bed.context)
+        #expect(download.files.count == count)
+        let local = bed.context.localRunDirectory(try bed.context.ledger.requireRun(id: runId))
+        #expect((try? String(contentsOfFile: local + "/many/d0/a-rather-long-file-name-so-the-list-exceeds-one-argument-0.txt", encoding: .utf8)) == "0")
+        let leftovers = (FileManager.default.enumerator(atPath: local)?.allObjects as? [String] ?? []).filter { $0.contains(".partial-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func claimIsExclusive() async throws {
+        let bed = try Bed()
+        let word = ShellWord.literal(bed.remoteRoot + "/claimed")
+        let first = try await bed.context.transport.run(RemoteCall(label: "claim", script: RemoteScripts.claimRunDirectory, arguments: [word]),
+                                                        on: SSHEndpoint(target: "x"))
+        #expect(first.succeeded)
+        let second = try await bed.context.transport.run(RemoteCall(label: "claim", script: RemoteScripts.claimRunDirectory, arguments: [word]),
+                                                         on: SSHEndpoint(target: "x"))
+        #expect(second.exitStatus == 17 && second.stdoutText.contains("@@EXISTS"))
+    }
+
+    @Test func inputManifestChecksHostileNames() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var entries: [(path: String, sha256: String)] = []
+        for (index, name) in Self.hostileNames.enumerated() {
+            let data = Data("x\(index)".utf8)
+            try data.write(to: URL(fileURLWithPath: dir + "/" + name))
+            entries.append((name, Hashing.sha256Hex(data)))
+        }
+        try InputManifest.text(entries).write(toFile: dir + "/m.sha256", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = ["--check", "--strict", "--quiet", "m.sha256"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func statRecordsParse() {
+        let text = "regular file|12 4 2026-11-29 09:00:00.000000000 +0000 2026-11-29 09:00:01.123456789 +0000\twe\tird\nname\0"
+            + "symbolic link|13 3 x y\tlink\0garbage\0"
+        let records = RemoteStat.parseRecords(text)
+        #expect(records["we\tird\nname"]?.isRegularFile == true)
+        #expect(records["we\tird\nname"]?.size == 4)
+        #expect(records["link"]?.isRegularFile == false)
+        #expect(records.count == 2)
+    }
+}
