@@ -21,14 +21,30 @@ let package = Package(
             name: "ClusterSlurmKit",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "MCP", package: "swift-sdk"),
                 "LedgerMigrations",
             ],
             path: "Sources/ClusterSlurmKit"
+        ),
+        // The command line: commands, human output, signals. Thin: parse, call an action, print.
+        .target(
+            name: "ClusterSlurmCLI",
+            dependencies: [
+                "ClusterSlurmKit", "ClusterSlurmMCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/ClusterSlurmCLI"
+        ),
+        // The MCP server, built on the same tool parsing and dispatch.
+        .target(
+            name: "ClusterSlurmMCP",
+            dependencies: [
+                "ClusterSlurmKit",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Sources/ClusterSlurmMCP"
         ),
         // The schema lives at the top level as plain SQL files; this target embeds
         // them in the binary so no resource bundle has to ship beside it.
@@ -46,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cluster-slurm",
-            dependencies: ["ClusterSlurmKit"],
+            dependencies: ["ClusterSlurmCLI"],
             path: "Sources/cluster-slurm"
         ),
         .testTarget(

@@ -1,3 +1,3 @@
-import ClusterSlurmKit
+import ClusterSlurmCLI
 
 await ClusterSlurmCommand.runMain()

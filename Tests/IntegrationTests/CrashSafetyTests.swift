@@ -71,8 +71,9 @@ struct CrashSafetyTests {
         #expect(Harness.ssh("head -c 400000000 /dev/urandom > \(runDir)/result.bin").status == 0)
         let localRun = ws.path + "/.openclaw/cluster-runs/\(runId)"
         let process = try startTool(ws, ["action": "download", "runId": runId, "remotePath": "result.bin"])
+        // bytes land in one temporary beside the destination, renamed only after the hash check
         let streaming = waitFor("the download stream to start") {
-            ((try? FileManager.default.contentsOfDirectory(atPath: localRun)) ?? []).contains { $0.hasPrefix(".cluster-slurm-download-") }
+            ((try? FileManager.default.contentsOfDirectory(atPath: localRun)) ?? []).contains { $0.hasPrefix(".result.bin.partial-") }
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -223,6 +223,8 @@ struct FilesTests {
         // The workspace's run dirs (and its ledger) live on the small disk.
         let workspaceOnDisk = Harness.Workspace(path: disk.path + "/ws", config: ws.config)
         let runId = try #require((workspaceOnDisk.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
+        // the ledger sits on the full disk, so the workspace cannot list its runs when it goes: remove the run dir here
+        defer { Harness.ssh("rm -rf \(Self.runsRoot)/\(runId)") }
         #expect(Harness.ssh("head -c 16000000 /dev/zero > \(Self.runsRoot)/\(runId)/too-big.out").status == 0)
         let download = workspaceOnDisk.tool(["action": "download", "runId": runId, "remotePath": "too-big.out"])
         #expect(download.status == 1)

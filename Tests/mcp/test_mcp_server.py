@@ -1,6 +1,9 @@
 """The MCP server (`cluster-slurm mcp`) driven by the Python `mcp` client on the real test cluster:
 list tools, run a workload, check until done, fetch logs, download outputs, and a refused call."""
 import asyncio
+import shlex
+import shutil
+import subprocess
 import json
 import os
 import tempfile
@@ -14,6 +17,7 @@ from mcp.client.stdio import stdio_client
 REPO = Path(__file__).resolve().parents[2]
 BINARY = REPO / ".build" / "debug" / "cluster-slurm"
 CONFIG = REPO / "examples" / "local" / "cluster-slurm.json"
+SSH_CONFIG = "/var/lib/cluster-slurm-testcluster/client/ssh_config"
 
 
 def payload(result):
@@ -26,10 +30,16 @@ class MCPServerTests(unittest.TestCase):
 
     async def flow(self):
         workspace = tempfile.mkdtemp(prefix="cs-mcp-")
+        control = tempfile.mkdtemp(prefix="cs-mcp-cm-")
+        # the test removes what it made: workspace, control dir, run dir on the cluster
+        self.addCleanup(shutil.rmtree, workspace, True)
+        self.addCleanup(shutil.rmtree, control, True)
+        self.addCleanup(subprocess.run, ["ssh", "-o", f"ControlPath={control}/%C", "-O", "exit", "-F", SSH_CONFIG, "testcluster"],
+                        capture_output=True)
         Path(workspace, "numbers.txt").write_text("3\n4\n5\n")
         params = StdioServerParameters(
             command=str(BINARY), args=["mcp", "--config", str(CONFIG), "--workspace", workspace],
-            env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": tempfile.mkdtemp(prefix="cs-mcp-cm-")})
+            env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control})
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
@@ -49,6 +59,8 @@ class MCPServerTests(unittest.TestCase):
                 self.assertFalse(started.is_error, started.content[0].text)
                 run = payload(started)
                 self.assertTrue(run["runId"].startswith("mcp-"))
+                self.addCleanup(subprocess.run, ["ssh", "-F", SSH_CONFIG, "testcluster", "rm -rf -- " + shlex.quote(run["remoteRunDir"])],
+                                capture_output=True)
 
                 deadline = time.time() + 120
                 while True:

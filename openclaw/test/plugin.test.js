@@ -1,6 +1,7 @@
 // The OpenClaw entry, driven as OpenClaw drives it, against the real binary and the local test cluster.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -67,10 +68,21 @@ test("run_workload → check_workload → fetch_workload_logs → download_workl
   const downloaded = (await tool.execute("call-4", { action: "download_workload_outputs", runId, remoteFile: "outputs/result.json" })).details;
   assert.deepEqual(JSON.parse(readFileSync(downloaded.localPath, "utf8")), { ok: true });
   assert.ok(downloaded.localPath.startsWith(workspaceDir));
+  // the test removes what it made: the run dir on the cluster and the workspace
+  cleanUp(workspaceDir, started.details.remoteRunDir);
 });
 
-test("errors come back as thrown errors naming the field", async () => {
-  const tool = register({ workspaceDir: mkdtempSync(path.join(tmpdir(), "cs-openclaw-")) });
+function cleanUp(workspaceDir, remoteRunDir) {
+  if (remoteRunDir && remoteRunDir.startsWith("/scratch/")) {
+    execFileSync("ssh", ["-F", "/var/lib/cluster-slurm-testcluster/client/ssh_config", "testcluster", `rm -rf -- '${remoteRunDir.replace(/'/g, "'\\''")}'`]);
+  }
+  rmSync(workspaceDir, { recursive: true, force: true });
+}
+
+test("errors come back as thrown errors naming the field", async (t) => {
+  const workspaceDir = mkdtempSync(path.join(tmpdir(), "cs-openclaw-"));
+  t.after(() => rmSync(workspaceDir, { recursive: true, force: true }));
+  const tool = register({ workspaceDir });
   await assert.rejects(tool.execute("bad-1", { action: "job_status", jobId: "1; rm -rf ~" }), /jobId/);
   await assert.rejects(tool.execute("bad-2", { action: "run_workload", command: "conda activate x" }), /environment/);
   await assert.rejects(tool.execute("bad-3", { action: "nope" }), /action/);

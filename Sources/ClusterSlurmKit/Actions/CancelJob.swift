@@ -24,8 +24,9 @@ public enum CancelJob {
         let jobId = try JobId.validate(request.jobId)
         let cluster = try JobStatusAction.resolveCluster(explicit: request.cluster, jobId: jobId, runId: request.runId, context: context)
         guard let job = try context.ledger.job(cluster: cluster, jobId: jobId) else {
-            throw ClusterSlurmError(.policyViolation,
-                "job \(jobId) on \(cluster) was not submitted through this ledger; cluster-slurm only cancels its own jobs (use scancel yourself for others)",
+            throw ClusterSlurmError.policy(
+                rule: "own_jobs_only", limit: "jobs this ledger submitted", requested: "job \(jobId) on \(cluster)",
+                message: "job \(jobId) on \(cluster) was not submitted through this ledger; cluster-slurm only cancels its own jobs (use scancel yourself for others)",
                 path: "jobId")
         }
         let result = try await context.slurm(cluster).cancel(jobIds: [jobId])
@@ -43,7 +44,8 @@ public enum CancelJob {
     /// Cancels several jobs of this ledger in one scancel (CLI `cancel-all`).
     public static func runMany(jobIds: [String], cluster: String, context: ActionContext) async throws -> ManyResult {
         for id in jobIds where try context.ledger.job(cluster: cluster, jobId: id) == nil {
-            throw ClusterSlurmError(.policyViolation, "job \(id) on \(cluster) was not submitted through this ledger", path: "jobId")
+            throw ClusterSlurmError.policy(rule: "own_jobs_only", limit: "jobs this ledger submitted", requested: "job \(id) on \(cluster)",
+                                           message: "job \(id) on \(cluster) was not submitted through this ledger", path: "jobId")
         }
         let result = try await context.slurm(cluster).cancel(jobIds: jobIds)
         return ManyResult(cluster: cluster, jobIds: jobIds, output: (result.stdoutText + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines),

@@ -190,3 +190,14 @@ private final class ReceivedFiles: @unchecked Sendable {
     func append(_ file: Download.File) { lock.lock(); list.append(file); lock.unlock() }
     var files: [Download.File] { lock.lock(); defer { lock.unlock() }; return list }
 }
+
+extension Download {
+    /// The run whose remote dir holds `remotePath` (absolute), for calls that
+    /// name a remote path without a runId, as the reference's `download` does.
+    static func owningRun(remotePath: String, context: ActionContext) throws -> String {
+        if let runId = try context.ledger.runId(containingRemotePath: remotePath) { return runId }
+        throw ClusterSlurmError.invalidInput(
+            "downloads come only from a run directory this ledger knows; pass runId, or a remotePath inside a run's remote dir (got \"\(remotePath)\")",
+            path: "runId")
+    }
+}

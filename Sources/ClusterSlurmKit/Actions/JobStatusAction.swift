@@ -50,7 +50,7 @@ public enum JobStatusAction {
 
     /// The cluster of a job: as given, else the one the ledger submitted it
     /// to, else the run's, else the default.
-    static func resolveCluster(explicit: String?, jobId: String?, runId: String?, context: ActionContext) throws -> String {
+    public static func resolveCluster(explicit: String?, jobId: String?, runId: String?, context: ActionContext) throws -> String {
         if let explicit {
             _ = try context.profile(explicit)
             return explicit
@@ -68,7 +68,7 @@ public enum JobStatusAction {
 
     /// Queries the scheduler for `jobIds` (one round trip) and records what
     /// it said for the jobs the ledger knows.
-    static func observe(jobIds: [String], cluster: String, context: ActionContext) async throws -> [String: JobStatus] {
+    public static func observe(jobIds: [String], cluster: String, context: ActionContext) async throws -> [String: JobStatus] {
         // sacct's window starts at the earliest submit among the jobs the
         // ledger knows; for jobs it does not know, 30 days back.
         let submitted = try jobIds.compactMap { try context.ledger.job(cluster: cluster, jobId: $0) }.compactMap { Timestamp.parse($0.submittedAt) }

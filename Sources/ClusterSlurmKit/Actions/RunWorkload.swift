@@ -90,11 +90,11 @@ public enum RunWorkload {
         do {
             return try await attempt(request, commands: commands, cluster: primary, runId: runId, prefix: request.prefix,
                                      decision: decision, selection: selection, fallback: Fallback(triggered: false), context: context)
-        } catch let failure as SubmitJob.Failure {
+        } catch let failure as ClusterSlurmError where failure.kind == .submitFailed {
             let errorText = failure.description
             guard let (gpuProfile, signature) = Router.gpuFallbackSignature(
                 errorText: errorText, currentCluster: primary, config: context.config, callOverride: request.autoFallbackToGpu) else {
-                throw ClusterSlurmError.remote(errorText)
+                throw failure
             }
             let failedRun = try context.ledger.runs(limit: 1).first { $0.cluster == primary }?.id
             let fallback = Fallback(triggered: true, fromCluster: primary, toCluster: gpuProfile, matchedSignature: signature,

@@ -34,18 +34,6 @@ public enum SubmitJob {
         var runIdentifier: String? { runId }
     }
 
-    /// A failed sbatch: carries its output so run_workload can decide on a
-    /// GPU fallback.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let cluster: String
-        public let exitStatus: Int32
-        public let stdout: String
-        public let stderr: String
-        public var description: String {
-            "sbatch on \(cluster) failed (exit \(exitStatus)): \(stderr.isEmpty ? stdout : stderr)"
-        }
-    }
-
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
         let run = try context.ledger.requireRun(id: request.runId)
         let profile = try context.profile(run.cluster)
@@ -109,7 +97,7 @@ public enum SubmitJob {
         do {
             outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
                                              comment: comment(run.id, token), sbatchOptions: options)
-        } catch let error as RemoteError {
+        } catch let error as ClusterSlurmError where error.kind == .remote {
             // sbatch may have run before the connection failed: look once now;
             // if that fails too the intent stays open for the next submit.
             if let jobId = try? await slurm.findJobs(comment: comment(run.id, token)).first { return try adopt(jobId, intent: intent) }
@@ -125,7 +113,7 @@ public enum SubmitJob {
             if outcome.exitStatus == 0 {
                 throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)")
             }
-            throw Failure(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
+            throw ClusterSlurmError.submitFailed(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
         }
         _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,

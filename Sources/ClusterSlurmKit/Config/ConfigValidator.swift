@@ -16,13 +16,13 @@ public struct ConfigValidator {
                                      "verifyInputsOnComputeNode"]
 
     /// Validates `root`, the plugin config object. Returns the config and any
-    /// warnings, or throws `ConfigValidationError` listing every error.
+    /// warnings, or throws `ClusterSlurmError.config` listing every error.
     public static func validate(_ root: JSONValue, source: String) throws -> (PluginConfig, [ConfigIssue]) {
         var validator = ConfigValidator()
         let config = validator.readConfig(root)
         let errors = validator.issues.filter { $0.severity == .error }
         if !errors.isEmpty || config == nil {
-            throw ConfigValidationError(source: source, issues: validator.issues)
+            throw ClusterSlurmError.config(source: source, issues: validator.issues)
         }
         return (config!, validator.issues.filter { $0.severity == .warning })
     }

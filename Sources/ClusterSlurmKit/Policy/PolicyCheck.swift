@@ -5,7 +5,7 @@ import Foundation
 public enum PolicyCheck {
     public static func check(_ requested: RequestedResources, policy: PolicyConfig, usage: PolicyUsage) throws {
         func refuse(_ rule: String, _ limit: String, _ asked: String, _ message: String) throws -> Never {
-            throw PolicyViolation(rule: rule, limit: limit, requested: asked, message: message)
+            throw ClusterSlurmError.policy(rule: rule, limit: limit, requested: asked, message: message)
         }
         if policy.requireTimeLimit ?? true, requested.timeSeconds == nil {
             try refuse("time_limit_required", "a --time limit", requested.time ?? "none",
@@ -67,7 +67,7 @@ public enum PolicyCheck {
         let streak = outcomes.prefix { $0.failed == true }
         guard streak.count >= max else { return }
         let listed = streak.prefix(max).map { "\($0.detail.runId)\($0.detail.jobId.map { " job \($0)" } ?? ""): \($0.detail.what)" }
-        throw PolicyViolation(
+        throw ClusterSlurmError.policy(
             rule: "loop_breaker", limit: "\(max) failures in a row within \(Int(policy.failureWindowHours ?? 24)) h", requested: "\(streak.count + 1)th identical submission",
             message: "this exact workload failed \(streak.count) times in a row (\(listed.joined(separator: "; "))); change it, or have a person override with `cluster-slurm run-workload --allow-repeated-failures` / policy.maxConsecutiveFailures")
     }

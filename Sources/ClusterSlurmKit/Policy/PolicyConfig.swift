@@ -68,12 +68,3 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
         return effectiveSecretPatterns.contains { !$0.isEmpty && upper.contains($0.uppercased()) }
     }
 }
-
-/// A refusal by policy, with the rule, the limit and what was asked for.
-public struct PolicyViolation: Error, Sendable, CustomStringConvertible, Codable {
-    public let rule: String
-    public let limit: String
-    public let requested: String
-    public let message: String
-    public var description: String { "policy \(rule): \(message)" }
-}

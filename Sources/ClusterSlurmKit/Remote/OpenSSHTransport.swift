@@ -14,16 +14,11 @@ public struct OpenSSHTransport: Transport {
     public var controlDirectory: String
     public var controlPersistSeconds: Int
     public var sshExecutable: String
-    /// Test hook for fault injection on the real cluster:
-    /// `lose-submit-answer` drops the answer of a submit after sbatch ran;
-    /// `lose-submit-answer-and-lookup` also fails the lookup that follows.
-    public var injectedFault: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         controlDirectory = environment["CLUSTER_SLURM_CONTROL_DIR"] ?? "/tmp/cluster-slurm-\(getuid())"
         controlPersistSeconds = Int(environment["CLUSTER_SLURM_CONTROL_PERSIST"] ?? "") ?? 600
         sshExecutable = environment["CLUSTER_SLURM_SSH"] ?? "ssh"
-        injectedFault = environment["CLUSTER_SLURM_INJECT_FAULT"]
     }
 
     /// The ssh options shared by every call and by `connect`.
@@ -84,22 +79,17 @@ public struct OpenSSHTransport: Transport {
                 throw ClusterSlurmError(.interrupted, "\(call.label) on \(endpoint.target) was interrupted; ssh was stopped")
             }
             if let error = error as? ClusterSlurmError { throw error }
-            throw RemoteError(code: .launch, target: endpoint.target, label: call.label, detail: "\(error)", durationSeconds: elapsed())
+            throw ClusterSlurmError.remote(.launch, target: endpoint.target, label: call.label, detail: "\(error)", durationSeconds: elapsed())
         }
 
         switch outcome {
         case .timedOut:
-            throw RemoteError(code: .timeout, target: endpoint.target, label: call.label,
+            throw ClusterSlurmError.remote(.timeout, target: endpoint.target, label: call.label,
                               detail: "no answer within \(timeout)s", durationSeconds: elapsed())
         case .finished(let status, let stdout, let stderr):
-            if let fault = injectedFault, (call.label == "submit" && fault.hasPrefix("lose-submit-answer"))
-                || (call.label == "find job" && fault == "lose-submit-answer-and-lookup") {
-                throw RemoteError(code: .unreachable, target: endpoint.target, label: call.label,
-                                  detail: "connection lost after the command ran (injected fault \(fault))", durationSeconds: elapsed())
-            }
             if status == 255 {
-                let code = RemoteError.classify(stderr: stderr)
-                throw RemoteError(code: code, target: endpoint.target, label: call.label,
+                let code = SSHFailure.classify(stderr: stderr)
+                throw ClusterSlurmError.remote(code, target: endpoint.target, label: call.label,
                                   detail: Self.tail(stderr), durationSeconds: elapsed())
             }
             return RemoteResult(exitStatus: status, stdout: stdout, stderr: stderr, durationSeconds: elapsed())
@@ -215,18 +205,18 @@ public struct OpenSSHTransport: Transport {
         case (let input?, let output?):
             let r = try await Subprocess.run(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
                                              output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: errorOutput) { _ in try await streams() }
-            return .finished(code(r.terminationStatus), Data(), r.standardError ?? "")
+            return .finished(code(r.terminationStatus), Data(), r.standardError)
         case (let input?, nil):
             let r = try await Subprocess.run(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
                                              output: .bytes(limit: limit), error: errorOutput) { _ in try await streams() }
-            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError ?? "")
+            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError)
         case (nil, let output?):
             let r = try await Subprocess.run(configuration, input: .none,
                                              output: .fileDescriptor(output, closeAfterSpawningProcess: true), error: errorOutput) { _ in try await streams() }
-            return .finished(code(r.terminationStatus), Data(), r.standardError ?? "")
+            return .finished(code(r.terminationStatus), Data(), r.standardError)
         case (nil, nil):
             let r = try await Subprocess.run(configuration, input: .none, output: .bytes(limit: limit), error: errorOutput) { _ in try await streams() }
-            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError ?? "")
+            return .finished(code(r.terminationStatus), Data(r.standardOutput), r.standardError)
         }
     }
 

@@ -95,7 +95,7 @@ public struct RemoteResult: Sendable {
 /// The one way to reach a cluster. The real implementation is OpenSSH;
 /// unit tests substitute a fake.
 public protocol Transport: Sendable {
-    /// Runs `call` on the endpoint. Throws `RemoteError` when the cluster could
+    /// Runs `call` on the endpoint. Throws `ClusterSlurmError` (kind `.remote`) when the cluster could
     /// not be reached, authentication failed or the call timed out.
     func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult
 }

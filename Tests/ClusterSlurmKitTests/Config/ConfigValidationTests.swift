@@ -100,8 +100,8 @@ import Testing
         do {
             _ = try ConfigLoader.load(data: Data(json.utf8), source: "bad.json")
             Issue.record("accepted a malformed config: \(json)")
-        } catch let error as ConfigValidationError {
-            #expect(error.errors.first?.path == path, "errors: \(error.errors)")
+        } catch let error as ClusterSlurmError where error.kind == .invalidConfig && !error.configIssues.isEmpty {
+            #expect(error.configIssues.first?.path == path, "errors: \(error.configIssues)")
             #expect(error.description.contains(path))
         } catch let error as ClusterSlurmError {
             #expect(path.isEmpty, "unexpected: \(error)")
@@ -110,14 +110,14 @@ import Testing
 
     @Test func everyProblemIsListedAtOnce() throws {
         let json = #"{"clusters": {"a": {"sshTarget": "h", "remoteRoot": "rel", "slurmDefaults": {"cpusPerTask": "14x", "mem": "lots"}}}}"#
-        let error = try #require(throws: ConfigValidationError.self) { try ConfigLoader.load(data: Data(json.utf8), source: "x") }
-        #expect(Set(error.errors.map(\.path)) == ["clusters.a.remoteRoot", "clusters.a.slurmDefaults.cpusPerTask", "clusters.a.slurmDefaults.mem"])
+        let error = try #require(throws: ClusterSlurmError.self) { try ConfigLoader.load(data: Data(json.utf8), source: "x") }
+        #expect(Set(error.configIssues.map(\.path)) == ["clusters.a.remoteRoot", "clusters.a.slurmDefaults.cpusPerTask", "clusters.a.slurmDefaults.mem"])
         #expect(error.description.contains("clusters.a.slurmDefaults.cpusPerTask: must be an integer >= 1 (got \"14x\")"))
     }
 
     @Test func unknownKeySuggestsTheClosest() throws {
         let json = #"{"clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x", "slurmDefaults": {"partiton": "cpu"}}}}"#
-        let error = try #require(throws: ConfigValidationError.self) { try ConfigLoader.load(data: Data(json.utf8), source: "x") }
+        let error = try #require(throws: ClusterSlurmError.self) { try ConfigLoader.load(data: Data(json.utf8), source: "x") }
         #expect(error.description.contains("did you mean \"partition\""))
     }
 

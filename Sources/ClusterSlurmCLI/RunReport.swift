@@ -1,3 +1,4 @@
+import ClusterSlurmKit
 /// The human rendering of `runs show`.
 enum RunReport {
     static func render(_ a: RunArchive) -> String {

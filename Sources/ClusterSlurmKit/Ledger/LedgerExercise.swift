@@ -1,3 +1,4 @@
+import ClusterSlurmKit
 import Foundation
 
 /// Mixed ledger traffic for the concurrency test and benchmarks: each round

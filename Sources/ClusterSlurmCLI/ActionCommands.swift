@@ -1,3 +1,4 @@
+import ClusterSlurmKit
 import ArgumentParser
 
 struct ListClustersCommand: AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import ClusterSlurmKit
 import Foundation
 import MCP
 
@@ -45,7 +46,7 @@ public enum MCPServer {
             let json = try await ToolDispatcher.run(try ToolCall.parse(object), context: context)
             return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], isError: false)
         } catch {
-            return CallTool.Result(content: [.text(text: Output.toolErrorJSON(error).0, annotations: nil, _meta: nil)], isError: true)
+            return CallTool.Result(content: [.text(text: (try? CanonicalJSON.encode(ClusterSlurmError.wrapping(error).toolPayload)) ?? "{\"status\":\"error\"}", annotations: nil, _meta: nil)], isError: true)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterSlurmKit
 import Foundation
 
 /// Options every command takes.
@@ -32,6 +33,30 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         try ConfigLoader.load(path: ConfigLoader.resolvePath(explicit: config, environment: environment))
     }
 
+    /// OpenSSH, wrapped by the fault injector when the integration harness
+    /// asks for faults through `CLUSTER_SLURM_INJECT_FAULT` (comma-separated
+    /// `label:effect` pairs, or the named sets `lose-submit-answer` and
+    /// `lose-submit-answer-and-lookup`).
+    func transport() -> any Transport {
+        let ssh = OpenSSHTransport(environment: environment)
+        guard let spec = environment["CLUSTER_SLURM_INJECT_FAULT"], !spec.isEmpty else { return ssh }
+        var faults: [FaultInjectingTransport.Fault] = []
+        for item in spec.split(separator: ",").map(String.init) {
+            switch item {
+            case "lose-submit-answer": faults.append(.init(label: "submit", effect: .loseAnswer))
+            case "lose-submit-answer-and-lookup":
+                faults.append(.init(label: "submit", effect: .loseAnswer))
+                faults.append(.init(label: "find job", effect: .failBeforeRunning))
+            default:
+                let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
+                let effect: FaultInjectingTransport.Effect? = parts.count == 2
+                    ? ["lose-answer": .loseAnswer, "fail-before": .failBeforeRunning, "time-out": .timeOutAfterRunning][parts[1]] : nil
+                if let effect { faults.append(.init(label: parts[0], effect: effect)) }
+            }
+        }
+        return FaultInjectingTransport(base: ssh, faults: faults)
+    }
+
     /// Loads config, opens the ledger and the OpenSSH transport. Read
     /// commands pass `forReading`: a ledger that cannot be opened for writing
     /// is then opened read-only, with a note on stderr.
@@ -47,6 +72,6 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         if ledger.mode.readOnly && !readOnly {
             FileHandle.standardError.write(Data("note: the ledger \(ledger.path) is open read-only: \(ledger.mode.reason ?? "")\n".utf8))
         }
-        return ActionContext(loaded: loaded, ledger: ledger, transport: OpenSSHTransport(environment: environment), workspace: workspace)
+        return ActionContext(loaded: loaded, ledger: ledger, transport: transport(), workspace: workspace)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs a parsed `ToolCall` against the actions and returns the result as
 /// canonical JSON. The only logic here is choosing the action and copying
 /// parameters across.
@@ -108,18 +110,5 @@ public enum ToolDispatcher {
             init?(stringValue: String) { self.stringValue = stringValue }
             init?(intValue: Int) { nil }
         }
-    }
-}
-
-import Foundation
-
-extension Download {
-    /// The run whose remote dir holds `remotePath` (absolute), for calls that
-    /// name a remote path without a runId, as the reference's `download` does.
-    static func owningRun(remotePath: String, context: ActionContext) throws -> String {
-        if let runId = try context.ledger.runId(containingRemotePath: remotePath) { return runId }
-        throw ClusterSlurmError.invalidInput(
-            "downloads come only from a run directory this ledger knows; pass runId, or a remotePath inside a run's remote dir (got \"\(remotePath)\")",
-            path: "runId")
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import ClusterSlurmKit
 import Foundation
 #if canImport(Glibc)
 import Glibc

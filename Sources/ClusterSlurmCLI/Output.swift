@@ -1,3 +1,4 @@
+import ClusterSlurmKit
 import Foundation
 
 /// Printing results and errors; the one place that decides exit codes.
@@ -36,34 +37,17 @@ enum Output {
         }
     }
 
-    /// Message and exit code for any error an action can raise.
-    static func describe(_ error: any Error) -> (message: String, code: Int32, kind: String, path: String?) {
-        switch error {
-        case let e as ClusterSlurmError: return (e.description, e.exitCode, e.kind.rawValue, e.path)
-        case let e as ConfigValidationError: return (e.description, 2, "invalid_config", e.errors.first?.path)
-        case let e as RemoteError: return (e.description, 1, "remote_\(e.code.rawValue)", nil)
-        case let e as SubmitJob.Failure: return (e.description, 1, "submit_failed", nil)
-        case let e as PolicyViolation: return (e.description, 3, "policy_violation", nil)
-        default: return ("\(error)", 1, "error", nil)
-        }
-    }
-
+    /// Prints any error to stderr and returns its exit code (the one place
+    /// the CLI maps errors: `ClusterSlurmError.exitCode`).
     static func printError(_ error: any Error) -> Int32 {
-        let (message, code, _, _) = describe(error)
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        return code
+        let error = ClusterSlurmError.wrapping(error)
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        return error.exitCode
     }
 
-    /// The reference's error payload, with `code` and `path` added.
+    /// The tool-mode error JSON and exit code.
     static func toolErrorJSON(_ error: any Error) -> (String, Int32) {
-        let (message, code, kind, path) = describe(error)
-        var object: [String: JSONValue] = ["status": .string("error"), "tool": .string("cluster_slurm"), "error": .string(message), "code": .string(kind)]
-        if let path { object["path"] = .string(path) }
-        if let violation = error as? PolicyViolation {
-            object["rule"] = .string(violation.rule)
-            object["limit"] = .string(violation.limit)
-            object["requested"] = .string(violation.requested)
-        }
-        return ((try? CanonicalJSON.encode(JSONValue.object(object))) ?? "{\"status\":\"error\"}", code)
+        let error = ClusterSlurmError.wrapping(error)
+        return ((try? CanonicalJSON.encode(error.toolPayload)) ?? "{\"status\":\"error\"}", error.exitCode)
     }
 }

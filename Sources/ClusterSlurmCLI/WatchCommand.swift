@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterSlurmKit
 import Foundation
 
 struct WatchCommand: AsyncParsableCommand {

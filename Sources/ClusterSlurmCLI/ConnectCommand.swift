@@ -1,0 +1,30 @@
+import ArgumentParser
+import ClusterSlurmKit
+import Foundation
+
+struct ConnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect", abstract: "Open an interactive master SSH connection (password, Duo) that later calls reuse.",
+        discussion: "Example: cluster-slurm connect gautschi-cpu   # answer the prompts once; calls for the next ControlPersist seconds reuse it")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The cluster profile to connect to.") var cluster: String
+    @Flag(help: "Close the master connection instead.") var close = false
+
+    func run() async throws {
+        do {
+            let loaded = try options.loadConfig()
+            guard let profile = loaded.config.clusters[cluster] else {
+                throw ClusterSlurmError.invalidInput("unknown cluster \"\(cluster)\"", path: "cluster")
+            }
+            let transport = OpenSSHTransport()
+            if close {
+                try await transport.disconnect(SSHEndpoint(profile: profile))
+                print("closed the master connection to \(profile.sshTarget)")
+                return
+            }
+            let code = try await transport.connectInteractively(SSHEndpoint(profile: profile))
+            guard code == 0 else { throw ClusterSlurmError.remote("ssh exited with status \(code)") }
+            print("connected to \(profile.sshTarget); later calls reuse this connection")
+        } catch { throw ExitCode(Output.printError(error)) }
+    }
+}

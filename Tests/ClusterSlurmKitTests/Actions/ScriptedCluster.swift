@@ -1,0 +1,144 @@
+import Foundation
+@testable import ClusterSlurmKit
+
+/// A fake `Transport` for the fast tier: each remote call is answered by a
+/// handler keyed by the call's label, with output recorded from the real
+/// test cluster; every call is kept for assertions (label, arguments, stdin).
+final class ScriptedTransport: Transport, @unchecked Sendable {
+    struct Answer {
+        var exitStatus: Int32 = 0
+        var stdout = Data()
+        var stderr = ""
+        init(exitStatus: Int32 = 0, stdout: String = "", stderr: String = "") {
+            self.exitStatus = exitStatus
+            self.stdout = Data(stdout.utf8)
+            self.stderr = stderr
+        }
+    }
+    struct Call {
+        var label: String
+        var arguments: [String]
+        var stdin: Data
+    }
+    typealias Handler = @Sendable (Call) throws -> Answer
+
+    private let lock = NSLock()
+    private var handlers: [String: Handler] = [:]
+    private var log: [Call] = []
+    private let scratch = TestSupport.temporaryDirectory()
+
+    deinit { try? FileManager.default.removeItem(atPath: scratch) }
+
+    func on(_ label: String, _ handler: @escaping Handler) {
+        lock.lock(); handlers[label] = handler; lock.unlock()
+    }
+
+    var calls: [Call] { lock.lock(); defer { lock.unlock() }; return log }
+    func calls(_ label: String) -> [Call] { calls.filter { $0.label == label } }
+
+    func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult {
+        var stdin = Data()
+        switch call.stdin {
+        case nil: break
+        case .file(let path): stdin = FileManager.default.contents(atPath: path) ?? Data()
+        case .bytes(let data): stdin = data
+        case .producer(let produce): stdin = try capture(produce)
+        }
+        let recorded = Call(label: call.label, arguments: call.arguments.map(\.rendered), stdin: stdin)
+        let handler = record(recorded)
+        guard let handler else {
+            throw ClusterSlurmError(.internal, "scripted cluster: no answer for the call \"\(call.label)\"")
+        }
+        let answer = try handler(recorded)
+        switch call.stdout {
+        case .memory:
+            return RemoteResult(exitStatus: answer.exitStatus, stdout: answer.stdout, stderr: answer.stderr)
+        case .file(let path):
+            try answer.stdout.write(to: URL(fileURLWithPath: path))
+        case .consumer(let consume):
+            let path = scratch + "/out-\(UUID().uuidString)"
+            try answer.stdout.write(to: URL(fileURLWithPath: path))
+            let fd = open(path, O_RDONLY)
+            defer { close(fd); unlink(path) }
+            try consume(ByteSource(fd: fd))
+        }
+        return RemoteResult(exitStatus: answer.exitStatus, stdout: Data(), stderr: answer.stderr)
+    }
+
+    private func record(_ call: Call) -> Handler? {
+        lock.withLock {
+            log.append(call)
+            return handlers[call.label]
+        }
+    }
+
+    private func capture(_ produce: @Sendable (ByteSink) throws -> Void) throws -> Data {
+        let path = scratch + "/in-\(UUID().uuidString)"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd); unlink(path) }
+        try produce(ByteSink(fd: fd))
+        return FileManager.default.contents(atPath: path) ?? Data()
+    }
+}
+
+/// A workspace, a ledger, a fixed clock and a scripted cluster: everything
+/// an action needs, without a cluster.
+final class ScriptedBed: @unchecked Sendable {
+    let root = TestSupport.temporaryDirectory()
+    let transport = ScriptedTransport()
+    let clock = FixedClock(Date(timeIntervalSince1970: 1_795_900_000))
+    let context: ActionContext
+
+    static let config = """
+    {
+      "defaultCluster": "cpu",
+      "routing": {"defaultProfile": "cpu", "gpuProfile": "gpu"},
+      "polling": {"minIntervalSeconds": 30},
+      "clusters": {
+        "cpu": {"sshTarget": "login", "remoteRoot": "/scratch/u/runs",
+                "slurmDefaults": {"partition": "cpu", "account": "acct", "time": "00:10:00", "mem": "1G",
+                                  "output": "slurm-%j.out", "error": "slurm-%j.err"}},
+        "gpu": {"sshTarget": "login", "remoteRoot": "/scratch/u/runs", "slurmDefaults": {"partition": "ai", "gpus": 1, "time": "00:10:00"}}
+      },
+      "policy": {"maxWalltime": "01:00:00", "maxGpusPerJob": 1}
+    }
+    """
+
+    init(config: String = ScriptedBed.config) throws {
+        try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
+        let loaded = try ConfigLoader.load(data: Data(config.utf8), source: "test.json")
+        let ledger = try Ledger(path: root + "/ws/.openclaw/cluster-runs/ledger.sqlite")
+        let clock = self.clock
+        context = ActionContext(loaded: loaded, ledger: ledger, transport: transport, workspace: root + "/ws", now: { clock.now })
+        // The calls every run needs, answered as the test cluster answers them.
+        transport.on("create run dir") { call in .init(stdout: (call.arguments.first.map(Self.unquote) ?? "") + "\n") }
+    }
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    static func unquote(_ word: String) -> String {
+        word.hasPrefix("'") && word.hasSuffix("'") ? String(word.dropFirst().dropLast()) : word
+    }
+
+    func write(_ relative: String, _ text: String) throws {
+        let path = root + "/ws/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// sbatch's answer as the submit program prints it.
+    static func submitted(_ jobId: String) -> ScriptedTransport.Answer { .init(stdout: "@@CLUSTER_SLURM_SUBMIT@@\n\(jobId)\n") }
+
+    /// squeue and sacct output for one job, as the status program prints them.
+    static func status(squeue: String, squeueRc: Int = 0, sacct: String = "", sacctRc: Int = 0) -> ScriptedTransport.Answer {
+        .init(stdout: squeue + (squeue.isEmpty ? "" : "\n") + "@@SQUEUE_RC=\(squeueRc)@@\n" + sacct + (sacct.isEmpty ? "" : "\n") + "@@SACCT_RC=\(sacctRc)@@\n")
+    }
+}
+
+/// A clock the test moves by hand.
+final class FixedClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    init(_ start: Date) { current = start }
+    var now: Date { lock.lock(); defer { lock.unlock() }; return current }
+    func advance(_ seconds: TimeInterval) { lock.lock(); current += seconds; lock.unlock() }
+}
