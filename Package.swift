@@ -58,6 +58,7 @@ let package = Package(
                 .embedInCode("0004_poll_state.sql"),
                 .embedInCode("0005_fingerprint.sql"),
                 .embedInCode("0006_remote_stat.sql"),
+                .embedInCode("0007_run_status_check.sql"),
             ]
         ),
         .executableTarget(
@@ -67,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterSlurmKitTests",
-            dependencies: ["ClusterSlurmKit"],
+            dependencies: ["ClusterSlurmKit", "LedgerMigrations"],
             path: "Tests/ClusterSlurmKitTests",
             exclude: ["Rendering/Snapshots", "Slurm/Fixtures", "Ledger/schema.golden.sql"]
         ),

@@ -8,5 +8,6 @@ public enum LedgerMigrations {
         ("0004_poll_state", String(decoding: PackageResources._004_poll_state_sql, as: UTF8.self)),
         ("0005_fingerprint", String(decoding: PackageResources._005_fingerprint_sql, as: UTF8.self)),
         ("0006_remote_stat", String(decoding: PackageResources._006_remote_stat_sql, as: UTF8.self)),
+        ("0007_run_status_check", String(decoding: PackageResources._007_run_status_check_sql, as: UTF8.self)),
     ]
 }

@@ -19,7 +19,7 @@ enum RunReport {
         for s in a.submissions { lines.append("  #\(s.attempt) \(s.submittedAt) \(s.outcome.rawValue) \(s.jobId ?? "-"): \(s.command)\(s.stderr.isEmpty ? "" : " — \(s.stderr)")") }
         lines.append("\ntimeline:")
         for o in a.observations where o.isTransition {
-            lines.append("  \(o.observedAt) job \(o.jobId) \(o.state) (\(o.source))\(o.exitCode.map { " exit \($0)" } ?? "")\(o.reason.map { " \($0)" } ?? "")")
+            lines.append("  \(o.observedAt) job \(o.jobId) \(o.state) (\(o.source.rawValue))\(o.exitCode.map { " exit \($0)" } ?? "")\(o.reason.map { " \($0)" } ?? "")")
         }
         if let f = a.finalObservation {
             lines.append("\naccounting: state \(f.state), exit \(f.exitCode ?? "-"), elapsed \(f.elapsed ?? "-"), MaxRSS \(f.maxRss ?? "-"), TotalCPU \(f.totalCpu ?? "-"), AllocTRES \(f.allocTres ?? "-"), nodes \(f.nodeList ?? "-")")

@@ -128,7 +128,7 @@ public enum Download {
         try context.ledger.recordArtifacts(files.map {
             ArtifactRecord(id: nil, runId: run.id, remotePath: $0.remotePath, localPath: $0.localPath, size: $0.size, sha256: $0.sha256,
                            downloadedAt: stamp, blobSha256: archive[$0.sha256] == nil ? nil : $0.sha256)
-        }, archive: archive)
+        }, archive: archive, now: context.now())
         let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
         return Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
     }

@@ -51,7 +51,7 @@ public enum DownloadWorkloadOutputs {
             guard let eq = line.firstIndex(of: "=") else { continue }
             facts[String(line[..<eq])] = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         }
-        if let json = try? CanonicalJSON.encode(facts) { try? context.ledger.recordRunInfo(runId: runId, json: json) }
+        if let json = try? CanonicalJSON.encode(facts) { try? context.ledger.recordRunInfo(runId: runId, json: json, now: context.now()) }
         let verdicts = info.text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("inputs_verified=") }
         if !verdicts.isEmpty, verdicts.allSatisfy({ $0 == "inputs_verified=ok" }) {
             try? context.ledger.markInputsVerified(runId: runId)

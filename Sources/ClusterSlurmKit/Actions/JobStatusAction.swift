@@ -87,7 +87,7 @@ public enum JobStatusAction {
                 id: nil, cluster: cluster, jobId: status.jobId, state: status.state, rawState: status.rawState,
                 reason: status.reason, exitCode: status.exitCode, elapsed: status.elapsed, elapsedSeconds: status.elapsedSeconds,
                 maxRss: status.maxRss, maxRssBytes: status.maxRssBytes, totalCpu: status.totalCpu, allocTres: status.allocTres,
-                nodeList: status.nodeList, source: status.source.rawValue, isTransition: false, observedAt: stamp)
+                nodeList: status.nodeList, source: ObservationSource(rawValue: status.source.rawValue) ?? .unknown, isTransition: false, observedAt: stamp)
         })
         return report.statuses
     }

@@ -22,7 +22,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
         runId = run.id
         cluster = run.cluster
         createdAt = run.createdAt
-        status = run.status
+        status = run.status.rawValue
         self.localRunDir = localRunDir
         remoteRunDir = run.remoteRunDir
         parentRunId = run.parentRunId

@@ -60,7 +60,7 @@ public enum SubmitJob {
                 clusterSuffix: nil, exitStatus: nil, stdout: "", stderr: "adopted: sbatch ran but its answer was lost; found by --comment",
                 submittedAt: stamp, fingerprint: PolicyCheck.fingerprint(cluster: run.cluster, script: scriptText, runId: run.id,
                     inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) })), job: jobRecord(jobId, at: stamp))
-            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: "adopted", now: context.now())
+            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .adopted, now: context.now())
             return Result(cluster: run.cluster, runId: run.id, jobId: jobId, clusterName: nil, remoteScriptPath: remoteScript,
                           submitOutput: jobId, submitCommand: intent.command, adopted: true)
         }
@@ -70,7 +70,7 @@ public enum SubmitJob {
             if let jobId = try await slurm.findJobs(comment: comment(run.id, intent.token)).first {
                 return try adopt(jobId, intent: intent)
             }
-            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: "not_found", now: context.now())
+            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .notFound, now: context.now())
         }
 
         let options = profile.submitArgs + request.submitArgs
@@ -109,7 +109,7 @@ public enum SubmitJob {
                 id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .failed,
                 jobId: nil, clusterSuffix: nil, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout, stderr: outcome.stderr,
                 submittedAt: stamp, fingerprint: fingerprint), job: nil)
-            try context.ledger.resolveSubmitIntent(token: token, outcome: "failed", now: context.now())
+            try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
             if outcome.exitStatus == 0 {
                 throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)")
             }
@@ -119,7 +119,7 @@ public enum SubmitJob {
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,
             jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
             stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: jobRecord(parsed.jobId, at: stamp))
-        try context.ledger.resolveSubmitIntent(token: token, outcome: "submitted", now: context.now())
+        try context.ledger.resolveSubmitIntent(token: token, outcome: .submitted, now: context.now())
         return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
                       remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false)
     }

@@ -118,9 +118,15 @@ extension Ledger {
         try write("recordReplay") { db in try replay.insert(db, onConflict: .replace) }
     }
 
-    public func recordRunInfo(runId: String, json: String) throws {
+    public func recordRunInfo(runId: String, json: String, now: Date) throws {
         try write("recordRunInfo") { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO runInfo (runId, json, ingestedAt) VALUES (?, ?, ?)", arguments: [runId, json, Timestamp.now()])
+            try db.execute(sql: "INSERT OR REPLACE INTO runInfo (runId, json, ingestedAt) VALUES (?, ?, ?)", arguments: [runId, json, Timestamp.string(now)])
         }
+    }
+
+    /// The one way bytes enter the archive: by sha256, stored once.
+    static func storeBlob(_ db: Database, sha256: String, data: Data, at stamp: String) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
+                       arguments: [sha256, data.count, data, stamp])
     }
 }

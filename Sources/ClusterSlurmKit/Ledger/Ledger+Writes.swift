@@ -85,7 +85,7 @@ extension Ledger {
                 workload: new.workload, commandsJson: commandsJson,
                 localRunDir: new.localRunsDir + "/" + id,
                 remoteRunDir: new.remoteRoot.appending(id).description,
-                parentRunId: new.parentRunId, configSha256: new.config?.sha256, status: "initialized",
+                parentRunId: new.parentRunId, configSha256: new.config?.sha256, status: .initialized,
                 toolVersion: new.provenance.toolVersion, localHost: new.provenance.localHost,
                 gitCommit: new.provenance.gitCommit, gitDirtySha256: new.provenance.gitDirtySha256)
             try run.insert(db)
@@ -110,7 +110,7 @@ extension Ledger {
     }
 
     /// Updates what a run is about (workload text, commands) and its status.
-    public func updateRun(id: String, workload: String?, commands: [String]?, status: String?, now: Date = Date()) throws {
+    public func updateRun(id: String, workload: String?, commands: [String]?, status: RunStatus?, now: Date = Date()) throws {
         let commandsJson = try commands.map { try CanonicalJSON.encode($0) }
         try write("updateRun") { db in
             try db.execute(sql: """
@@ -125,8 +125,7 @@ extension Ledger {
     public func storeBlob(_ data: Data, now: Date = Date()) throws -> String {
         let sha = Hashing.sha256Hex(data)
         try write("storeBlob") { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
-                           arguments: [sha, data.count, data, Timestamp.string(now)])
+            try Ledger.storeBlob(db, sha256: sha, data: data, at: Timestamp.string(now))
         }
         return sha
     }
@@ -145,8 +144,7 @@ extension Ledger {
         let stored = record
         record = try write("recordScript") { db in
             var copy = stored
-            try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
-                           arguments: [sha, data.count, data, copy.createdAt])
+            try Ledger.storeBlob(db, sha256: sha, data: data, at: copy.createdAt)
             try copy.insert(db)
             try db.execute(sql: "UPDATE run SET updatedAt = ?, status = CASE WHEN status = 'initialized' THEN 'rendered' ELSE status END WHERE id = ?",
                            arguments: [copy.createdAt, runId])
@@ -161,8 +159,7 @@ extension Ledger {
                              notArchived: Bool = false, now: Date = Date()) throws -> UploadManifestRecord {
         try write("recordUpload") { db in
             for (sha, data) in archive {
-                try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
-                               arguments: [sha, data.count, data, Timestamp.string(now)])
+                try Ledger.storeBlob(db, sha256: sha, data: data, at: Timestamp.string(now))
             }
             if notArchived { try db.execute(sql: "UPDATE run SET inputsNotArchived = 1 WHERE id = ?", arguments: [runId]) }
             var manifest = UploadManifestRecord(
@@ -210,7 +207,7 @@ extension Ledger {
                                arguments: [copy.state, copy.observedAt, copy.cluster, copy.jobId])
                 if copy.isTransition {
                     try db.execute(sql: "UPDATE run SET status = ?, updatedAt = ? WHERE id = ?",
-                                   arguments: [copy.state.lowercased(), copy.observedAt, job.runId])
+                                   arguments: [RunStatus(job: JobState(rawValue: copy.state) ?? .unknown), copy.observedAt, job.runId])
                 }
                 stored.append(copy)
             }
@@ -218,11 +215,10 @@ extension Ledger {
         }
     }
 
-    public func recordArtifacts(_ artifacts: [ArtifactRecord], archive: [String: Data] = [:]) throws {
+    public func recordArtifacts(_ artifacts: [ArtifactRecord], archive: [String: Data] = [:], now: Date) throws {
         try write("recordArtifacts") { db in
             for (sha, data) in archive {
-                try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
-                               arguments: [sha, data.count, data, Timestamp.now()])
+                try Ledger.storeBlob(db, sha256: sha, data: data, at: Timestamp.string(now))
             }
             for var artifact in artifacts { try artifact.insert(db) }
         }
@@ -243,7 +239,7 @@ extension Ledger {
         try write("openSubmitIntent") { db in try intent.insert(db) }
     }
 
-    public func resolveSubmitIntent(token: String, outcome: String, now: Date = Date()) throws {
+    public func resolveSubmitIntent(token: String, outcome: SubmitIntentOutcome, now: Date = Date()) throws {
         try write("resolveSubmitIntent") { db in
             try db.execute(sql: "UPDATE submitIntent SET outcome = ?, resolvedAt = ? WHERE token = ?",
                            arguments: [outcome, Timestamp.string(now), token])

@@ -32,10 +32,10 @@ public enum LedgerExercise {
             try context.ledger.recordObservations(["PENDING", "RUNNING", "COMPLETED"].map { state in
                 JobObservationRecord(id: nil, cluster: rendered.cluster, jobId: jobId, state: state, rawState: state, reason: nil, exitCode: "0:0",
                                      elapsed: nil, elapsedSeconds: 1, maxRss: nil, maxRssBytes: nil, totalCpu: nil, allocTres: nil, nodeList: nil,
-                                     source: "sacct", isTransition: false, observedAt: stamp)
+                                     source: .sacct, isTransition: false, observedAt: stamp)
             })
             try context.ledger.recordArtifacts([ArtifactRecord(id: nil, runId: rendered.runId, remotePath: "/x/out", localPath: "/x/out", size: 1,
-                                                               sha256: Hashing.sha256Hex("\(tag)\(index)"), downloadedAt: stamp)])
+                                                               sha256: Hashing.sha256Hex("\(tag)\(index)"), downloadedAt: stamp)], now: context.now())
             actions += 4
         }
         return Result(actions: actions, runs: runs, seconds: Date().timeIntervalSince(started))

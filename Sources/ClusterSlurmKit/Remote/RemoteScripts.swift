@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every bash program this tool runs on a login node, as fixed text.
 ///
 /// None of them is ever assembled from caller data: paths, ids and names
@@ -121,7 +123,10 @@ public enum RemoteScripts {
     /// `$1` list of job ids (comma separated), `$2` sacct start time.
     /// Runs squeue then sacct in one round trip; squeue's exit status is
     /// printed so "Invalid job id" (purged jobs) can be told from failures.
-    public static let jobStatus = #"""
+    public static let jobStatus = jobStatusTemplate.replacingOccurrences(of: "@TERMINAL_STATES@", with: JobState.terminal.map(\.rawValue).sorted().joined(separator: "|"))
+
+    /// The program behind `jobStatus`; the terminal states come from `JobState.terminal`, the one list of them.
+    static let jobStatusTemplate = #"""
     out=$(squeue --noheader --states=all "--jobs=$1" "--format=%i|%T|%r|%N|%M|%j" 2>&1)
     rc=$?
     printf '%s\n' "$out"
@@ -133,7 +138,7 @@ public enum RemoteScripts {
         n = split(ids, want, ",")
         for (i = 1; i <= n; i++) {
           s = state[want[i]]
-          if (s == "" || s ~ /^(COMPLETED|FAILED|CANCELLED|TIMEOUT|OUT_OF_MEMORY|NODE_FAIL|PREEMPTED|BOOT_FAIL|DEADLINE|REVOKED)/)
+          if (s == "" || s ~ /^(@TERMINAL_STATES@)/)
             printf "%s%s", (c++ ? "," : ""), want[i]
         }
       }')

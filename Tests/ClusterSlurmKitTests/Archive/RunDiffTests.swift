@@ -11,7 +11,7 @@ private let B = "run-20261129-000002"
                         outputs: [(String, String)] = [("out.json", "oo")], state: String = "COMPLETED", elapsed: Int = 10) -> RunArchive {
         let run = RunRecord(id: id, createdAt: "2026-11-29T00:00:00.000Z", updatedAt: "2026-11-29T00:00:00.000Z", cluster: "cpu",
                             routingReason: "configured_default", matchedIndicator: nil, workload: "w", commandsJson: #"["python3 a.py"]"#,
-                            localRunDir: "l/\(id)", remoteRunDir: "/r/\(id)", parentRunId: nil, configSha256: "c", status: "completed",
+                            localRunDir: "l/\(id)", remoteRunDir: "/r/\(id)", parentRunId: nil, configSha256: "c", status: .completed,
                             toolVersion: "t", localHost: "h", gitCommit: "g", gitDirtySha256: nil)
         let scriptRecord = ScriptRecord(id: 1, runId: id, scriptSha256: "s", scriptName: "job.slurm", localPath: "", directivesJson: directives.replacingOccurrences(of: "ID", with: id),
                                         envNamesJson: "[]", setupCommandsJson: setup, modulesJson: "[]", createdAt: run.createdAt)
@@ -19,7 +19,7 @@ private let B = "run-20261129-000002"
                             jobName: nil, submittedAt: run.createdAt, lastState: state, lastObservedAt: nil)
         let observation = JobObservationRecord(id: 1, cluster: "cpu", jobId: job.jobId, state: state, rawState: state, reason: nil, exitCode: "0:0",
                                                elapsed: nil, elapsedSeconds: elapsed, maxRss: nil, maxRssBytes: nil, totalCpu: nil, allocTres: "cpu=1",
-                                               nodeList: "n", source: "sacct", isTransition: true, observedAt: run.createdAt)
+                                               nodeList: "n", source: .sacct, isTransition: true, observedAt: run.createdAt)
         return RunArchive(
             run: run, script: scriptRecord, scriptText: script.replacingOccurrences(of: "ID", with: id),
             inputs: inputs.map { UploadEntryRecord(id: nil, manifestId: 1, relativePath: $0.0, localPath: "", size: 1, sha256: $0.1, remotePath: "", sent: true, verified: true) },

@@ -98,13 +98,13 @@ import Testing
 
         func observation(_ state: String) -> JobObservationRecord {
             JobObservationRecord(id: nil, cluster: "cpu", jobId: "42", state: state, rawState: state, reason: nil, exitCode: "0:0", elapsed: nil, elapsedSeconds: 3,
-                                 maxRss: "1K", maxRssBytes: 1024, totalCpu: nil, allocTres: nil, nodeList: "n1", source: "sacct", isTransition: false, observedAt: Timestamp.now())
+                                 maxRss: "1K", maxRssBytes: 1024, totalCpu: nil, allocTres: nil, nodeList: "n1", source: .sacct, isTransition: false, observedAt: Timestamp.now())
         }
         try ledger.recordObservations([observation("PENDING"), observation("PENDING"), observation("COMPLETED")])
         #expect(try ledger.observations(cluster: "cpu", jobId: "42").map(\.isTransition) == [true, false, true])
-        #expect(try ledger.run(id: run.id)?.status == "completed")
+        #expect(try ledger.run(id: run.id)?.status == .completed)
 
-        try ledger.recordArtifacts([ArtifactRecord(id: nil, runId: run.id, remotePath: "r", localPath: "l", size: 1, sha256: String(repeating: "b", count: 64), downloadedAt: Timestamp.now())])
+        try ledger.recordArtifacts([ArtifactRecord(id: nil, runId: run.id, remotePath: "r", localPath: "l", size: 1, sha256: String(repeating: "b", count: 64), downloadedAt: Timestamp.now())], now: Date())
         #expect(try ledger.artifacts(runId: run.id).count == 1)
         ledger.logAction(ActionLogRecord(id: nil, action: "test", runId: run.id, cluster: "cpu", parametersJson: "{}", resultJson: "{}", error: nil, startedAt: Timestamp.now(), durationMs: 1))
         #expect(try ledger.actionLog(runId: run.id).map(\.action) == ["test"])

@@ -37,6 +37,20 @@ SELECT s.cluster,
 FROM run_summary s
 LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = s.cluster AND jobId = s.job_id)
 GROUP BY s.cluster, day;
+CREATE TRIGGER run_status_check_insert BEFORE INSERT ON run
+WHEN NEW.status NOT IN ('initialized', 'rendered', 'submitted', 'imported', 'submit_failed',
+    'pending', 'running', 'suspended', 'completing', 'configuring', 'requeued', 'requeue_hold', 'requeue_fed',
+    'resizing', 'signaling', 'stage_out', 'stopped', 'resv_del_hold', 'special_exit',
+    'completed', 'failed', 'cancelled', 'timeout', 'out_of_memory', 'node_fail', 'preempted', 'boot_fail',
+    'deadline', 'revoked', 'not_found', 'unknown')
+BEGIN SELECT RAISE(ABORT, 'run.status: not a known run status'); END;
+CREATE TRIGGER run_status_check_update BEFORE UPDATE OF status ON run
+WHEN NEW.status NOT IN ('initialized', 'rendered', 'submitted', 'imported', 'submit_failed',
+    'pending', 'running', 'suspended', 'completing', 'configuring', 'requeued', 'requeue_hold', 'requeue_fed',
+    'resizing', 'signaling', 'stage_out', 'stopped', 'resv_del_hold', 'special_exit',
+    'completed', 'failed', 'cancelled', 'timeout', 'out_of_memory', 'node_fail', 'preempted', 'boot_fail',
+    'deadline', 'revoked', 'not_found', 'unknown')
+BEGIN SELECT RAISE(ABORT, 'run.status: not a known run status'); END;
 CREATE TABLE actionLog (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     action          TEXT NOT NULL,

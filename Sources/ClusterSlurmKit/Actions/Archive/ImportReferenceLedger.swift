@@ -61,13 +61,12 @@ public enum ImportReferenceLedger {
                 } else {
                     try RunRecord(id: run.runId, createdAt: run.createdAt, updatedAt: run.updatedAt ?? run.createdAt, cluster: run.clusterId,
                                   routingReason: nil, matchedIndicator: nil, workload: nil, commandsJson: nil, localRunDir: run.localRunDir,
-                                  remoteRunDir: run.remoteRunDir, parentRunId: nil, configSha256: nil, status: "imported",
+                                  remoteRunDir: run.remoteRunDir, parentRunId: nil, configSha256: nil, status: .imported,
                                   toolVersion: "reference-plugin (imported by \(toolVersion))", localHost: nil, gitCommit: nil, gitDirtySha256: nil).insert(db)
                     result.runsImported += 1
                     if let data = scripts[run.runId] {
                         let sha = Hashing.sha256Hex(data)
-                        try db.execute(sql: "INSERT OR IGNORE INTO blob (sha256, size, content, createdAt) VALUES (?, ?, ?, ?)",
-                                       arguments: [sha, data.count, data, Timestamp.now()])
+                        try Ledger.storeBlob(db, sha256: sha, data: data, at: run.createdAt)
                         let directives = ScriptDirectives.parse(String(decoding: data, as: UTF8.self))
                         var record = ScriptRecord(id: nil, runId: run.runId, scriptSha256: sha,
                                                   scriptName: ((run.latestScriptPath ?? "job.slurm") as NSString).lastPathComponent,

@@ -32,7 +32,7 @@ public struct JobObservationRecord: Codable, Sendable, Equatable, FetchableRecor
     public var totalCpu: String?
     public var allocTres: String?
     public var nodeList: String?
-    public var source: String
+    public var source: ObservationSource
     public var isTransition: Bool
     public var observedAt: String
 

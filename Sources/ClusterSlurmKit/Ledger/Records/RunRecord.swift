@@ -15,7 +15,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var remoteRunDir: String
     public var parentRunId: String?
     public var configSha256: String?
-    public var status: String
+    public var status: RunStatus
     public var toolVersion: String
     public var localHost: String?
     public var gitCommit: String?

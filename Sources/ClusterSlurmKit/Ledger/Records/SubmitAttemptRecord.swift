@@ -3,7 +3,7 @@ import GRDB
 /// A row of `submitAttempt`: one `sbatch` call, successful or not.
 public struct SubmitAttemptRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "submitAttempt"
-    public enum Outcome: String, Codable, Sendable { case submitted, failed, adopted }
+    public enum Outcome: String, Codable, Sendable, CaseIterable { case submitted, failed, adopted }
     public var id: Int64?
     public var runId: String
     public var attempt: Int

@@ -10,5 +10,5 @@ public struct SubmitIntentRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var command: String
     public var createdAt: String
     public var resolvedAt: String?
-    public var outcome: String?
+    public var outcome: SubmitIntentOutcome?
 }

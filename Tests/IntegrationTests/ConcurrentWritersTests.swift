@@ -1,16 +1,20 @@
 import Foundation
 import Testing
-@testable import ClusterSlurmKit
+import ClusterSlurmKit
 
+/// A stress test of the ledger through the built binary: slow (about 80 s),
+/// so it runs with the integration tier, not in the inner loop.
 @Suite struct ConcurrentWritersTests {
     /// 8 cluster-slurm processes write 500 rounds of mixed actions each to one
     /// ledger at once: every row arrives, run ids stay unique although all use
     /// one prefix, no "database is locked" reaches anyone, integrity holds.
     @Test func eightProcessesFiveHundredRoundsEach() throws {
-        let binary = TestSupport.repository.appendingPathComponent(".build/debug/cluster-slurm").path
+        let binary = Harness.binary
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the binary first (swift build)")
-        let workspace = TestSupport.temporaryDirectory()
-        let config = TestSupport.repository.appendingPathComponent("examples/local/cluster-slurm.json").path
+        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("cs-it-writers-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: workspace) }
+        let config = Harness.localConfig
         let rounds = 500, writers = 8
         let processes = try (0..<writers).map { index -> (Process, String) in
             let process = Process()
