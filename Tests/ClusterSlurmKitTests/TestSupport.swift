@@ -15,6 +15,12 @@ enum TestSupport {
         return path
     }
 
+    /// A temporary directory removed when the value goes: tests remove what they create.
+    final class Scratch: @unchecked Sendable {
+        let path = TestSupport.temporaryDirectory()
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     static func config(_ json: String) throws -> PluginConfig {
         try ConfigLoader.load(data: Data(json.utf8), source: "test.json").config
     }

@@ -46,6 +46,12 @@ public struct ToolCall: Sendable {
     public static let allFields = ["action"] + stringFields + arrayFields + boolFields + ["env", "headerOverrides", "tail"]
 
     public static func parse(_ value: JSONValue) throws -> ToolCall {
+        do { return try parseFields(value) } catch let problem as JSONFields.Problem {
+            throw ClusterSlurmError.invalidInput(problem.message, path: problem.path)
+        }
+    }
+
+    private static func parseFields(_ value: JSONValue) throws -> ToolCall {
         guard case .object(let object) = value else {
             throw ClusterSlurmError.invalidInput("the tool input must be one JSON object such as {\"action\": \"list_clusters\"} (got \(value.typeName))", path: "$")
         }
@@ -65,36 +71,12 @@ public struct ToolCall: Sendable {
         }
         var call = ToolCall(action: action)
         func string(_ key: String) throws -> String? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .string(let text)?:
-                if text.contains("\0") { throw ClusterSlurmError.invalidInput("must not contain NUL bytes", path: key) }
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                return trimmed.isEmpty ? nil : (key == "command" ? text : trimmed)
-            case let other?: throw ClusterSlurmError.invalidInput("must be a string (got \(other.preview))", path: key)
-            }
+            guard let text = try JSONFields.string(object[key], at: key).get() else { return nil }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : (key == "command" ? text : trimmed)
         }
-        func strings(_ key: String) throws -> [String]? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .array(let items)?:
-                return try items.enumerated().map { index, item in
-                    guard case .string(let text) = item else {
-                        throw ClusterSlurmError.invalidInput("must be a string (got \(item.preview))", path: "\(key)[\(index)]")
-                    }
-                    if text.contains("\0") { throw ClusterSlurmError.invalidInput("must not contain NUL bytes", path: "\(key)[\(index)]") }
-                    return text
-                }
-            case let other?: throw ClusterSlurmError.invalidInput("must be an array of strings (got \(other.preview))", path: key)
-            }
-        }
-        func bool(_ key: String) throws -> Bool? {
-            switch object[key] {
-            case nil, .null?: return nil
-            case .bool(let flag)?: return flag
-            case let other?: throw ClusterSlurmError.invalidInput("must be true or false (got \(other.preview))", path: key)
-            }
-        }
+        func strings(_ key: String) throws -> [String]? { try JSONFields.stringArray(object[key], at: key).get() }
+        func bool(_ key: String) throws -> Bool? { try JSONFields.bool(object[key], at: key).get() }
         call.cluster = try string("cluster")
         call.runId = try string("runId")
         call.prefix = try string("prefix")
@@ -135,14 +117,7 @@ public struct ToolCall: Sendable {
             }
             call.headerOverrides = try ConfigValidator.parseDirectives(header, path: "headerOverrides")
         }
-        switch object["tail"] {
-        case nil, .null?: break
-        case .int(let n)?:
-            guard (1...20_000).contains(n) else { throw ClusterSlurmError.invalidInput("must be between 1 and 20000 (got \(n))", path: "tail") }
-            call.tail = Int(n)
-        case .double(let d)? where d == d.rounded() && (1...20_000).contains(d): call.tail = Int(d)
-        case let other?: throw ClusterSlurmError.invalidInput("must be an integer between 1 and 20000 (got \(other.preview))", path: "tail")
-        }
+        call.tail = try JSONFields.integer(object["tail"], at: "tail", minimum: 1, maximum: 20_000).get()
         if let jobId = call.jobId { call.jobId = try JobId.validate(jobId) }
         if let runId = call.runId { call.runId = try RunId.validate(runId) }
         return call

@@ -64,7 +64,9 @@ private let B = "run-20261129-000002"
     }
 
     @Test func importOfReferenceRunsJsonIsIdempotent() throws {
-        let dir = TestSupport.temporaryDirectory()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let dir = scratch.path
         let script = dir + "/job.slurm"
         try "#!/bin/bash\n#SBATCH --partition=cpu\n#SBATCH --output=slurm-%j.out\necho hi\n".write(toFile: script, atomically: true, encoding: .utf8)
         let json = """

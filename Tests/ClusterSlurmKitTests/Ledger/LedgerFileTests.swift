@@ -5,13 +5,9 @@ import Testing
 
 /// The ledger file knows itself, and picks its journal by filesystem.
 @Suite struct LedgerFileTests {
-    final class Scratch {
-        let path = TestSupport.temporaryDirectory()
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     @Test func newLedgerCarriesTheApplicationId() throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let ledger = try Ledger(path: scratch.path + "/l.sqlite")
         #expect(try ledger.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") } == Ledger.applicationId)
         #expect(ledger.mode.journal == "wal" && !ledger.mode.readOnly)
@@ -20,7 +16,8 @@ import Testing
     }
 
     @Test func foreignDatabaseIsRefusedUntouched() throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path + "/foreign.sqlite"
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep me')") }
@@ -34,7 +31,8 @@ import Testing
     }
 
     @Test func otherApplicationIdIsRefused() throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path + "/app.sqlite"
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in try db.execute(sql: "PRAGMA application_id = 77; CREATE TABLE run (id TEXT)") }
@@ -44,7 +42,8 @@ import Testing
     }
 
     @Test func emptyFileAndNonSQLiteAreRefused() throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let empty = scratch.path + "/empty.sqlite"
         FileManager.default.createFile(atPath: empty, contents: Data())
         let emptyError = try #require(throws: ClusterSlurmError.self) { _ = try Ledger(path: empty) }
@@ -58,7 +57,8 @@ import Testing
 
     /// A ledger written before application ids (id 0, ledger tables only) is adopted and stamped.
     @Test func legacyLedgerIsAdopted() throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path + "/legacy.sqlite"
         let queue = try DatabaseQueue(path: path)
         try Ledger.migrator.migrate(queue)
@@ -70,7 +70,8 @@ import Testing
     /// The filesystem decision with an injected type, and the rollback
     /// journal for real: concurrent writers through separate connections.
     @Test func networkFilesystemUsesTheRollbackJournal() async throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path + "/nfs-ledger.sqlite"
         let nfs = FilesystemKind(name: "nfs4")
         #expect(nfs.isNetwork)
@@ -99,7 +100,8 @@ import Testing
     }
 
     @Test func readOnlyOpenNeverWrites() throws {
-        let scratch = Scratch()
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
         let path = scratch.path + "/ro.sqlite"
         _ = try Ledger(path: path)
         let ledger = try Ledger(path: path, options: .init(readOnly: true))

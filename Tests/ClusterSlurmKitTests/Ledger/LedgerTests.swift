@@ -4,7 +4,8 @@ import Testing
 @testable import ClusterSlurmKit
 
 @Suite struct LedgerTests {
-    func freshLedger() throws -> Ledger { try Ledger(path: TestSupport.temporaryDirectory() + "/sub/ledger.sqlite") }
+    let scratch = TestSupport.Scratch()
+    func freshLedger() throws -> Ledger { try Ledger(path: scratch.path + "/sub-\(UUID().uuidString.prefix(6))/ledger.sqlite") }
 
     @Test func migratesFromEmptyWithPrivateMode() throws {
         let ledger = try freshLedger()
@@ -42,7 +43,7 @@ import Testing
     @Test func fourProcessesOpenAFreshLedgerAtOnce() async throws {
         let binary = TestSupport.repository.appendingPathComponent(".build/debug/cluster-slurm").path
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the binary first (swift build)")
-        let directory = TestSupport.temporaryDirectory()
+        let directory = scratch.path
         let ledger = directory + "/ledger.sqlite"
         let config = TestSupport.repository.appendingPathComponent("examples/gautschi/openclaw.json").path
         let processes = try (0..<4).map { _ -> Process in

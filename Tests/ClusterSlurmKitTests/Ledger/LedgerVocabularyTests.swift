@@ -37,8 +37,9 @@ import LedgerMigrations
     }
 
     @Test func theLedgerRefusesAnUnknownStatus() throws {
-        let dir = TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let dir = scratch.path
         let ledger = try Ledger(path: dir + "/l.sqlite")
         let error = try #require(throws: ClusterSlurmError.self) {
             try ledger.write("test") { db in

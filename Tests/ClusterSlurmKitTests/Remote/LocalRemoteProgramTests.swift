@@ -111,8 +111,9 @@ import Testing
     }
 
     @Test func inputManifestChecksHostileNames() throws {
-        let dir = TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let dir = scratch.path
         var entries: [(path: String, sha256: String)] = []
         for (index, name) in Self.hostileNames.enumerated() {
             let data = Data("x\(index)".utf8)

@@ -69,7 +69,9 @@ import Testing
 
     @Test(arguments: scenarios) func rendersValidBash(_ scenario: Scenario) throws {
         let rendered = try ScriptRenderer.render(profile: profile(for: scenario), request: scenario.request)
-        let file = TestSupport.temporaryDirectory() + "/job.sh"
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let file = scratch.path + "/job.sh"
         try rendered.text.write(toFile: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
