@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("0005_fingerprint.sql"),
                 .embedInCode("0006_remote_stat.sql"),
                 .embedInCode("0007_run_status_check.sql"),
+                .embedInCode("0008_job_truth.sql"),
             ]
         ),
         .executableTarget(

@@ -14,7 +14,10 @@ public enum CheckWorkload {
         public var jobId: String?
         public var cluster: String?
         public var includeAccounting: Bool
-        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, includeAccounting: Bool = false) {
+        /// Ask the cluster even when the ledger has seen the job end (CLI `--refresh`).
+        public var refresh: Bool = false
+        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, includeAccounting: Bool = false, refresh: Bool = false) {
+            self.refresh = refresh
             self.runId = runId
             self.jobId = jobId
             self.cluster = cluster
@@ -31,7 +34,18 @@ public enum CheckWorkload {
         public var state: String
         public var done: Bool
         public var lost: Bool
+        /// Why the job did not complete, when it ended otherwise (from the ledger's end-state capture).
+        public var failure: Failure?
         var runIdentifier: String? { runId }
+    }
+
+    public struct Failure: Codable, Sendable, Equatable {
+        public var state: String
+        public var reason: String?
+        public var exitCode: String?
+        public var signal: Int?
+        public var stderrTail: String?
+        public var hint: String
     }
 
     /// `verifyReplays`: a finished replay is diffed against its parent on
@@ -39,12 +53,25 @@ public enum CheckWorkload {
     public static func run(_ request: Request, context: ActionContext, verifyReplays: Bool = true) async throws -> Result {
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
         var jobId = try request.jobId.map { try JobId.validate($0) }
+        if let run, request.jobId == nil, !(try context.ledger.openSubmitIntents(runId: run.id)).isEmpty {
+            // A submission whose answer was lost is settled before anything is reported.
+            for resolution in try await SubmitRecovery.resolve(run: run, context: context) {
+                if case .pending(let since) = resolution, try context.ledger.jobs(runId: run.id).isEmpty {
+                    throw SubmitRecovery.pendingError(run: run, since: since)
+                }
+            }
+        }
         if jobId == nil, let run { jobId = try context.ledger.jobs(runId: run.id).last?.jobId }
         guard let jobId else {
+            if let run {
+                throw ClusterSlurmError(.notFound, "run \(run.id) has no job: its status is \(run.status.rawValue)\(run.status == .submitFailed ? " (the submission failed; see the action log)" : "; submit it with submit_job or run_workload")",
+                                        path: "runId", runId: run.id)
+            }
             throw ClusterSlurmError.invalidInput("jobId is required (or provide runId with a submitted job)", path: "jobId")
         }
         let status = try await JobStatusAction.run(
-            .init(cluster: request.cluster ?? run?.cluster, jobId: jobId, runId: run?.id, includeAccounting: request.includeAccounting),
+            .init(cluster: request.cluster ?? run?.cluster, jobId: jobId, runId: run?.id, includeAccounting: request.includeAccounting,
+                  refresh: request.refresh),
             context: context)
         var done = status.status.done
         var lost = false
@@ -57,7 +84,30 @@ public enum CheckWorkload {
            try context.ledger.run(id: replayId)?.parentRunId != nil {
             _ = try? await VerifyReplay.run(runId: replayId, context: context)
         }
+        var failure: Failure?
+        if done, status.status.jobState != .completed {
+            let end = try context.ledger.jobEnd(cluster: status.cluster, jobId: jobId)
+            let stderrTail = end?.stderrTail.map { String($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")) }
+            failure = Failure(state: status.status.state, reason: end?.reason ?? status.status.reason, exitCode: end?.exitCode ?? status.status.exitCode,
+                              signal: end?.signal, stderrTail: stderrTail,
+                              hint: hint(state: status.status.jobState, stderr: end?.stderrTail ?? "", cluster: status.cluster))
+        }
         return Result(runId: run?.id ?? owner, cluster: status.cluster,
-                      jobId: jobId, status: status.status, state: status.status.state, done: done, lost: lost)
+                      jobId: jobId, status: status.status, state: status.status.state, done: done, lost: lost, failure: failure)
+    }
+
+    /// What to do next, by how the job ended.
+    static func hint(state: JobState, stderr: String, cluster: String) -> String {
+        if let missing = FetchWorkloadLogs.hint(stderr, cluster: cluster) {
+            return "the job is missing the Python package \(missing.package): \(missing.note)"
+        }
+        switch state {
+        case .timeout: return "the job hit its time limit: raise headerOverrides.time (within policy) or make the work shorter"
+        case .outOfMemory: return "the job ran out of memory: raise headerOverrides.mem (within policy) or use less"
+        case .cancelled: return "the job was cancelled; submit again if that was not intended"
+        case .nodeFail, .bootFail, .preempted: return "the cluster ended the job (\(state.rawValue)), not your workload: submit it again"
+        case .notFound: return "the scheduler has no record of the job; run_workload again"
+        default: return "the workload failed: read the stderr tail (fetch_workload_logs shows more), fix the command and run again"
+        }
     }
 }

@@ -8,7 +8,10 @@ public enum JobStatusAction {
         public var jobId: String
         public var runId: String?
         public var includeAccounting: Bool
-        public init(cluster: String? = nil, jobId: String, runId: String? = nil, includeAccounting: Bool = false) {
+        /// Ask the cluster even about a job the ledger has seen end (CLI `--refresh`).
+        public var refresh: Bool = false
+        public init(cluster: String? = nil, jobId: String, runId: String? = nil, includeAccounting: Bool = false, refresh: Bool = false) {
+            self.refresh = refresh
             self.cluster = cluster
             self.jobId = jobId
             self.runId = runId
@@ -39,8 +42,13 @@ public enum JobStatusAction {
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
         let jobId = try JobId.validate(request.jobId)
         let cluster = try resolveCluster(explicit: request.cluster, jobId: jobId, runId: request.runId, context: context)
-        let statuses = try await observe(jobIds: [jobId], cluster: cluster, context: context)
+        let statuses = try await observe(jobIds: [jobId], cluster: cluster, context: context, refresh: request.refresh)
         let status = statuses[jobId] ?? JobStatus.notFound(jobId)
+        if let why = status.error {
+            let owner = try context.ledger.job(cluster: cluster, jobId: jobId)?.runId
+            throw ClusterSlurmError(.remote, "could not determine the state of job \(jobId) on \(cluster): \(why); nothing was recorded, try again later",
+                                    path: "jobId", runId: owner ?? request.runId)
+        }
         let accounting = request.includeAccounting ? Accounting(
             exitCode: status.exitCode, elapsed: status.elapsed, elapsedSeconds: status.elapsedSeconds, maxRss: status.maxRss,
             totalCpu: status.totalCpu, allocTres: status.allocTres, nodeList: status.nodeList, submitTime: status.submitTime,
@@ -67,29 +75,57 @@ public enum JobStatusAction {
     }
 
     /// Queries the scheduler for `jobIds` (one round trip) and records what
-    /// it said for the jobs the ledger knows.
-    public static func observe(jobIds: [String], cluster: String, context: ActionContext) async throws -> [String: JobStatus] {
+    /// it said for the jobs the ledger knows. A job the ledger has seen end is
+    /// final: it is answered from the ledger and not queried again unless
+    /// `refresh`. An answer about a job id that now names another job (other
+    /// job name: the controller's id counter restarted) is not taken. The
+    /// first time a job is seen ended, how it ended is captured (see `JobEndCapture`).
+    public static func observe(jobIds: [String], cluster: String, context: ActionContext, refresh: Bool = false) async throws -> [String: JobStatus] {
+        var answers: [String: JobStatus] = [:]
+        var toQuery: [String] = []
+        for id in jobIds {
+            if !refresh, let job = try context.ledger.job(cluster: cluster, jobId: id),
+               let last = job.lastState.flatMap(JobState.init(rawValue:)), last.isTerminal,
+               let final = try finalStatus(cluster: cluster, jobId: id, context: context) {
+                answers[id] = final
+            } else {
+                toQuery.append(id)
+            }
+        }
+        guard !toQuery.isEmpty else { return answers }
         // sacct's window starts at the earliest submit among the jobs the
         // ledger knows; for jobs it does not know, 30 days back.
-        let submitted = try jobIds.compactMap { try context.ledger.job(cluster: cluster, jobId: $0) }.compactMap { Timestamp.parse($0.submittedAt) }
-        let earliest = submitted.isEmpty ? context.now().addingTimeInterval(-30 * 86_400) : min(submitted.min()!, context.now())
+        let submitted = try toQuery.compactMap { try context.ledger.job(cluster: cluster, jobId: $0) }.compactMap { Timestamp.parse($0.submittedAt) }
+        let earliest = submitted.isEmpty || submitted.count < toQuery.count
+            ? context.now().addingTimeInterval(-30 * 86_400) : min(submitted.min()!, context.now())
         let claim = try context.ledger.claimPoll(cluster: cluster, minInterval: context.config.polling.minIntervalSeconds, now: context.now())
         if !claim.allowed {
-            return try cachedStatuses(jobIds: jobIds, cluster: cluster, lastQuery: claim.lastQueryAt, context: context)
+            return answers.merging(try cachedStatuses(jobIds: toQuery, cluster: cluster, lastQuery: claim.lastQueryAt, context: context)) { a, _ in a }
         }
-        let report = try await context.slurm(cluster).status(jobIds: jobIds, since: earliest)
-        if report.squeueExit != 0 && report.sacctExit != 0 && report.statuses.values.allSatisfy({ $0.jobState == .notFound }) && !report.diagnostics.isEmpty {
-            throw ClusterSlurmError.remote("cannot read job state on \(cluster): \(report.diagnostics.trimmingCharacters(in: .whitespacesAndNewlines))")
+        let report = try await context.slurm(cluster).status(jobIds: toQuery, since: earliest)
+        var statuses = report.statuses
+        for (id, status) in statuses where status.error == nil {
+            guard let job = try context.ledger.job(cluster: cluster, jobId: id), let expected = job.jobName,
+                  let seen = status.jobName, !seen.isEmpty, seen != expected else { continue }
+            statuses[id] = JobStatus.undetermined(id, "job id \(id) on \(cluster) now names another job (\"\(seen)\", not \"\(expected)\"): the controller reused the id, so this job's own end was not observed")
         }
         let stamp = Timestamp.string(context.now())
-        try context.ledger.recordObservations(report.statuses.values.map { status in
-            JobObservationRecord(
-                id: nil, cluster: cluster, jobId: status.jobId, state: status.state, rawState: status.rawState,
-                reason: status.reason, exitCode: status.exitCode, elapsed: status.elapsed, elapsedSeconds: status.elapsedSeconds,
-                maxRss: status.maxRss, maxRssBytes: status.maxRssBytes, totalCpu: status.totalCpu, allocTres: status.allocTres,
-                nodeList: status.nodeList, source: ObservationSource(rawValue: status.source.rawValue) ?? .unknown, isTransition: false, observedAt: stamp)
+        let recorded = try context.ledger.recordObservations(statuses.values.filter { $0.error == nil }.map {
+            JobObservationRecord(status: $0, cluster: cluster, observedAt: stamp)
         })
-        return report.statuses
+        let newlyEnded = recorded.filter { $0.isTransition && (JobState(rawValue: $0.state)?.isTerminal ?? false) }
+        if !newlyEnded.isEmpty {
+            await JobEndCapture.capture(newlyEnded.compactMap { statuses[$0.jobId] }, cluster: cluster, context: context)
+        }
+        return answers.merging(statuses) { a, _ in a }
+    }
+
+    /// The ledger's final word on an ended job.
+    static func finalStatus(cluster: String, jobId: String, context: ActionContext) throws -> JobStatus? {
+        guard let last = try context.ledger.latestObservation(cluster: cluster, jobId: jobId) else { return nil }
+        var status = JobStatus(observation: last, now: context.now())
+        status.note = "ended: answered from the ledger (an ended job is not queried again; --refresh asks the cluster)"
+        return status
     }
 
     /// The ledger's last word on each job, used inside the polite-polling
@@ -101,17 +137,7 @@ public enum JobStatusAction {
         for id in jobIds {
             var status: JobStatus
             if let last = try context.ledger.latestObservation(cluster: cluster, jobId: id) {
-                status = JobStatus(jobId: id, source: .ledger, rawState: last.rawState)
-                status.reason = last.reason
-                status.exitCode = last.exitCode
-                status.elapsed = last.elapsed
-                status.elapsedSeconds = last.elapsedSeconds
-                status.maxRss = last.maxRss
-                status.maxRssBytes = last.maxRssBytes
-                status.totalCpu = last.totalCpu
-                status.allocTres = last.allocTres
-                status.nodeList = last.nodeList
-                status.ageSeconds = Timestamp.parse(last.observedAt).map { Int(context.now().timeIntervalSince($0)) }
+                status = JobStatus(observation: last, now: context.now())
             } else if try context.ledger.job(cluster: cluster, jobId: id) != nil {
                 status = JobStatus(jobId: id, source: .ledger, rawState: "SUBMITTED")
                 status.reason = "not observed yet"

@@ -52,26 +52,17 @@ public enum SubmitJob {
                       outputPattern: directives["output"] ?? LogPathPattern.defaultOutput, errorPattern: directives["error"],
                       jobName: directives["job-name"] ?? scriptName, submittedAt: stamp, lastState: nil, lastObservedAt: nil)
         }
-        /// Records a job found on the cluster under an intent's comment.
-        func adopt(_ jobId: String, intent: SubmitIntentRecord) throws -> Result {
-            let stamp = Timestamp.string(context.now())
-            _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
-                id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .adopted, jobId: jobId,
-                clusterSuffix: nil, exitStatus: nil, stdout: "", stderr: "adopted: sbatch ran but its answer was lost; found by --comment",
-                submittedAt: stamp, fingerprint: PolicyCheck.fingerprint(cluster: run.cluster, script: scriptText, runId: run.id,
-                    inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) })), job: jobRecord(jobId, at: stamp))
-            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .adopted, now: context.now())
-            return Result(cluster: run.cluster, runId: run.id, jobId: jobId, clusterName: nil, remoteScriptPath: remoteScript,
-                          submitOutput: jobId, submitCommand: intent.command, adopted: true)
-        }
-
-        // A submission whose answer was lost earlier is found and adopted, never submitted twice.
-        for intent in try context.ledger.openSubmitIntents(runId: run.id) {
-            if let jobId = try await slurm.findJobs(comment: comment(run.id, intent.token)).first {
-                return try adopt(jobId, intent: intent)
+        // A submission whose answer was lost earlier is settled first: its job
+        // is adopted, never submitted twice.
+        var adopted: Result?
+        for resolution in try await SubmitRecovery.resolve(run: run, context: context) {
+            switch resolution {
+            case .adopted(let result): adopted = result
+            case .pending(let since): throw SubmitRecovery.pendingError(run: run, since: since)
+            case .failed, .notFound: break
             }
-            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .notFound, now: context.now())
         }
+        if let adopted { return adopted }
 
         let options = profile.submitArgs + request.submitArgs
         let fingerprint = try await SubmitPolicy.enforce(
@@ -90,18 +81,31 @@ public enum SubmitJob {
 
         let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
         let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
+        let template = jobRecord("0", at: Timestamp.string(context.now()))
         let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
-                                        createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil)
+                                        createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil,
+                                        jobName: template.jobName, outputPattern: template.outputPattern, errorPattern: template.errorPattern,
+                                        remoteScriptPath: remoteScript, fingerprint: fingerprint)
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
         do {
             outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
-                                             comment: comment(run.id, token), sbatchOptions: options)
+                                             comment: comment(run.id, token), token: token, sbatchOptions: options)
         } catch let error as ClusterSlurmError where error.kind == .remote {
-            // sbatch may have run before the connection failed: look once now;
-            // if that fails too the intent stays open for the next submit.
-            if let jobId = try? await slurm.findJobs(comment: comment(run.id, token)).first { return try adopt(jobId, intent: intent) }
-            throw error
+            // sbatch may have run before the connection failed: settle now from
+            // the submit record; if the cluster cannot be asked either, the
+            // intent stays open and the next action on the run settles it.
+            if let resolutions = try? await SubmitRecovery.resolve(run: run, context: context) {
+                for case .adopted(let result) in resolutions { return result }
+            }
+            try? context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
+            throw error.about(run: run.id)
+        }
+        if outcome.parsed == nil, outcome.exitStatus == 0 {
+            // sbatch accepted something but printed no id: the job is found by
+            // its record and work dir, never left running unrecorded.
+            for case .adopted(let result) in try await SubmitRecovery.resolve(run: run, context: context) { return result }
+            throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable; output: \(outcome.stdout)); if it made a job, the next check_workload of this run adopts it").about(run: run.id)
         }
         let stamp = Timestamp.string(context.now())
         guard let parsed = outcome.parsed else {
@@ -110,10 +114,12 @@ public enum SubmitJob {
                 jobId: nil, clusterSuffix: nil, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout, stderr: outcome.stderr,
                 submittedAt: stamp, fingerprint: fingerprint), job: nil)
             try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
+            try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
             if outcome.exitStatus == 0 {
-                throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)")
+                throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable); output: \(outcome.stdout)").about(run: run.id)
             }
             throw ClusterSlurmError.submitFailed(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
+                .about(run: run.id)
         }
         _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,

@@ -142,4 +142,13 @@ extension Ledger {
             return out
         }
     }
+
+    /// How a job ended, when the ledger captured it.
+    public func jobEnd(cluster: String, jobId: String) throws -> JobEndRecord? {
+        try read { db in try JobEndRecord.fetchOne(db, key: ["cluster": cluster, "jobId": jobId]) }
+    }
+
+    public func jobEnds(runId: String) throws -> [JobEndRecord] {
+        try read { db in try JobEndRecord.fetchAll(db, sql: "SELECT * FROM jobEnd WHERE runId = ? ORDER BY capturedAt", arguments: [runId]) }
+    }
 }

@@ -200,6 +200,11 @@ extension Ledger {
             var stored: [JobObservationRecord] = []
             for observation in observations {
                 guard let job = try JobRecord.fetchOne(db, key: ["cluster": observation.cluster, "jobId": observation.jobId]) else { continue }
+                // An ended job stays ended: a later non-terminal state or
+                // NOT_FOUND is about another job (a reused id) or a lagging
+                // source, never this job's truth.
+                if let last = job.lastState.flatMap(JobState.init(rawValue:)), last.isTerminal,
+                   !(JobState(rawValue: observation.state)?.isTerminal ?? false) { continue }
                 var copy = observation
                 copy.isTransition = job.lastState != observation.state
                 try copy.insert(db)
@@ -277,5 +282,10 @@ extension Ledger {
                 WHERE verified = 0 AND manifestId IN (SELECT id FROM uploadManifest WHERE runId = ?)
                 """, arguments: [runId])
         }
+    }
+
+    /// Stores how a job ended; the first capture stays.
+    public func recordJobEnd(_ record: JobEndRecord) throws {
+        try write("recordJobEnd") { db in try record.insert(db, onConflict: .ignore) }
     }
 }

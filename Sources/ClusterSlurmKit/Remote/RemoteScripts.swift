@@ -90,21 +90,57 @@ public enum RemoteScripts {
     """#
 
     /// `$1` run dir, `$2` script name, `$3` comment, `$4` the script's size in
-    /// bytes, then sbatch options. Standard input: the script, then the
-    /// compute-node input manifest (`sha256sum --check` format). Writes both
-    /// atomically and submits from the run dir; the job id comes from
-    /// `sbatch --parsable`.
+    /// bytes, `$5` the attempt's token, then sbatch options. Standard input:
+    /// the script, then the compute-node input manifest (`sha256sum --check`
+    /// format). Writes both atomically and submits from the run dir; the job
+    /// id comes from `sbatch --parsable`. sbatch's answer is recorded on the
+    /// cluster (`.cluster-slurm-submits/TOKEN`, atomically) before it is
+    /// printed, and the program ignores hang-ups: an answer lost on the way
+    /// (dropped connection, timeout, a ledger that could not be written) is
+    /// read back from that record by the next action on the run, whatever the
+    /// site's accounting stores.
     public static let writeAndSubmit = #"""
+    trap '' HUP PIPE
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
-    name=$2; comment=$3; size=$4; shift 4
+    name=$2; comment=$3; size=$4; token=$5; shift 5
     head -c "$size" > ".$name.tmp.$$" && [ "$(stat -c %s -- ".$name.tmp.$$")" = "$size" ] || { rm -f -- ".$name.tmp.$$"; echo "cluster-slurm: could not write the job script to $(pwd -P) (short write)" >&2; exit 4; }
     manifest=.cluster-slurm-inputs.all.sha256
     cat > "$manifest.tmp.$$" || { rm -f -- ".$name.tmp.$$" "$manifest.tmp.$$"; exit 4; }
     if [ -s "$manifest.tmp.$$" ]; then mv -f -- "$manifest.tmp.$$" "$manifest"; else rm -f -- "$manifest.tmp.$$" "$manifest"; fi
     mv -f -- ".$name.tmp.$$" "$name" || exit 4
+    records=.cluster-slurm-submits
+    mkdir -p -- "$records" || exit 4
+    out=$(sbatch --parsable "--comment=$comment" "$@" -- "$name" 2> "$records/.$token.err"); rc=$?
+    { printf 'rc=%s\n' "$rc"; printf '%s\n' "$out"; } > "$records/.$token.tmp" && mv -f -- "$records/.$token.tmp" "$records/$token"
     echo "@@CLUSTER_SLURM_SUBMIT@@"
-    exec sbatch --parsable "--comment=$comment" "$@" -- "$name"
+    printf '%s\n' "$out"
+    cat -- "$records/.$token.err" >&2; rm -f -- "$records/.$token.err"
+    exit "$rc"
+    """#
+
+    /// `$1` run dir, `$2` token, `$3` job name, `$4` sacct start time. How a
+    /// submission whose answer was lost ended: `@@RECORD` and the record the
+    /// submit program left (`rc=N`, then sbatch's output) up to `@@END`; unless
+    /// that record holds a job id, as a second source `@@JOB id` for each of
+    /// the user's jobs with this name whose work dir is the run dir (squeue,
+    /// then sacct: accounting always stores both); `@@NODIR` when the run dir
+    /// does not exist.
+    public static let findSubmission = #"""
+    cd -- "$1" 2>/dev/null || { echo "@@NODIR"; exit 0; }
+    if [ -f ".cluster-slurm-submits/$2" ]; then
+      echo "@@RECORD"; cat -- ".cluster-slurm-submits/$2"; echo "@@END"
+      # an answer with a job id needs nothing more
+      sed -n 2p ".cluster-slurm-submits/$2" | grep -q '^[0-9]' && exit 0
+    fi
+    dir=$(pwd -P)
+    squeue --noheader --states=all --user="$(id -un)" --name="$3" --format='%i|%Z' 2>/dev/null | while IFS='|' read -r id wd; do
+      [ "$wd" = "$dir" ] && echo "@@JOB $id"
+    done
+    sacct --noheader --parsable2 --allocations --user="$(id -un)" --name="$3" "--starttime=$4" --endtime=now --format=JobID,WorkDir 2>/dev/null | while IFS='|' read -r id wd; do
+      [ "$wd" = "$dir" ] && echo "@@JOB $id"
+    done
+    exit 0
     """#
 
     /// `$1` a run dir to create; its parent is created as needed, the dir
@@ -224,9 +260,20 @@ public enum RemoteScripts {
     xargs -0 -r cat --
     """#
 
-    /// `$1` job ids (space separated are passed as separate args after $1).
-    public static let cancel = #"""
-    scancel "$@"
+    /// Job ids as arguments. Cancels those the controller still holds as
+    /// active (scancel is silent about ended ids, so each is asked first) and
+    /// prints `@@CANCELLED id`, `@@ENDED id` or `@@FAILED id message` per job.
+    public static let cancel = cancelTemplate.replacingOccurrences(of: "@TERMINAL_STATES@", with: JobState.terminal.map(\.rawValue).sorted().joined(separator: "|"))
+
+    static let cancelTemplate = #"""
+    for id in "$@"; do
+      state=$(squeue --noheader --states=all --jobs="$id" --format=%T 2>/dev/null | head -n 1)
+      case "$state" in
+        ""|@TERMINAL_STATES@) echo "@@ENDED $id";;
+        *) if out=$(scancel -- "$id" 2>&1); then echo "@@CANCELLED $id"; else echo "@@FAILED $id $out" | tr '\n' ' '; echo; fi;;
+      esac
+    done
+    exit 0
     """#
 
     /// `$1` a job comment. Finds the user's jobs carrying exactly that

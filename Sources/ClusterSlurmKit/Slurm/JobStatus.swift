@@ -26,6 +26,12 @@ public struct JobStatus: Sendable, Codable, Equatable {
     /// Set when answered from the ledger: how old the answer is.
     public var cached: Bool?
     public var ageSeconds: Int?
+    /// Set when the state could not be determined (the controller or
+    /// accounting did not answer, or the id now belongs to another job): no
+    /// state is claimed, `state` is UNKNOWN and nothing is recorded.
+    public var error: String?
+    /// What the answer rests on when one source failed (e.g. "squeue failed; state from accounting").
+    public var note: String?
 
     public init(jobId: String, source: Source, rawState: String) {
         let parsed = JobState.parse(rawState)
@@ -44,4 +50,11 @@ public struct JobStatus: Sendable, Codable, Equatable {
     }
 
     public var jobState: JobState { JobState(rawValue: state) ?? .unknown }
+
+    /// A job whose state could not be learned; says why.
+    public static func undetermined(_ jobId: String, _ why: String) -> JobStatus {
+        var status = JobStatus(jobId: jobId, source: .unknown, rawState: JobState.unknown.rawValue)
+        status.error = why
+        return status
+    }
 }

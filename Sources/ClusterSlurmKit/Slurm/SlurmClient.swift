@@ -23,10 +23,10 @@ public struct SlurmClient: Sendable {
     /// Writes the script and the compute-node input manifest into the run
     /// dir and submits the script, one round trip.
     public func submit(runDirectory: RemotePath, scriptName: String, script: Data, inputManifest: String, comment: String,
-                       sbatchOptions: [String]) async throws -> SubmitOutcome {
+                       token: String, sbatchOptions: [String]) async throws -> SubmitOutcome {
         let call = RemoteCall(
             label: "submit", script: RemoteScripts.writeAndSubmit,
-            arguments: [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count))]
+            arguments: [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count)), .literal(token)]
                 + sbatchOptions.map(ShellWord.literal),
             stdin: .bytes(script + Data(inputManifest.utf8)))
         let result = try await transport.run(call, on: endpoint)
@@ -83,11 +83,30 @@ public struct SlurmClient: Sendable {
         } else {
             diagnostics += "sacct: " + sacctBody.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
         }
+        // A state is only claimed from an answer actually received: NOT_FOUND
+        // needs accounting to have answered; a job neither source could speak
+        // for is undetermined, never NOT_FOUND.
+        let squeueFailed = squeue.code != 0 && !SqueueOutput.isInvalidJobIdError(squeue.body)
         var statuses: [String: JobStatus] = [:]
         for id in jobIds {
-            statuses[id] = merge(squeue: fromSqueue[id], sacct: fromSacct[id]) ?? JobStatus.notFound(id)
+            if var status = merge(squeue: fromSqueue[id], sacct: fromSacct[id]) {
+                if squeueFailed && fromSqueue[id] == nil { status.note = "squeue failed (\(firstLine(squeue.body))); state from accounting" }
+                statuses[id] = status
+            } else if sacct.code == 0 {
+                statuses[id] = JobStatus.notFound(id)
+            } else {
+                let why = fromSqueue.isEmpty && squeueFailed
+                    ? "neither the controller (squeue: \(firstLine(squeue.body))) nor accounting (sacct: \(firstLine(String(sacctBody)))) answered"
+                    : "squeue no longer shows the job and accounting did not answer (sacct: \(firstLine(String(sacctBody))))"
+                statuses[id] = JobStatus.undetermined(id, why)
+            }
         }
         return StatusReport(statuses: statuses, squeueExit: squeue.code, sacctExit: sacct.code, diagnostics: diagnostics)
+    }
+
+    private static func firstLine(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        return line.isEmpty ? "no output" : String(line.prefix(200))
     }
 
     /// squeue is authoritative while the job is active; once it has ended,
@@ -109,6 +128,48 @@ public struct SlurmClient: Sendable {
             if merged.nodeList == nil { merged.nodeList = a.nodeList }
             return merged
         }
+    }
+
+    /// What became of a submission whose answer was lost.
+    public struct Submission: Sendable, Equatable {
+        /// The submit program's record: sbatch's exit status and output.
+        public var record: (exitStatus: Int32, output: String)?
+        /// Jobs of this name in the run dir (second source).
+        public var candidates: [String] = []
+        /// The run dir does not exist: nothing was ever submitted there.
+        public var noRunDirectory = false
+
+        public static func == (a: Submission, b: Submission) -> Bool {
+            a.record?.exitStatus == b.record?.exitStatus && a.record?.output == b.record?.output
+                && a.candidates == b.candidates && a.noRunDirectory == b.noRunDirectory
+        }
+    }
+
+    public func findSubmission(runDirectory: RemotePath, token: String, jobName: String, since: Date) async throws -> Submission {
+        let result = try await transport.run(RemoteCall(label: "find job", script: RemoteScripts.findSubmission,
+                                                        arguments: [runDirectory.word, .literal(token), .literal(jobName), .literal(Self.sacctTime(since))]),
+                                             on: endpoint)
+        return Self.parseSubmission(result.stdoutText)
+    }
+
+    static func parseSubmission(_ text: String) -> Submission {
+        var submission = Submission()
+        if text.hasPrefix("@@NODIR") { submission.noRunDirectory = true; return submission }
+        var rest = Substring(text)
+        if let marker = text.range(of: "@@RECORD\n") {
+            let end = text.range(of: "@@END", range: marker.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
+            let body = text[marker.upperBound..<end]
+            let lines = body.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            let rc = lines.first.flatMap { $0.hasPrefix("rc=") ? Int32($0.dropFirst(3)) : nil } ?? -1
+            let output = lines.count > 1 ? String(lines[1]).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            submission.record = (rc, output)
+            rest = text[end...]
+        }
+        for line in rest.split(whereSeparator: \.isNewline) where line.hasPrefix("@@JOB ") {
+            let id = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+            if JobId.isValid(id), !submission.candidates.contains(id) { submission.candidates.append(id) }
+        }
+        return submission
     }
 
     /// Jobs of the remote user whose comment is exactly `comment`.

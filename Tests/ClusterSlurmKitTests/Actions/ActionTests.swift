@@ -156,7 +156,7 @@ import Testing
         let rendered = try await RenderJob.run(.init(commands: ["true"]), context: bed.context)
         bed.transport.on("submit") { _ in ScriptedBed.submitted("6") }
         _ = try await SubmitJob.run(.init(runId: rendered.runId), context: bed.context)
-        bed.transport.on("job status") { _ in ScriptedBed.status(squeue: "6|RUNNING|None|vm|0:08|wrap") }
+        bed.transport.on("job status") { _ in ScriptedBed.status(squeue: "6|RUNNING|None|vm|0:08|\(rendered.runId)") }
         let first = try await CheckWorkload.run(.init(runId: rendered.runId), context: bed.context)
         #expect(first.state == "RUNNING" && !first.done)
         bed.clock.advance(5)
@@ -165,8 +165,9 @@ import Testing
         #expect(bed.transport.calls("job status").count == 1, "asked the cluster once")
         bed.clock.advance(30)
         bed.transport.on("job status") { _ in
-            ScriptedBed.status(squeue: "", sacct: "6|wrap|FAILED|3:0|00:00:01|1||00:00.001|billing=1|vm|2026-11-29T04:52:54|2026-11-29T04:52:54|2026-11-29T04:52:55|None")
+            ScriptedBed.status(squeue: "", sacct: "6|\(rendered.runId)|FAILED|3:0|00:00:01|1||00:00.001|billing=1|vm|2026-11-29T04:52:54|2026-11-29T04:52:54|2026-11-29T04:52:55|None")
         }
+        bed.transport.on("read logs") { _ in .init(stdout: "@@FILE 0 missing@@\n@@END 0@@\n@@FILE 1 missing@@\n@@END 1@@\n") }
         let ended = try await CheckWorkload.run(.init(runId: rendered.runId), context: bed.context)
         #expect(ended.state == "FAILED" && ended.done && ended.status.exitCode == "3:0")
         #expect(bed.transport.calls("job status").count == 2)
@@ -210,9 +211,13 @@ import Testing
         let rendered = try await RenderJob.run(.init(commands: ["sleep 100"]), context: bed.context)
         bed.transport.on("submit") { _ in ScriptedBed.submitted("31") }
         _ = try await SubmitJob.run(.init(runId: rendered.runId), context: bed.context)
-        bed.transport.on("cancel") { _ in .init() }
+        bed.transport.on("cancel") { _ in .init(stdout: "@@CANCELLED 31\n") }
         let cancelled = try await CancelJob.run(.init(jobId: "31"), context: bed.context)
-        #expect(cancelled.cancelled)
+        #expect(cancelled.cancelled && cancelled.alreadyEnded == nil)
+        #expect(try bed.context.ledger.latestObservation(cluster: "cpu", jobId: "31")?.source == .scancel)
+        // cancelled is final: a second cancel says so without asking the cluster
+        let again = try await CancelJob.run(.init(jobId: "31"), context: bed.context)
+        #expect(!again.cancelled && again.alreadyEnded == "CANCELLED")
         let foreign = try await #require(throws: ClusterSlurmError.self) { _ = try await CancelJob.run(.init(jobId: "999"), context: bed.context) }
         #expect(foreign.kind == .policyViolation && foreign.details.rule == "own_jobs_only")
         #expect(bed.transport.calls("cancel").count == 1)
@@ -222,7 +227,7 @@ import Testing
         let bed = try ScriptedBed()
         let runId = try await InitRun.run(.init(), context: bed.context).run.runId
         let error = try await #require(throws: ClusterSlurmError.self) { _ = try await CheckWorkload.run(.init(runId: runId), context: bed.context) }
-        #expect(error.kind == .invalidInput && error.path == "jobId")
+        #expect(error.kind == .notFound && error.path == "runId" && error.runId == runId)
     }
 
     // MARK: - helpers

@@ -60,8 +60,11 @@ import LedgerMigrations
     }
 
     @Test func theRemoteStatusProgramUsesTheTerminalStates() {
-        for state in JobState.terminal { #expect(RemoteScripts.jobStatus.contains(state.rawValue)) }
-        #expect(!RemoteScripts.jobStatus.contains("@TERMINAL_STATES@"))
+        for state in JobState.terminal {
+            #expect(RemoteScripts.jobStatus.contains(state.rawValue))
+            #expect(RemoteScripts.cancel.contains(state.rawValue))
+        }
+        #expect(!RemoteScripts.jobStatus.contains("@TERMINAL_STATES@") && !RemoteScripts.cancel.contains("@TERMINAL_STATES@"))
         #expect(!RemoteScripts.jobStatus.contains("|RUNNING"))
     }
 }

@@ -17,25 +17,34 @@ SELECT r.id AS run_id,
        r.status,
        j.jobId AS job_id,
        coalesce(j.lastState, upper(r.status)) AS last_state,
-       o.exitCode AS exit_code,
-       o.elapsedSeconds AS elapsed_seconds,
-       o.maxRssBytes AS max_rss_bytes,
-       o.nodeList AS node_list,
+       coalesce(e.exitCode, o.exitCode) AS exit_code,
+       coalesce(e.elapsedSeconds, o.elapsedSeconds) AS elapsed_seconds,
+       coalesce(e.maxRssBytes, o.maxRssBytes) AS max_rss_bytes,
+       coalesce(e.nodeList, o.nodeList) AS node_list,
        r.parentRunId AS replay_of,
-       rp.verdict
+       rp.verdict,
+       json_extract(s.directivesJson, '$.partition') AS partition,
+       json_extract(s.directivesJson, '$.account') AS account,
+       CASE WHEN instr(coalesce(e.allocTres, o.allocTres, ''), 'gres/gpu=') > 0
+            THEN CAST(substr(coalesce(e.allocTres, o.allocTres), instr(coalesce(e.allocTres, o.allocTres), 'gres/gpu=') + 9) AS INTEGER)
+            ELSE coalesce(CAST(coalesce(json_extract(s.directivesJson, '$.gpus'), json_extract(s.directivesJson, '$.gpusPerNode')) AS INTEGER), 0)
+       END AS gpus,
+       coalesce(e.reason, o.reason) AS reason,
+       e.stderrTail AS stderr_tail
 FROM run r
 LEFT JOIN job j ON j.rowid = (SELECT rowid FROM job WHERE runId = r.id ORDER BY submittedAt DESC, rowid DESC LIMIT 1)
 LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
+LEFT JOIN jobEnd e ON e.cluster = j.cluster AND e.jobId = j.jobId
+LEFT JOIN renderedScript s ON s.id = (SELECT max(id) FROM renderedScript WHERE runId = r.id)
 LEFT JOIN replay rp ON rp.runId = r.id;
 CREATE VIEW usage_by_cluster AS
 SELECT s.cluster,
        substr(s.created, 1, 10) AS day,
        count(*) AS runs,
-       sum(CASE WHEN o.allocTres LIKE '%gres/gpu%' THEN 1 ELSE 0 END) AS gpu_runs,
+       sum(CASE WHEN s.gpus > 0 THEN 1 ELSE 0 END) AS gpu_runs,
        coalesce(sum(s.elapsed_seconds), 0) AS total_elapsed_seconds,
        sum(CASE WHEN s.last_state IN ('FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'BOOT_FAIL', 'DEADLINE') THEN 1 ELSE 0 END) AS failures
 FROM run_summary s
-LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = s.cluster AND jobId = s.job_id)
 GROUP BY s.cluster, day;
 CREATE TRIGGER run_status_check_insert BEFORE INSERT ON run
 WHEN NEW.status NOT IN ('initialized', 'rendered', 'submitted', 'imported', 'submit_failed',
@@ -95,7 +104,27 @@ CREATE TABLE job (
     lastObservedAt  TEXT,
     PRIMARY KEY (cluster, jobId)
 );
-CREATE TABLE jobObservation (
+CREATE TABLE jobEnd (
+    cluster         TEXT NOT NULL,
+    jobId           TEXT NOT NULL,
+    runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    state           TEXT NOT NULL,
+    rawState        TEXT NOT NULL,
+    exitCode        TEXT,
+    signal          INTEGER,
+    reason          TEXT,
+    elapsedSeconds  INTEGER,
+    maxRss          TEXT,
+    maxRssBytes     INTEGER,
+    allocTres       TEXT,
+    nodeList        TEXT,
+    stdoutTail      TEXT,
+    stderrTail      TEXT,
+    capturedAt      TEXT NOT NULL,
+    PRIMARY KEY (cluster, jobId),
+    FOREIGN KEY (cluster, jobId) REFERENCES job(cluster, jobId) ON DELETE CASCADE
+);
+CREATE TABLE "jobObservation" (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     cluster     TEXT NOT NULL,
     jobId       TEXT NOT NULL,
@@ -110,7 +139,7 @@ CREATE TABLE jobObservation (
     totalCpu    TEXT,
     allocTres   TEXT,
     nodeList    TEXT,
-    source      TEXT NOT NULL CHECK (source IN ('squeue', 'sacct', 'unknown')),
+    source      TEXT NOT NULL CHECK (source IN ('squeue', 'sacct', 'scancel', 'unknown')),
     isTransition INTEGER NOT NULL CHECK (isTransition IN (0, 1)),
     observedAt  TEXT NOT NULL,
     FOREIGN KEY (cluster, jobId) REFERENCES job(cluster, jobId) ON DELETE CASCADE
@@ -187,7 +216,7 @@ CREATE TABLE submitIntent (
     createdAt   TEXT NOT NULL,
     resolvedAt  TEXT,
     outcome     TEXT CHECK (outcome IN ('submitted', 'failed', 'adopted', 'not_found'))
-);
+, jobName TEXT, outputPattern TEXT, errorPattern TEXT, remoteScriptPath TEXT, fingerprint TEXT);
 CREATE TABLE uploadEntry (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     manifestId      INTEGER NOT NULL REFERENCES uploadManifest(id) ON DELETE CASCADE,

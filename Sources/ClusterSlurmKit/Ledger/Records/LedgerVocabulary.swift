@@ -29,7 +29,7 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable, DatabaseValueCon
 
 /// Who answered for an observed job state (the `jobObservation.source` CHECK).
 public enum ObservationSource: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
-    case squeue, sacct, unknown
+    case squeue, sacct, scancel, unknown
 }
 
 /// How an announced submission ended (the `submitIntent.outcome` CHECK).

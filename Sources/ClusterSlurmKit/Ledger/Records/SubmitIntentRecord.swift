@@ -11,4 +11,10 @@ public struct SubmitIntentRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var createdAt: String
     public var resolvedAt: String?
     public var outcome: SubmitIntentOutcome?
+    /// What the job record needs when the job is adopted later, from any action.
+    public var jobName: String? = nil
+    public var outputPattern: String? = nil
+    public var errorPattern: String? = nil
+    public var remoteScriptPath: String? = nil
+    public var fingerprint: String? = nil
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Stores how jobs ended, the first time any action sees them end: state,
+/// exit code and signal, reason, elapsed, MaxRSS, TRES, nodes, and the last
+/// lines of stdout and stderr (bounded), so "which runs failed and why" is
+/// answered from the ledger alone. Best effort: it never fails the action
+/// that triggered it.
+enum JobEndCapture {
+    static let tailLines = 200
+    static let tailBytes = 64 * 1024
+
+    static func capture(_ statuses: [JobStatus], cluster: String, context: ActionContext) async {
+        guard let profile = try? context.profile(cluster) else { return }
+        for status in statuses {
+            guard let job = try? context.ledger.job(cluster: cluster, jobId: status.jobId),
+                  let run = try? context.ledger.run(id: job.runId), let runDir = try? context.remoteRunDirectory(run) else { continue }
+            var stdoutTail: String?
+            var stderrTail: String?
+            if let paths = try? JobLogs.logPaths(job: job, context: context) {
+                var words = [paths.stdout.word]
+                if let stderr = paths.stderr { words.append(stderr.word) }
+                if let tails = try? await RemoteLogs.tails(of: words, in: runDir, lines: tailLines, endpoint: SSHEndpoint(profile: profile),
+                                                           transport: context.transport) {
+                    stdoutTail = tails.first.flatMap { $0.present ? bounded($0.text) : nil }
+                    stderrTail = tails.count > 1 ? (tails[1].present ? bounded(tails[1].text) : nil) : nil
+                }
+            }
+            let record = JobEndRecord(
+                cluster: cluster, jobId: status.jobId, runId: job.runId, state: status.state, rawState: status.rawState,
+                exitCode: status.exitCode, signal: signal(of: status.exitCode), reason: status.reason, elapsedSeconds: status.elapsedSeconds,
+                maxRss: status.maxRss, maxRssBytes: status.maxRssBytes, allocTres: status.allocTres, nodeList: status.nodeList,
+                stdoutTail: stdoutTail, stderrTail: stderrTail, capturedAt: Timestamp.string(context.now()))
+            try? context.ledger.recordJobEnd(record)
+        }
+    }
+
+    /// The last `tailBytes` of a text, cut at a line start when it can be.
+    static func bounded(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count > tailBytes else { return text }
+        var tail = bytes.suffix(tailBytes)
+        if let newline = tail.firstIndex(of: 10) { tail = tail[(newline + 1)...] }
+        return String(decoding: tail, as: UTF8.self)
+    }
+
+    /// `EXIT:SIGNAL` → the signal, when non-zero.
+    static func signal(of exitCode: String?) -> Int? {
+        guard let parts = exitCode?.split(separator: ":"), parts.count == 2, let signal = Int(parts[1]), signal != 0 else { return nil }
+        return signal
+    }
+}

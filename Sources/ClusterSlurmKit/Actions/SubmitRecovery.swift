@@ -1,0 +1,108 @@
+import Foundation
+
+/// Settles submissions whose answer never reached the ledger (a dropped
+/// connection, a timeout while slurmctld stalled, a ledger write that failed
+/// after sbatch ran), so a run has exactly one job per submission whatever
+/// the site's accounting flags.
+///
+/// The intent is written before sbatch runs; the submit program records
+/// sbatch's answer on the cluster before replying. Any action that touches
+/// the run reads that record first; when there is none, the user's jobs with
+/// the run's job name and work dir (which accounting always stores) are the
+/// second source.
+enum SubmitRecovery {
+    /// How long an unanswered submission may still be on its way: sbatch
+    /// waits and retries while the controller is unreachable.
+    static let inFlightSeconds: Double = 300
+
+    enum Resolution: Sendable {
+        case adopted(SubmitJob.Result)
+        case failed(exitStatus: Int32, output: String)
+        case notFound
+        /// Too young to close, outcome unknown: another submission now could make a second job.
+        case pending(since: String)
+    }
+
+    /// Resolves every open intent of `run`, oldest first.
+    static func resolve(run: RunRecord, context: ActionContext) async throws -> [Resolution] {
+        let intents = try context.ledger.openSubmitIntents(runId: run.id)
+        guard !intents.isEmpty else { return [] }
+        let slurm = try context.slurm(run.cluster)
+        let runDir = try context.remoteRunDirectory(run)
+        var out: [Resolution] = []
+        for intent in intents {
+            let created = Timestamp.parse(intent.createdAt) ?? context.now()
+            let finding: SlurmClient.Submission
+            do {
+                finding = try await slurm.findSubmission(runDirectory: runDir, token: intent.token, jobName: intent.jobName ?? run.id, since: created)
+            } catch let error as ClusterSlurmError {
+                throw error.about(run: run.id)
+            }
+            out.append(try settle(intent, finding: finding, created: created, run: run, context: context))
+        }
+        return out
+    }
+
+    private static func settle(_ intent: SubmitIntentRecord, finding: SlurmClient.Submission, created: Date,
+                               run: RunRecord, context: ActionContext) throws -> Resolution {
+        let known = Set(try context.ledger.jobs(runId: run.id).map(\.jobId))
+        var source = "its work dir and job name (squeue/sacct)"
+        if let record = finding.record {
+            if record.exitStatus == 0, let parsed = SbatchOutput.parse(record.output) {
+                return .adopted(try adopt(parsed.jobId, intent: intent, run: run, source: "the submit record on the cluster", context: context))
+            }
+            if record.exitStatus != 0 {
+                _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
+                    id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .failed, jobId: nil,
+                    clusterSuffix: nil, exitStatus: Int(record.exitStatus), stdout: record.output,
+                    stderr: "sbatch failed (read back from the submit record on the cluster)",
+                    submittedAt: Timestamp.string(context.now()), fingerprint: intent.fingerprint), job: nil)
+                try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .failed, now: context.now())
+                try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
+                return .failed(exitStatus: record.exitStatus, output: record.output)
+            }
+            // sbatch succeeded but printed no id (a quiet flag): the second source finds the job it made.
+            source = "its work dir and job name, after sbatch printed no id"
+        }
+        let candidates = finding.candidates
+        if finding.noRunDirectory {
+            // The submit program creates the run dir before anything else: it never ran.
+            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .notFound, now: context.now())
+            return .notFound
+        }
+        let unknown = candidates.filter { !known.contains($0) }
+        if unknown.count == 1 {
+            return .adopted(try adopt(unknown[0], intent: intent, run: run, source: source, context: context))
+        }
+        if unknown.isEmpty, context.now().timeIntervalSince(created) > inFlightSeconds {
+            try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .notFound, now: context.now())
+            return .notFound
+        }
+        return .pending(since: intent.createdAt)
+    }
+
+    /// Records a job found on the cluster for an intent: a submit attempt
+    /// `adopted`, the job row, the intent closed.
+    static func adopt(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, source: String,
+                      context: ActionContext) throws -> SubmitJob.Result {
+        let stamp = Timestamp.string(context.now())
+        let runDir = try context.remoteRunDirectory(run)
+        let remoteScript = intent.remoteScriptPath ?? runDir.appending(intent.scriptName).description
+        let job = JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
+                            outputPattern: intent.outputPattern ?? LogPathPattern.defaultOutput, errorPattern: intent.errorPattern,
+                            jobName: intent.jobName ?? intent.scriptName, submittedAt: intent.createdAt, lastState: nil, lastObservedAt: nil)
+        _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
+            id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .adopted, jobId: jobId,
+            clusterSuffix: nil, exitStatus: nil, stdout: "", stderr: "adopted: sbatch ran but its answer was lost; found by \(source)",
+            submittedAt: stamp, fingerprint: intent.fingerprint), job: job)
+        try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .adopted, now: context.now())
+        return SubmitJob.Result(cluster: run.cluster, runId: run.id, jobId: jobId, clusterName: nil, remoteScriptPath: remoteScript,
+                                submitOutput: jobId, submitCommand: intent.command, adopted: true)
+    }
+
+    /// The error for a submission that may still create a job.
+    static func pendingError(run: RunRecord, since: String) -> ClusterSlurmError {
+        ClusterSlurmError(.remote, "an earlier submission of run \(run.id) (at \(since)) has not answered yet and may still create a job; nothing new was submitted. Check again in a minute (check_workload with this runId adopts the job as soon as the cluster shows it)",
+                          runId: run.id)
+    }
+}

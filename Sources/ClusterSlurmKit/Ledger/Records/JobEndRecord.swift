@@ -1,0 +1,24 @@
+import GRDB
+
+/// A row of `jobEnd`: how a job ended, captured once by the action that
+/// first saw it end (accounting and bounded tails of its logs).
+public struct JobEndRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "jobEnd"
+    public var cluster: String
+    public var jobId: String
+    public var runId: String
+    public var state: String
+    public var rawState: String
+    public var exitCode: String?
+    /// The signal part of SLURM's `EXIT:SIGNAL`, when non-zero.
+    public var signal: Int?
+    public var reason: String?
+    public var elapsedSeconds: Int?
+    public var maxRss: String?
+    public var maxRssBytes: Int64?
+    public var allocTres: String?
+    public var nodeList: String?
+    public var stdoutTail: String?
+    public var stderrTail: String?
+    public var capturedAt: String
+}
