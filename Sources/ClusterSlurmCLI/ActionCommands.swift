@@ -1,4 +1,5 @@
 import ClusterSlurmKit
+import Foundation
 import ArgumentParser
 
 struct ListClustersCommand: AsyncParsableCommand {
@@ -129,10 +130,11 @@ struct JobStatusCommand: AsyncParsableCommand {
     @Argument(help: "The SLURM job ids.") var jobIds: [String]
     @Option(help: "The cluster (default: the one the ledger submitted them to).") var cluster: String?
     @Flag(name: .customLong("include-accounting"), help: "Include sacct accounting fields.") var includeAccounting = false
+    @Flag(help: "Ask the cluster even about jobs the ledger has seen end.") var refresh = false
     func run() async throws {
         if jobIds.count == 1 {
             var call = ToolCall(action: .jobStatus)
-            call.jobId = jobIds[0]; call.cluster = cluster; call.includeAccounting = includeAccounting
+            call.jobId = jobIds[0]; call.cluster = cluster; call.includeAccounting = includeAccounting; call.refresh = refresh
             try await runAction(call, options: options)
             return
         }
@@ -140,11 +142,20 @@ struct JobStatusCommand: AsyncParsableCommand {
             let context = try options.makeContext()
             let ids = try jobIds.map { try JobId.validate($0) }
             let target = try JobStatusAction.resolveCluster(explicit: cluster, jobId: ids.first, runId: nil, context: context)
-            let statuses = try await JobStatusAction.observe(jobIds: ids, cluster: target, context: context)
+            let statuses = try await JobStatusAction.observe(jobIds: ids, cluster: target, context: context, refresh: refresh)
             let ordered = ids.map { statuses[$0] ?? JobStatus.notFound($0) }
-            if options.json { print(try CanonicalJSON.pretty(ordered)); return }
-            for s in ordered { print("\(s.jobId)\t\(s.state)\t\(s.source.rawValue)\t\(s.exitCode ?? "-")") }
-        } catch { throw ExitCode(Output.printError(error)) }
+            if options.json { print(try CanonicalJSON.pretty(ordered)) } else {
+                for s in ordered {
+                    print("\(s.jobId)\t\(s.state)\t\(s.source.rawValue)\t\(s.exitCode ?? "-")\(s.error.map { "\tcould not determine: \($0)" } ?? "")")
+                }
+            }
+            // Any job whose state could not be determined makes the command fail (4), after printing the rest.
+            let undetermined = ordered.filter { $0.error != nil }
+            if !undetermined.isEmpty {
+                FileHandle.standardError.write(Data("error: could not determine the state of \(undetermined.count) of \(ordered.count) job(s): \(undetermined.map(\.jobId).joined(separator: " "))\n".utf8))
+                throw ExitCode(4)
+            }
+        } catch let exit as ExitCode { throw exit } catch { throw ExitCode(Output.printError(error)) }
     }
 }
 
@@ -239,9 +250,10 @@ struct CheckWorkloadCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The run id.") var runId: String
     @Option(name: .customLong("job-id"), help: "A specific job of the run.") var jobId: String?
+    @Flag(help: "Ask the cluster even when the ledger has seen the job end (an ended job is otherwise final).") var refresh = false
     func run() async throws {
         var call = ToolCall(action: .checkWorkload)
-        call.runId = runId; call.jobId = jobId
+        call.runId = runId; call.jobId = jobId; call.refresh = refresh
         try await runAction(call, options: options)
     }
 }

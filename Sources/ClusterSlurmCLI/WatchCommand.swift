@@ -5,8 +5,10 @@ import Foundation
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Follow a run until its job ends, printing each change of state; exit 0 when it COMPLETED, 1 otherwise.",
+        abstract: "Follow a run until its job ends, printing each change of state.",
         discussion: """
+        Exit codes: 0 the job COMPLETED; 1 it ended otherwise (FAILED, TIMEOUT, CANCELLED…); 2 bad usage; 3 a policy
+        refusal; 4 its state could not be determined (cluster or accounting unreachable); 124 gave up waiting (--max-wait).
         Polls with backoff (2 s, growing 1.5× to 60 s) and never faster than polling.minIntervalSeconds per cluster.
         Example: cluster-slurm watch numpy-demo-20261129-101500 --max-wait 3600
         """)
@@ -23,7 +25,10 @@ struct WatchCommand: AsyncParsableCommand {
         while true {
             let result: CheckWorkload.Result
             do { result = try await CheckWorkload.run(.init(runId: runId), context: context) } catch {
-                throw ExitCode(Output.printError(error))
+                let code = Output.printError(error)
+                // could not determine (cluster or accounting unreachable) is not "the job failed"
+                let kind = ClusterSlurmError.wrapping(error).kind
+                throw ExitCode([.remote, .ledger, .io, .notFound].contains(kind) ? 4 : code)
             }
             if result.state != lastState {
                 let detail = [result.status.exitCode.map { "exit \($0)" }, result.status.cached == true ? "from ledger" : result.status.source.rawValue]

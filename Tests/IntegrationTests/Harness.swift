@@ -51,6 +51,14 @@ enum Harness {
         return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// `scripts/testcluster up`, with every descriptor beyond stdio closed
+    /// first: the daemons it starts outlive the call, and Foundation's
+    /// Process would otherwise wait for them through a descriptor they inherit.
+    static func startDaemons() {
+        let script = repository.appendingPathComponent("scripts/testcluster").path
+        run("/bin/bash", ["-c", "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; exec \"$0\" up </dev/null >/dev/null 2>&1", script])
+    }
+
     /// Single-quotes a word for the login node's shell.
     static func quote(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 

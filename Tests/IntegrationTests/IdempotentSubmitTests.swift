@@ -2,16 +2,15 @@ import Foundation
 import Testing
 
 /// The connection drops after sbatch ran but before its job id came back
-/// (injected in the transport, on the real cluster): the job is found by its
-/// run-scoped comment and adopted; exactly one job exists.
+/// (injected in the transport, on the real cluster): the job is found by the
+/// submit record the remote program left, on a cluster with SLURM's default
+/// AccountingStoreFlags (no job comment stored), and adopted; exactly one job exists.
 @Suite(.enabled(if: Harness.clusterAvailable))
 struct IdempotentSubmitTests {
+    /// The jobs named after the run (its job name), from squeue and from accounting, which always stores names.
     func jobsOnCluster(runId: String) -> [String] {
-        let out = Harness.ssh("sacct --noheader --parsable2 --allocations --starttime=now-1days --format=JobID,Comment; squeue --noheader --states=all --format='%i|%k'").stdout
-        return Array(Set(out.split(whereSeparator: \.isNewline).compactMap { line -> String? in
-            let parts = line.split(separator: "|", maxSplits: 1).map(String.init)
-            return parts.count == 2 && parts[1].hasPrefix("cluster-slurm:\(runId):") ? parts[0] : nil
-        })).sorted()
+        let out = Harness.ssh("sacct --noheader --parsable2 --allocations --starttime=now-1days --name=\(runId) --format=JobID; squeue --noheader --states=all --name=\(runId) --format=%i").stdout
+        return Array(Set(out.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
     }
 
     @Test func lostAnswerIsAdoptedInTheSameCall() throws {

@@ -51,18 +51,24 @@ enum SubmitRecovery {
             if record.exitStatus == 0, let parsed = SbatchOutput.parse(record.output) {
                 return .adopted(try adopt(parsed.jobId, intent: intent, run: run, source: "the submit record on the cluster", context: context))
             }
-            if record.exitStatus != 0 {
+            // sbatch gave up talking to a stalled controller, which may still
+            // create the job once it resumes: not a refusal, keep looking.
+            let unsure = ["timed out", "unable to contact", "socket", "connection refused", "communication", "temporarily unavailable"]
+                .contains { record.errors.lowercased().contains($0) }
+            if record.exitStatus != 0 && !unsure {
                 _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
                     id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .failed, jobId: nil,
                     clusterSuffix: nil, exitStatus: Int(record.exitStatus), stdout: record.output,
-                    stderr: "sbatch failed (read back from the submit record on the cluster)",
+                    stderr: record.errors.isEmpty ? "sbatch failed (read back from the submit record on the cluster)" : record.errors,
                     submittedAt: Timestamp.string(context.now()), fingerprint: intent.fingerprint), job: nil)
                 try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .failed, now: context.now())
                 try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
                 return .failed(exitStatus: record.exitStatus, output: record.output)
             }
-            // sbatch succeeded but printed no id (a quiet flag): the second source finds the job it made.
-            source = "its work dir and job name, after sbatch printed no id"
+            // sbatch printed no id (a quiet flag) or lost touch with the controller:
+            // the second source finds the job if one was made.
+            source = record.exitStatus == 0 ? "its work dir and job name, after sbatch printed no id"
+                                            : "its work dir and job name, after sbatch lost touch with the controller"
         }
         let candidates = finding.candidates
         if finding.noRunDirectory {

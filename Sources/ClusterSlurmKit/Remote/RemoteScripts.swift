@@ -112,7 +112,8 @@ public enum RemoteScripts {
     records=.cluster-slurm-submits
     mkdir -p -- "$records" || exit 4
     out=$(sbatch --parsable "--comment=$comment" "$@" -- "$name" 2> "$records/.$token.err"); rc=$?
-    { printf 'rc=%s\n' "$rc"; printf '%s\n' "$out"; } > "$records/.$token.tmp" && mv -f -- "$records/.$token.tmp" "$records/$token"
+    { printf 'rc=%s\n' "$rc"; printf '%s\n' "$out"; echo "@@STDERR"; head -c 4096 -- "$records/.$token.err"; } > "$records/.$token.tmp" \
+      && mv -f -- "$records/.$token.tmp" "$records/$token"
     echo "@@CLUSTER_SLURM_SUBMIT@@"
     printf '%s\n' "$out"
     cat -- "$records/.$token.err" >&2; rm -f -- "$records/.$token.err"
@@ -272,19 +273,6 @@ public enum RemoteScripts {
         ""|@TERMINAL_STATES@) echo "@@ENDED $id";;
         *) if out=$(scancel -- "$id" 2>&1); then echo "@@CANCELLED $id"; else echo "@@FAILED $id $out" | tr '\n' ' '; echo; fi;;
       esac
-    done
-    exit 0
-    """#
-
-    /// `$1` a job comment. Finds the user's jobs carrying exactly that
-    /// comment: squeue first, then sacct (finished jobs), one round trip.
-    /// Prints `@@JOB <id>` lines.
-    public static let findJobByComment = #"""
-    squeue --noheader --states=all --user="$(id -un)" --format='%i|%k' 2>/dev/null | while IFS='|' read -r id comment; do
-      [ "$comment" = "$1" ] && echo "@@JOB $id"
-    done
-    sacct --noheader --parsable2 --allocations --user="$(id -un)" --starttime=now-7days --endtime=now --format=JobID,Comment 2>/dev/null | while IFS='|' read -r id comment; do
-      [ "$comment" = "$1" ] && echo "@@JOB $id"
     done
     exit 0
     """#

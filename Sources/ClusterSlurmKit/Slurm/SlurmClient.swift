@@ -132,15 +132,15 @@ public struct SlurmClient: Sendable {
 
     /// What became of a submission whose answer was lost.
     public struct Submission: Sendable, Equatable {
-        /// The submit program's record: sbatch's exit status and output.
-        public var record: (exitStatus: Int32, output: String)?
+        /// The submit program's record: sbatch's exit status, output and error output.
+        public var record: (exitStatus: Int32, output: String, errors: String)?
         /// Jobs of this name in the run dir (second source).
         public var candidates: [String] = []
         /// The run dir does not exist: nothing was ever submitted there.
         public var noRunDirectory = false
 
         public static func == (a: Submission, b: Submission) -> Bool {
-            a.record?.exitStatus == b.record?.exitStatus && a.record?.output == b.record?.output
+            a.record?.exitStatus == b.record?.exitStatus && a.record?.output == b.record?.output && a.record?.errors == b.record?.errors
                 && a.candidates == b.candidates && a.noRunDirectory == b.noRunDirectory
         }
     }
@@ -161,8 +161,11 @@ public struct SlurmClient: Sendable {
             let body = text[marker.upperBound..<end]
             let lines = body.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
             let rc = lines.first.flatMap { $0.hasPrefix("rc=") ? Int32($0.dropFirst(3)) : nil } ?? -1
-            let output = lines.count > 1 ? String(lines[1]).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-            submission.record = (rc, output)
+            let recorded = lines.count > 1 ? String(lines[1]) : ""
+            let parts = recorded.components(separatedBy: "@@STDERR\n")
+            let output = parts[0].trimmingCharacters(in: .whitespacesAndNewlines)
+            let errors = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            submission.record = (rc, output, errors)
             rest = text[end...]
         }
         for line in rest.split(whereSeparator: \.isNewline) where line.hasPrefix("@@JOB ") {
@@ -170,18 +173,6 @@ public struct SlurmClient: Sendable {
             if JobId.isValid(id), !submission.candidates.contains(id) { submission.candidates.append(id) }
         }
         return submission
-    }
-
-    /// Jobs of the remote user whose comment is exactly `comment`.
-    public func findJobs(comment: String) async throws -> [String] {
-        let result = try await transport.run(RemoteCall(label: "find job", script: RemoteScripts.findJobByComment,
-                                                        arguments: [.literal(comment)]), on: endpoint)
-        var seen: [String] = []
-        for line in result.stdoutText.split(whereSeparator: \.isNewline) where line.hasPrefix("@@JOB ") {
-            let id = String(line.dropFirst(6)).trimmingCharacters(in: .whitespaces)
-            if JobId.isValid(id), !seen.contains(id) { seen.append(id) }
-        }
-        return seen
     }
 
     public func cancel(jobIds: [String]) async throws -> RemoteResult {

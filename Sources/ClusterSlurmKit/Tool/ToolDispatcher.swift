@@ -50,7 +50,7 @@ public enum ToolDispatcher {
                                                         allowRepeatedFailures: call.allowRepeatedFailures), context: context))
         case .jobStatus:
             return try encode(await JobStatusAction.run(.init(cluster: call.cluster, jobId: try require(call.jobId, "jobId"), runId: call.runId,
-                                                              includeAccounting: call.includeAccounting ?? false), context: context))
+                                                              includeAccounting: call.includeAccounting ?? false, refresh: call.refresh), context: context))
         case .jobLogs:
             return try encode(await JobLogs.run(.init(cluster: call.cluster, runId: call.runId, jobId: call.jobId, remotePath: call.remotePath,
                                                       tail: call.tail), context: context))
@@ -69,7 +69,7 @@ public enum ToolDispatcher {
                 allowRepeatedFailures: call.allowRepeatedFailures), context: context))
         case .checkWorkload:
             return try encode(await CheckWorkload.run(.init(runId: call.runId, jobId: call.jobId, cluster: call.cluster,
-                                                            includeAccounting: call.includeAccounting ?? false), context: context))
+                                                            includeAccounting: call.includeAccounting ?? false, refresh: call.refresh), context: context))
         case .fetchWorkloadLogs:
             return try encode(await FetchWorkloadLogs.run(.init(runId: call.runId, jobId: call.jobId, cluster: call.cluster,
                                                                 remotePath: call.remotePath, tail: call.tail), context: context))

@@ -49,6 +49,15 @@ private let B = "run-20261129-000002"
         #expect(!diff.identical)
     }
 
+    /// Missing accounting on one side is "not observed", never a difference.
+    @Test func unknownVersusKnownIsNotADifference() {
+        var b = Self.archive(id: B)
+        b.observations = b.observations.map { var o = $0; o.exitCode = nil; o.allocTres = nil; return o }
+        let diff = RunDiff.compare(Self.archive(id: A), b)
+        #expect(diff.identical, "\(diff.rendered(all: true))")
+        #expect(diff.categories.first { $0.name == "not observed" }?.changes == ["AllocTRES: not observed for \(B)", "exit code: not observed for \(B)"])
+    }
+
     @Test func scriptDiffIsUnified() {
         let diff = RunDiff.compare(Self.archive(id: A), Self.oneCategoryEach[0].1)
         let text = diff.categories.first { $0.name == "script" }?.unifiedDiff ?? ""

@@ -30,6 +30,17 @@ public struct RunDiff: Codable, Sendable {
         func field(_ label: String, _ x: String?, _ y: String?) -> [String] {
             x == y ? [] : ["\(label): \(x ?? "-") → \(y ?? "-")"]
         }
+        // Facts the scheduler reports (state, exit code, TRES) may simply not
+        // have been observed for one run: unknown vs known is not a difference.
+        var notObserved: [String] = []
+        func observed(_ label: String, _ x: String?, _ y: String?) -> [String] {
+            switch (x, y) {
+            case (nil, nil): return []
+            case (nil, _): notObserved.append("\(label): not observed for \(a.run.id)"); return []
+            case (_, nil): notObserved.append("\(label): not observed for \(b.run.id)"); return []
+            default: return field(label, x, y)
+            }
+        }
 
         add("command", field("workload", a.run.workload, b.run.workload) + field("commands", a.run.commandsJson, b.run.commandsJson))
 
@@ -39,7 +50,7 @@ public struct RunDiff: Codable, Sendable {
         add("script", scriptDiff.isEmpty ? [] : ["rendered script differs (run-scoped names excluded)"], diff: scriptDiff.isEmpty ? nil : scriptDiff)
 
         add("resources", mapChanges(directives(a), directives(b), label: "directive")
-            + field("AllocTRES", a.finalObservation?.allocTres, b.finalObservation?.allocTres))
+            + observed("AllocTRES", a.finalObservation?.allocTres, b.finalObservation?.allocTres))
 
         add("environment", field("setupCommands", a.script?.setupCommandsJson, b.script?.setupCommandsJson)
             + field("modules", a.script?.modulesJson, b.script?.modulesJson)
@@ -59,7 +70,7 @@ public struct RunDiff: Codable, Sendable {
             + field("config", a.run.configSha256, b.run.configSha256))
 
         let finalA = a.finalObservation, finalB = b.finalObservation
-        add("result", field("state", finalA?.state, finalB?.state) + field("exit code", finalA?.exitCode, finalB?.exitCode))
+        add("result", observed("state", finalA?.state, finalB?.state) + observed("exit code", finalA?.exitCode, finalB?.exitCode))
 
         var timing: [String] = []
         if let x = finalA?.elapsedSeconds, let y = finalB?.elapsedSeconds, x != y { timing.append("elapsed: \(x)s → \(y)s (\(signed(y - x))s)") }
@@ -69,6 +80,7 @@ public struct RunDiff: Codable, Sendable {
             + field("tool version", a.run.toolVersion, b.run.toolVersion))
         add("timestamps", counted: false, ["created: \(a.run.createdAt) → \(b.run.createdAt)"])
         add("job ids", counted: false, field("jobs", a.jobs.map(\.jobId).joined(separator: ","), b.jobs.map(\.jobId).joined(separator: ",")))
+        add("not observed", counted: false, notObserved)
 
         let differing = categories.filter { $0.counted && $0.differs }.map(\.name)
         return RunDiff(runA: a.run.id, runB: b.run.id, identical: differing.isEmpty, differing: differing, categories: categories)
