@@ -10,6 +10,7 @@ struct FaultTests {
         let base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)
         let sshConfig = FileManager.default.temporaryDirectory.appendingPathComponent("cs-ssh-\(UUID().uuidString.prefix(6))").path
         try "Host hangs\n  ProxyCommand sleep 317\n  BatchMode yes\n".write(toFile: sshConfig, atomically: true, encoding: .utf8)
+        defer { unlink(sshConfig) }
         let config = WorkloadFlowTests.derivedConfig(from: base.replacingOccurrences(of: Harness.sshConfig, with: sshConfig)
                                                         .replacingOccurrences(of: "\"sshTarget\": \"testcluster\"", with: "\"sshTarget\": \"hangs\""),
                                                      replacing: "\"remoteRoot\"", with: "\"sshTimeoutSeconds\": 3, \"remoteRoot\"")
@@ -42,6 +43,7 @@ struct FaultTests {
         let base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)
         let sshConfig = FileManager.default.temporaryDirectory.appendingPathComponent("cs-ssh-\(UUID().uuidString.prefix(6))").path
         try "Host nowhere\n  HostName 127.0.0.1\n  Port 1\n  BatchMode yes\n".write(toFile: sshConfig, atomically: true, encoding: .utf8)
+        defer { unlink(sshConfig) }
         let config = WorkloadFlowTests.derivedConfig(from: base.replacingOccurrences(of: Harness.sshConfig, with: sshConfig)
                                                         .replacingOccurrences(of: "\"sshTarget\": \"testcluster\"", with: "\"sshTarget\": \"nowhere\""),
                                                      replacing: "\"remoteRoot\"", with: "\"sshTimeoutSeconds\": 5, \"remoteRoot\"")

@@ -65,6 +65,7 @@ class MCPServerTests(unittest.TestCase):
                 deadline = time.time() + 120
                 while True:
                     state = payload(await session.call_tool("check_workload", {"runId": run["runId"]}))
+                    self.assertIn("done", state, state)
                     if state["done"] or time.time() > deadline:
                         break
                     await asyncio.sleep(1)
