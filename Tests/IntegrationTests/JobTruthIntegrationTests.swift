@@ -95,7 +95,10 @@ struct JobTruthIntegrationTests {
         let quick = ws.tool(["action": "run_workload", "command": "true"]).json
         let quickJob = try #require(quick["jobId"] as? String)
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, !Harness.ssh("sacct -n -X -j \(quickJob) -o State").stdout.contains("COMPLETED") { Thread.sleep(forTimeInterval: 0.5) }
+        // ended for the controller too (not COMPLETING), but not yet seen ended by the ledger
+        while Date() < deadline, Harness.ssh("squeue -h -j \(quickJob) -o %T").stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "COMPLETED" {
+            Thread.sleep(forTimeInterval: 0.5)
+        }
         let late = ws.tool(["action": "cancel_job", "jobId": quickJob])
         #expect(late.json["cancelled"] as? Bool == false && late.json["alreadyEnded"] as? String == "COMPLETED", "\(late.stdout)")
     }

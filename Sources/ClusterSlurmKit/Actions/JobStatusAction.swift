@@ -105,8 +105,9 @@ public enum JobStatusAction {
         let report = try await context.slurm(cluster).status(jobIds: toQuery, since: earliest)
         var statuses = report.statuses
         for (id, status) in statuses where status.error == nil {
+            // Slurm 22.05's sacct names a job's allocation row "allocation" while it starts: no name to compare.
             guard let job = try context.ledger.job(cluster: cluster, jobId: id), let expected = job.jobName,
-                  let seen = status.jobName, !seen.isEmpty, seen != expected else { continue }
+                  let seen = status.jobName, !seen.isEmpty, seen != "allocation", seen != expected else { continue }
             statuses[id] = JobStatus.undetermined(id, "job id \(id) on \(cluster) now names another job (\"\(seen)\", not \"\(expected)\"): the controller reused the id, so this job's own end was not observed")
         }
         let stamp = Timestamp.string(context.now())

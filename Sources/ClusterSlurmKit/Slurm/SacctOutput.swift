@@ -32,7 +32,8 @@ public enum SacctOutput {
             }
             guard !rawId.contains("."), let state = column("State") else { continue }
             var status = JobStatus(jobId: jobId, source: .sacct, rawState: state)
-            status.jobName = column("JobName")
+            // 22.05 shows "allocation" for the allocation row of a starting job: not the job's name
+            status.jobName = column("JobName").flatMap { $0 == "allocation" ? nil : $0 }
             status.exitCode = column("ExitCode")
             status.elapsed = column("Elapsed")
             status.elapsedSeconds = column("ElapsedRaw").flatMap { Int($0) } ?? status.elapsed.flatMap(seconds(fromDuration:))

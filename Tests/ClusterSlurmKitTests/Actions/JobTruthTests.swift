@@ -118,6 +118,18 @@ import Testing
         #expect(try bed.context.ledger.latestObservation(cluster: "cpu", jobId: "80") == nil)
     }
 
+    /// Slurm 22.05's sacct calls a starting job's allocation row "allocation": not another job.
+    @Test func allocationPlaceholderIsNotAnotherJob() async throws {
+        let bed = try ScriptedBed(config: ScriptedBed.config.replacingOccurrences(of: "\"minIntervalSeconds\": 30", with: "\"minIntervalSeconds\": 0"))
+        let runId = try await submittedRun(bed, jobId: "7")
+        bed.transport.on("job status") { _ in
+            ScriptedBed.status(squeue: "slurm_load_jobs error: Invalid job id specified", squeueRc: 1,
+                               sacct: try TestSupport.fixture("sacct_active.txt").trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let checked = try await CheckWorkload.run(.init(runId: runId), context: bed.context)
+        #expect(checked.state == "PENDING" && checked.status.jobName == nil)
+    }
+
     @Test func failedSubmitMarksTheRun() async throws {
         let bed = try ScriptedBed()
         let rendered = try await RenderJob.run(.init(commands: ["true"]), context: bed.context)
