@@ -24,6 +24,13 @@ enum RunReport {
         if let f = a.finalObservation {
             lines.append("\naccounting: state \(f.state), exit \(f.exitCode ?? "-"), elapsed \(f.elapsed ?? "-"), MaxRSS \(f.maxRss ?? "-"), TotalCPU \(f.totalCpu ?? "-"), AllocTRES \(f.allocTres ?? "-"), nodes \(f.nodeList ?? "-")")
         }
+        for end in a.ends where end.state != "COMPLETED" {
+            lines.append("ended: job \(end.jobId) \(end.state)\(end.exitCode.map { " exit \($0)" } ?? "")\(end.signal.map { " signal \($0)" } ?? "")\(end.reason.map { " (\($0))" } ?? "")")
+            if let tail = end.stderrTail?.split(separator: "\n", omittingEmptySubsequences: false).suffix(10), !tail.joined().isEmpty {
+                lines.append("  stderr (last lines):")
+                for line in tail where !line.isEmpty { lines.append("    \(line)") }
+            }
+        }
         if let info = a.runInfoJSON { lines.append("ran with: \(info)") }
         lines.append("\noutputs:")
         for o in a.artifacts { lines.append("  \(o.remotePath) → \(o.localPath)  \(o.size) B  \(o.sha256.prefix(16))") }

@@ -15,6 +15,8 @@ public struct RunArchive: Sendable, Codable {
     public var runInfoJSON: String?
     public var replay: ReplayRecord?
     public var replays: [ReplayRecord]
+    /// How the run's jobs ended (end-state capture).
+    public var ends: [JobEndRecord] = []
 
     /// The last observation of the run's last job.
     public var finalObservation: JobObservationRecord? {
@@ -89,7 +91,8 @@ extension Ledger {
                 configJSON: try run.configSha256.flatMap { try String.fetchOne(db, sql: "SELECT json FROM configSnapshot WHERE sha256 = ?", arguments: [$0]) },
                 runInfoJSON: try String.fetchOne(db, sql: "SELECT json FROM runInfo WHERE runId = ?", arguments: [runId]),
                 replay: try ReplayRecord.fetchOne(db, key: runId),
-                replays: try ReplayRecord.fetchAll(db, sql: "SELECT * FROM replay WHERE parentRunId = ? ORDER BY createdAt", arguments: [runId]))
+                replays: try ReplayRecord.fetchAll(db, sql: "SELECT * FROM replay WHERE parentRunId = ? ORDER BY createdAt", arguments: [runId]),
+                ends: try JobEndRecord.fetchAll(db, sql: "SELECT * FROM jobEnd WHERE runId = ? ORDER BY capturedAt", arguments: [runId]))
         }
     }
 
