@@ -98,11 +98,22 @@ def bench_run_workload():
     record("1_run_workload_vs_reference_flow",
            reference_style_seconds=round(ref, 3), reference_connections=ref_connections, reference_round_trips=6,
            ours_cold_seconds=round(cold, 3), ours_cold_connections=cold_connections,
-           ours_warm_seconds=round(warm, 3), ours_warm_connections=warm_connections, ours_round_trips=2,
+           ours_warm_seconds=round(warm, 3), ours_warm_connections=warm_connections,
+           ours_round_trips=3,  # claim the run dir, upload, write script + submit
            ratio_warm_vs_reference=round(warm / ref, 3), target="<= 0.2")
 
 
 def bench_status():
+    # The test cluster keeps SLURM's default MinJobAge (300 s); this benchmark
+    # wants most finished jobs purged from squeue, so sacct must answer for them.
+    sh([str(REPO / "scripts" / "testcluster"), "set", "MinJobAge", "5"])
+    try:
+        bench_status_purged()
+    finally:
+        sh([str(REPO / "scripts" / "testcluster"), "set", "MinJobAge", "300"])
+
+
+def bench_status_purged():
     control = tempfile.mkdtemp(prefix="bench-cm-")
     finished = mux_ssh("cd /scratch/hpcuser; for i in $(seq 1 150); do sbatch --parsable -o /dev/null --wrap=true; done", control).stdout.split()
     time.sleep(20)  # let them finish and most leave squeue (MinJobAge), so sacct must answer for them
