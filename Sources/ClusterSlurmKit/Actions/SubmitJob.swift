@@ -47,11 +47,6 @@ public enum SubmitJob {
         let runDir = try context.remoteRunDirectory(run)
         let remoteScript = runDir.appending(scriptName).description
         let slurm = try context.slurm(run.cluster)
-        func jobRecord(_ jobId: String, at stamp: String) -> JobRecord {
-            JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
-                      outputPattern: directives["output"] ?? LogPathPattern.defaultOutput, errorPattern: directives["error"],
-                      jobName: directives["job-name"] ?? scriptName, submittedAt: stamp, lastState: nil, lastObservedAt: nil)
-        }
         // A submission whose answer was lost earlier is settled first: its job
         // is adopted, never submitted twice.
         var adopted: Result?
@@ -81,11 +76,10 @@ public enum SubmitJob {
 
         let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
         let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
-        let template = jobRecord("0", at: Timestamp.string(context.now()))
         let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
                                         createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil,
-                                        jobName: template.jobName, outputPattern: template.outputPattern, errorPattern: template.errorPattern,
-                                        remoteScriptPath: remoteScript, fingerprint: fingerprint)
+                                        jobName: directives["job-name"] ?? scriptName, outputPattern: directives["output"] ?? LogPathPattern.defaultOutput,
+                                        errorPattern: directives["error"], remoteScriptPath: remoteScript, fingerprint: fingerprint)
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
         do {
@@ -124,7 +118,7 @@ public enum SubmitJob {
         _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,
             jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
-            stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: jobRecord(parsed.jobId, at: stamp))
+            stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: SubmitRecovery.jobRecord(parsed.jobId, intent: intent, run: run, submittedAt: stamp, context: context))
         try context.ledger.resolveSubmitIntent(token: token, outcome: .submitted, now: context.now())
         return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
                       remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false)

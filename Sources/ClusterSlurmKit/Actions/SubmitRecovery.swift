@@ -92,11 +92,8 @@ enum SubmitRecovery {
     static func adopt(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, source: String,
                       context: ActionContext) throws -> SubmitJob.Result {
         let stamp = Timestamp.string(context.now())
-        let runDir = try context.remoteRunDirectory(run)
-        let remoteScript = intent.remoteScriptPath ?? runDir.appending(intent.scriptName).description
-        let job = JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
-                            outputPattern: intent.outputPattern ?? LogPathPattern.defaultOutput, errorPattern: intent.errorPattern,
-                            jobName: intent.jobName ?? intent.scriptName, submittedAt: intent.createdAt, lastState: nil, lastObservedAt: nil)
+        let job = try jobRecord(jobId, intent: intent, run: run, submittedAt: intent.createdAt, context: context)
+        let remoteScript = job.remoteScriptPath
         _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .adopted, jobId: jobId,
             clusterSuffix: nil, exitStatus: nil, stdout: "", stderr: "adopted: sbatch ran but its answer was lost; found by \(source)",
@@ -104,6 +101,16 @@ enum SubmitRecovery {
         try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .adopted, now: context.now())
         return SubmitJob.Result(cluster: run.cluster, runId: run.id, jobId: jobId, clusterName: nil, remoteScriptPath: remoteScript,
                                 submitOutput: jobId, submitCommand: intent.command, adopted: true)
+    }
+
+    /// The job row of a submission: everything but the id comes from its
+    /// intent, so a submit and a later adoption record the same job.
+    static func jobRecord(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, submittedAt: String,
+                          context: ActionContext) throws -> JobRecord {
+        let remoteScript = try intent.remoteScriptPath ?? context.remoteRunDirectory(run).appending(intent.scriptName).description
+        return JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
+                         outputPattern: intent.outputPattern ?? LogPathPattern.defaultOutput, errorPattern: intent.errorPattern,
+                         jobName: intent.jobName ?? intent.scriptName, submittedAt: submittedAt, lastState: nil, lastObservedAt: nil)
     }
 
     /// The error for a submission that may still create a job.
