@@ -114,9 +114,11 @@ struct SubmitJobCommand: AsyncParsableCommand {
     @Option(name: .customLong("script-name"), help: "The script's name in the run dir.") var scriptName: String?
     @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
     @Flag(name: .customLong("allow-repeated-failures"), help: "Submit even though this exact workload failed several times in a row (a person's override of the loop breaker).") var allowRepeatedFailures = false
+    @Flag(name: .customLong("custom-script"), help: "Submit a script this ledger did not render (a person's choice; the policy's held-job check still applies).") var customScript = false
     func run() async throws {
         var call = ToolCall(action: .submitJob)
         call.allowRepeatedFailures = allowRepeatedFailures
+        call.allowCustomScript = customScript
         call.runId = runId; call.scriptPath = scriptPath; call.scriptName = scriptName; call.submitArgs = submitArgs
         try await runAction(call, options: options)
     }

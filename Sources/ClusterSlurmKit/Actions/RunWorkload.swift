@@ -75,6 +75,7 @@ public enum RunWorkload {
             .init(setupCommands: request.setupCommands, modules: request.modules, headerModules: request.headerOverrides.modules, commands: commands),
             allowEnvOverrides: request.allowEnvOverrides, configAllows: context.config.execution.allowCustomEnvOverride, action: "run_workload")
         try ScriptRenderer.validateEnv(request.env)
+        try SubmitArgsPolicy.check(request.submitArgs)
         _ = try RenderJob.checkedScriptName(request.scriptName)
         let runId = try request.runId.map { try RunId.validate($0) }
         let existing = try runId.flatMap { try context.ledger.run(id: $0) }

@@ -10,10 +10,15 @@ public enum SubmitJob {
         public var scriptPath: String?
         public var scriptName: String?
         public var submitArgs: [String]
-        /// A person's override of the loop breaker (CLI only; no tool parameter sets it).
+        /// A person's override of the loop and circuit breakers (CLI only; no tool parameter sets it).
         public var allowRepeatedFailures: Bool = false
-        public init(runId: String, scriptPath: String? = nil, scriptName: String? = nil, submitArgs: [String] = [], allowRepeatedFailures: Bool = false) {
+        /// A person's permission to submit a script this ledger did not
+        /// render (CLI only; agents need the profile's `allowCustomScripts`).
+        public var allowCustomScript: Bool = false
+        public init(runId: String, scriptPath: String? = nil, scriptName: String? = nil, submitArgs: [String] = [],
+                    allowRepeatedFailures: Bool = false, allowCustomScript: Bool = false) {
             self.allowRepeatedFailures = allowRepeatedFailures
+            self.allowCustomScript = allowCustomScript
             self.runId = runId
             self.scriptPath = scriptPath
             self.scriptName = scriptName
@@ -37,12 +42,21 @@ public enum SubmitJob {
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
         let run = try context.ledger.requireRun(id: request.runId)
         let profile = try context.profile(run.cluster)
-        for (index, arg) in request.submitArgs.enumerated() where !arg.hasPrefix("-") || arg.contains("\0") {
-            throw ClusterSlurmError.invalidInput("each submit argument must be an sbatch option starting with '-' (got \"\(arg)\")", path: "submitArgs[\(index)]")
-        }
+        try SubmitArgsPolicy.check(request.submitArgs)
         let localRunDir = context.localRunDirectory(run)
         let (scriptFile, scriptName) = try locateScript(request, run: run, localRunDir: localRunDir, context: context)
-        let scriptText = (try? String(contentsOfFile: scriptFile, encoding: .utf8)) ?? ""
+        guard let scriptBytes = FileManager.default.contents(atPath: scriptFile) else {
+            throw ClusterSlurmError.io("cannot read the script \(scriptFile)")
+        }
+        if request.scriptPath?.isEmpty == false || request.scriptName?.isEmpty == false,
+           !(profile.allowCustomScripts || request.allowCustomScript),
+           !(try context.ledger.isRenderedScript(sha256: Hashing.sha256Hex(scriptBytes))) {
+            throw ClusterSlurmError.policy(
+                rule: "custom_script", limit: "scripts rendered by render_job/run_workload", requested: request.scriptPath ?? scriptName,
+                message: "\(request.scriptPath ?? scriptName) is not a script this ledger rendered (its sha256 matches none); render it with render_job, or have a person submit it (`cluster-slurm submit-job --custom-script`) or allow it in the profile (allowCustomScripts)",
+                path: request.scriptPath?.isEmpty == false ? "scriptPath" : "scriptName")
+        }
+        let scriptText = String(decoding: scriptBytes, as: UTF8.self)
         let directives = ScriptDirectives.parse(scriptText)
         let runDir = try context.remoteRunDirectory(run)
         let remoteScript = runDir.appending(scriptName).description
@@ -60,7 +74,7 @@ public enum SubmitJob {
         if let adopted { return adopted }
 
         let options = profile.submitArgs + request.submitArgs
-        let fingerprint = try await SubmitPolicy.enforce(
+        let checked = try await SubmitPolicy.enforce(
             cluster: run.cluster, runId: run.id, scriptText: scriptText, submitArgs: options,
             inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
             allowRepeatedFailures: request.allowRepeatedFailures, context: context)
@@ -70,12 +84,10 @@ public enum SubmitJob {
         // large for the login node).
         let inputs = try context.ledger.currentInputs(runId: run.id).filter { profile.verifyInputsOnComputeNode || !$0.verified }
         let manifest = InputManifest.text(inputs.map { ($0.relativePath, $0.sha256) })
-        guard let scriptBytes = FileManager.default.contents(atPath: scriptFile) else {
-            throw ClusterSlurmError.io("cannot read the script \(scriptFile)")
-        }
+        let fingerprint = checked.fingerprint
 
         let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
-        let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
+        let display = Shell.line(["sbatch", "--parsable", "--hold", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
         let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
                                         createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil,
                                         jobName: directives["job-name"] ?? scriptName, outputPattern: directives["output"] ?? LogPathPattern.defaultOutput,
@@ -83,8 +95,22 @@ public enum SubmitJob {
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
         do {
+            // The scheduler's view of the held job decides: released only if it is within the policy.
+            let (policy, usage) = (checked.policy, checked.usage)
             outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
-                                             comment: comment(run.id, token), token: token, sbatchOptions: options)
+                                             comment: comment(run.id, token), token: token, sbatchOptions: options) { held in
+                guard let job = held.job else {
+                    return .refuse(ClusterSlurmError.remote("scontrol could not show held job \(held.jobId) (\(held.scontrolText.prefix(300))); it was cancelled, nothing ran"))
+                }
+                do {
+                    try PolicyCheck.checkScheduled(job, runDirectory: held.runDirectory, policy: policy, usage: usage)
+                    return .release
+                } catch let error as ClusterSlurmError {
+                    return .refuse(error)
+                } catch {
+                    return .refuse(.wrapping(error))
+                }
+            }
         } catch let error as ClusterSlurmError where error.kind == .remote {
             // sbatch may have run before the connection failed: settle now from
             // the submit record; if the cluster cannot be asked either, the
@@ -94,6 +120,24 @@ public enum SubmitJob {
             }
             try? context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
             throw error.about(run: run.id)
+        }
+        if let verdict = outcome.verdict {
+            // sbatch made a held job; unless it was checked and released, it was cancelled and nothing ran.
+            var refusal: ClusterSlurmError?
+            switch verdict {
+            case .refuse(let error): refusal = error
+            case .release where !outcome.released:
+                refusal = ClusterSlurmError.remote("held job \(outcome.held?.jobId ?? "?") passed the policy but could not be released (\(outcome.stderr.suffix(300))); it was cancelled, nothing ran")
+            case .release: break
+            }
+            if var refusal {
+                try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
+                let id = outcome.held?.jobId ?? "?"
+                refusal.message += outcome.cancelled ? " (held job \(id) was cancelled before it could start)"
+                    : " (held job \(id) could not be confirmed cancelled: check `squeue -j \(id)`)"
+                refusal.details.jobId = id
+                throw refusal.about(run: run.id)
+            }
         }
         if outcome.parsed == nil, outcome.exitStatus == 0 {
             // sbatch accepted something but printed no id: the job is found by

@@ -1,14 +1,21 @@
 import Foundation
 
 /// Applies the cluster's policy to a submission before anything reaches the
-/// cluster; returns the workload's fingerprint for the ledger.
+/// cluster (the first look: our reading of the request), and gives the
+/// usage and fingerprint the held-job check and the ledger need.
 enum SubmitPolicy {
+    struct Checked: Sendable {
+        var fingerprint: String
+        var usage: PolicyUsage
+        var policy: PolicyConfig
+    }
+
     static func enforce(cluster: String, runId: String, scriptText: String, submitArgs: [String], inputs: [(String, String)],
-                        allowRepeatedFailures: Bool, context: ActionContext) async throws -> String {
+                        allowRepeatedFailures: Bool, context: ActionContext) async throws -> Checked {
         let policy = context.config.policy(for: cluster)
         let requested = RequestedResources.from(script: scriptText, submitArgs: submitArgs)
         var usage = try context.ledger.policyUsage(cluster: cluster, now: context.now())
-        if let max = policy.maxActiveJobs, usage.activeJobs.count >= max, !usage.activeJobs.isEmpty {
+        if let max = policy.maxActiveJobs, usage.activeJobs.count + requested.tasks > max, !usage.activeJobs.isEmpty {
             // The ledger may not have seen some of them end: ask once, then count again.
             _ = try? await JobStatusAction.observe(jobIds: Array(usage.activeJobs.prefix(500)), cluster: cluster, context: context)
             usage = try context.ledger.policyUsage(cluster: cluster, now: context.now())
@@ -16,10 +23,10 @@ enum SubmitPolicy {
         try PolicyCheck.check(requested, policy: policy, usage: usage)
         let fingerprint = PolicyCheck.fingerprint(cluster: cluster, script: scriptText, runId: runId, inputs: inputs)
         if !allowRepeatedFailures {
-            let window = (policy.failureWindowHours ?? 24) * 3600
-            try PolicyCheck.checkLoop(try context.ledger.recentOutcomes(fingerprint: fingerprint, since: context.now().addingTimeInterval(-window)),
-                                      policy: policy)
+            let since = context.now().addingTimeInterval(-(policy.failureWindowHours ?? 24) * 3600)
+            try PolicyCheck.checkLoop(try context.ledger.recentOutcomes(fingerprint: fingerprint, since: since), policy: policy)
+            try PolicyCheck.checkCircuit(try context.ledger.recentOutcomes(cluster: cluster, since: since), cluster: cluster, policy: policy)
         }
-        return fingerprint
+        return Checked(fingerprint: fingerprint, usage: usage, policy: policy)
     }
 }

@@ -49,6 +49,14 @@ enum SubmitRecovery {
         var source = "its work dir and job name (squeue/sacct)"
         if let record = finding.record {
             if record.exitStatus == 0, let parsed = SbatchOutput.parse(record.output) {
+                // The job was made held: it ran only if the held-job check released it.
+                if let decision = finding.decision, decision != "release" {
+                    try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .failed, now: context.now())
+                    return .failed(exitStatus: 0, output: "held job \(parsed.jobId) was cancelled (\(decision)); nothing ran")
+                }
+                if finding.decision == nil, context.now().timeIntervalSince(created) <= inFlightSeconds + 60 {
+                    return .pending(since: intent.createdAt)
+                }
                 return .adopted(try adopt(parsed.jobId, intent: intent, run: run, source: "the submit record on the cluster", context: context))
             }
             // sbatch gave up talking to a stalled controller, which may still

@@ -20,6 +20,7 @@ extension ConfigValidator {
         policy.maxActiveJobs = integer(object["maxActiveJobs"], at: "\(path).maxActiveJobs", minimum: 0)
         policy.maxSubmissionsPerHour = integer(object["maxSubmissionsPerHour"], at: "\(path).maxSubmissionsPerHour", minimum: 0)
         policy.maxConsecutiveFailures = integer(object["maxConsecutiveFailures"], at: "\(path).maxConsecutiveFailures", minimum: 0)
+        policy.maxFailuresInARow = integer(object["maxFailuresInARow"], at: "\(path).maxFailuresInARow", minimum: 0)
         policy.allowedPartitions = stringArray(object["allowedPartitions"], at: "\(path).allowedPartitions", nonEmptyItems: true)
         policy.allowedAccounts = stringArray(object["allowedAccounts"], at: "\(path).allowedAccounts", nonEmptyItems: true)
         policy.allowedQos = stringArray(object["allowedQos"], at: "\(path).allowedQos", nonEmptyItems: true)

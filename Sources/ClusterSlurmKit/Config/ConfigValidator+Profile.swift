@@ -40,12 +40,15 @@ extension ConfigValidator {
         }
         let policy = readPolicy(object["policy"], at: "\(path).policy")
         let verifyInputs = bool(object["verifyInputsOnComputeNode"], at: "\(path).verifyInputsOnComputeNode") ?? true
+        let allowCustomScripts = bool(object["allowCustomScripts"], at: "\(path).allowCustomScripts") ?? false
         guard let sshTarget, let remoteRoot else { return nil }
-        return ClusterProfile(
+        var profile = ClusterProfile(
             sshTarget: sshTarget, remoteRoot: remoteRoot, scheduler: scheduler, loginShell: loginShell,
             submitArgs: submitArgs, moduleInitScripts: moduleInitScripts, setupCommands: setupCommands,
             slurmDefaults: slurmDefaults, sshConfigFile: sshConfigFile, sshTimeoutSeconds: timeout, policy: policy,
             verifyInputsOnComputeNode: verifyInputs)
+        profile.allowCustomScripts = allowCustomScripts
+        return profile
     }
 
     mutating func readRemoteRoot(_ text: String, at path: String) -> RemotePath? {

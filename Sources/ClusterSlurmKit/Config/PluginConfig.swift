@@ -83,6 +83,9 @@ public struct ClusterProfile: Sendable, Codable, Equatable {
     /// before its workload (default). Off: only inputs too large for the
     /// login node are checked there.
     public var verifyInputsOnComputeNode: Bool = true
+    /// Extension: agents may submit scripts this ledger did not render
+    /// (`submit_job` with `scriptPath`); the held-job check applies either way.
+    public var allowCustomScripts: Bool = false
 
     public static let defaultSshTimeoutSeconds = 120
     public static let builtInModuleInitScripts = [

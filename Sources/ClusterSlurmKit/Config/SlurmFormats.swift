@@ -2,8 +2,14 @@
 public enum SlurmFormats {
     /// `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`, or
     /// `UNLIMITED`/`INFINITE`. Returns the limit in seconds (nil for unlimited)
-    /// or throws a message saying which forms are accepted.
+    /// or throws a message saying which forms are accepted. A limit of zero
+    /// is no limit at all for SLURM ("a time limit of zero requests that no
+    /// time limit be imposed"), so it is unlimited here too.
     public static func timeLimitSeconds(_ text: String) -> Result<Int?, FormatError> {
+        timeLimitParts(text).map { $0 == 0 ? nil : $0 }
+    }
+
+    private static func timeLimitParts(_ text: String) -> Result<Int?, FormatError> {
         let upper = text.uppercased()
         if upper == "UNLIMITED" || upper == "INFINITE" { return .success(nil) }
         let fail = Result<Int?, FormatError>.failure(FormatError(

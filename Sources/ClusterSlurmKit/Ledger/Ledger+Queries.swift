@@ -19,6 +19,11 @@ extension Ledger {
         }
     }
 
+    /// Whether any run's rendered script has these bytes.
+    public func isRenderedScript(sha256: String) throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM renderedScript WHERE scriptSha256 = ? LIMIT 1", arguments: [sha256]) ?? false }
+    }
+
     public func blob(sha256: String) throws -> Data? {
         try read { db in try Data.fetchOne(db, sql: "SELECT content FROM blob WHERE sha256 = ?", arguments: [sha256]) }
     }

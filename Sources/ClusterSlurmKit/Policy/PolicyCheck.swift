@@ -1,61 +1,122 @@
 import Foundation
 
 /// Decides whether a submission may go to the cluster. Pure given its
-/// inputs; the caller gathers usage from the ledger.
+/// inputs; the caller gathers usage from the ledger. The same rules run
+/// twice: on our reading of the request before anything is sent, and on the
+/// scheduler's reading of the held job (`checkScheduled`), which decides.
 public enum PolicyCheck {
-    public static func check(_ requested: RequestedResources, policy: PolicyConfig, usage: PolicyUsage) throws {
+    /// Whose reading of the job a refusal quotes.
+    public enum Source: Sendable {
+        case request, scheduler(jobId: String)
+        var asks: String {
+            switch self {
+            case .request: return "the job asks for"
+            case .scheduler(let id): return "SLURM made held job \(id) with"
+            }
+        }
+    }
+
+    public static func check(_ requested: RequestedResources, policy: PolicyConfig, usage: PolicyUsage, source: Source = .request) throws {
         func refuse(_ rule: String, _ limit: String, _ asked: String, _ message: String) throws -> Never {
             throw ClusterSlurmError.policy(rule: rule, limit: limit, requested: asked, message: message)
         }
-        if policy.requireTimeLimit ?? true, requested.timeSeconds == nil {
-            try refuse("time_limit_required", "a --time limit", requested.time ?? "none",
-                       "every job needs a time limit: set slurmDefaults.time in the profile or headerOverrides.time in the call")
+        for (option, value) in requested.unreadable.sorted(by: { $0.key < $1.key }) {
+            let why = (option == "mem" || option.hasPrefix("mem-")) && value == "0"
+                ? "0 asks for all of a node's memory" : "it cannot be read as a SLURM value"
+            try refuse("unreadable_value", "a readable --\(option)", "--\(option)=\(value)",
+                       "--\(option)=\(value) is refused: \(why); give an explicit value (e.g. --mem=8G, --time=00:30:00, --gpus=1)")
+        }
+        let unlimited = requested.timeSeconds == nil
+        let shownTime = requested.time.map { unlimited ? "\($0) (no time limit)" : $0 } ?? "none"
+        if policy.requireTimeLimit ?? true, unlimited {
+            try refuse("time_limit_required", "a --time limit", shownTime,
+                       "every job needs a time limit (\(source.asks) \(shownTime)): set slurmDefaults.time in the profile or headerOverrides.time in the call; 0 and UNLIMITED mean no limit")
         }
         if let max = policy.maxWalltime, let limit = try? SlurmFormats.timeLimitSeconds(max).get() {
             if let asked = requested.timeSeconds, asked > limit {
-                try refuse("max_walltime", max, requested.time ?? "", "the job asks for \(requested.time ?? "") but at most \(max) is allowed")
+                try refuse("max_walltime", max, requested.time ?? "", "\(source.asks) a time limit of \(requested.time ?? "") but at most \(max) is allowed")
             }
-            if requested.timeSeconds == nil, requested.time != nil {
-                try refuse("max_walltime", max, requested.time ?? "", "an unlimited time is not allowed; at most \(max)")
+            if unlimited {
+                try refuse("max_walltime", max, shownTime, "\(source.asks) \(shownTime); at most \(max) is allowed")
             }
         }
         if let max = policy.maxGpusPerJob, requested.gpus > max {
-            try refuse("max_gpus_per_job", String(max), String(requested.gpus), "the job asks for \(requested.gpus) GPUs but at most \(max) are allowed")
+            try refuse("max_gpus_per_job", String(max), String(requested.gpus), "\(source.asks) \(requested.gpus) GPUs but at most \(max) are allowed")
         }
         if let max = policy.maxCpusPerJob, requested.cpus > max {
-            try refuse("max_cpus_per_job", String(max), String(requested.cpus), "the job asks for \(requested.cpus) CPUs but at most \(max) are allowed")
+            try refuse("max_cpus_per_job", String(max), String(requested.cpus), "\(source.asks) \(requested.cpus) CPUs but at most \(max) are allowed")
         }
         if let max = policy.maxNodesPerJob, requested.nodes > max {
-            try refuse("max_nodes_per_job", String(max), String(requested.nodes), "the job asks for \(requested.nodes) nodes but at most \(max) are allowed")
+            try refuse("max_nodes_per_job", String(max), String(requested.nodes), "\(source.asks) \(requested.nodes) nodes but at most \(max) are allowed")
         }
-        if let max = policy.maxMemoryPerJob, let limit = try? SlurmFormats.memoryMegabytes(max).get(), let asked = requested.memoryMegabytes, asked > limit {
-            try refuse("max_memory_per_job", max, "\(asked)M", "the job asks for \(asked) MB but at most \(max) is allowed")
+        if let max = policy.maxMemoryPerJob, let limit = try? SlurmFormats.memoryMegabytes(max).get() {
+            if let asked = requested.memoryMegabytes, asked > limit {
+                try refuse("max_memory_per_job", max, "\(asked)M", "\(source.asks) \(asked) MB of memory but at most \(max) is allowed")
+            }
+            if requested.memoryMegabytes == nil, case .scheduler = source {
+                try refuse("max_memory_per_job", max, "unknown", "\(source.asks) no memory amount SLURM reports; at most \(max) is allowed")
+            }
         }
         for (rule, allowed, asked, what) in [("allowed_partitions", policy.allowedPartitions, requested.partition, "partition"),
                                              ("allowed_accounts", policy.allowedAccounts, requested.account, "account"),
                                              ("allowed_qos", policy.allowedQos, requested.qos, "QOS")] {
             guard let allowed else { continue }
-            guard let asked, allowed.contains(asked) else {
+            // `--partition=a,b` lets SLURM pick either: each must be allowed.
+            let values = asked.map { $0.split(separator: ",").map(String.init) } ?? []
+            guard !values.isEmpty, values.allSatisfy(allowed.contains) else {
                 try refuse(rule, allowed.joined(separator: ","), asked ?? "none",
-                           "\(what) \(asked.map { "\"\($0)\"" } ?? "(none given)") is not allowed; use one of \(allowed.joined(separator: ", "))")
+                           "\(what) \(asked.map { "\"\($0)\"" } ?? "(none given)") is not allowed (\(source.asks) it); use one of \(allowed.joined(separator: ", "))")
             }
         }
-        if let max = policy.maxActiveJobs, usage.activeJobs.count >= max {
-            try refuse("max_active_jobs", String(max), String(usage.activeJobs.count + 1),
-                       "\(usage.activeJobs.count) jobs are already pending or running (\(usage.activeJobs.prefix(10).joined(separator: ", "))); at most \(max)")
+        let tasks = max(requested.tasks, 1)
+        let each = tasks > 1 ? " (\(tasks) array tasks)" : ""
+        if let max = policy.maxActiveJobs, usage.activeJobs.count + tasks > max {
+            try refuse("max_active_jobs", String(max), String(usage.activeJobs.count + tasks),
+                       "\(usage.activeJobs.count) jobs are already pending or running (\(usage.activeJobs.prefix(10).joined(separator: ", "))) and this adds \(tasks)\(each); at most \(max)")
         }
-        if let max = policy.maxSubmissionsPerHour, usage.submissionsLastHour >= max {
-            try refuse("max_submissions_per_hour", String(max), String(usage.submissionsLastHour + 1),
-                       "\(usage.submissionsLastHour) jobs were submitted in the last hour; at most \(max)")
+        if let max = policy.maxSubmissionsPerHour, usage.submissionsLastHour + tasks > max {
+            try refuse("max_submissions_per_hour", String(max), String(usage.submissionsLastHour + tasks),
+                       "\(usage.submissionsLastHour) jobs were submitted in the last hour and this adds \(tasks)\(each); at most \(max)")
         }
-        let hours = Double(requested.timeSeconds ?? 0) / 3600
+        let hours = Double(requested.timeSeconds ?? 0) / 3600 * Double(tasks)
         if let max = policy.gpuHoursPerDay, requested.gpus > 0, usage.gpuHoursToday + hours * Double(requested.gpus) > max {
             try refuse("gpu_hours_per_day", String(max), String(format: "%.2f", usage.gpuHoursToday + hours * Double(requested.gpus)),
-                       String(format: "%.2f GPU-hours used today plus %.2f requested exceed %.2f", usage.gpuHoursToday, hours * Double(requested.gpus), max))
+                       String(format: "%.2f GPU-hours used today plus %.2f requested%@ exceed %.2f", usage.gpuHoursToday, hours * Double(requested.gpus), each, max))
         }
         if let max = policy.cpuHoursPerDay, usage.cpuHoursToday + hours * Double(requested.cpus) > max {
             try refuse("cpu_hours_per_day", String(max), String(format: "%.2f", usage.cpuHoursToday + hours * Double(requested.cpus)),
-                       String(format: "%.2f CPU-hours used today plus %.2f requested exceed %.2f", usage.cpuHoursToday, hours * Double(requested.cpus), max))
+                       String(format: "%.2f CPU-hours used today plus %.2f requested%@ exceed %.2f", usage.cpuHoursToday, hours * Double(requested.cpus), each, max))
+        }
+    }
+
+    /// The scheduler's view of a held job against the policy, plus what only
+    /// that view shows: whole-node jobs, where the job runs and writes, and
+    /// dependencies. `runDirectory` is the run dir's physical path.
+    public static func checkScheduled(_ job: ScheduledJob, runDirectory: String, policy: PolicyConfig, usage: PolicyUsage) throws {
+        let source = Source.scheduler(jobId: job.jobId)
+        let requested = RequestedResources(
+            time: job.timeLimitText, timeSeconds: job.timeLimitSeconds, nodes: job.nodes, cpus: job.cpus, gpus: job.gpus,
+            memoryMegabytes: job.memoryMegabytes, partition: job.partition, account: job.account, qos: job.qos,
+            tasks: job.tasks, unreadable: [:])
+        try check(requested, policy: policy, usage: usage, source: source)
+        func refuse(_ rule: String, _ limit: String, _ asked: String, _ message: String) throws -> Never {
+            throw ClusterSlurmError.policy(rule: rule, limit: limit, requested: asked, message: message)
+        }
+        if job.exclusive, policy.maxCpusPerJob != nil || policy.maxMemoryPerJob != nil || policy.maxGpusPerJob != nil {
+            try refuse("exclusive_node", "shared nodes", "OverSubscribe=NO",
+                       "\(source.asks) whole nodes (--exclusive): every CPU, GPU and byte of memory of a node, beyond the policy's per-job limits")
+        }
+        let inside = { (path: String) in path == runDirectory || path.hasPrefix(runDirectory + "/") }
+        if let dir = job.workDir, dir != runDirectory {
+            try refuse("work_dir", runDirectory, dir, "\(source.asks) the work dir \(dir); jobs run in their run dir \(runDirectory)")
+        }
+        for (name, path) in [("StdOut", job.stdOut), ("StdErr", job.stdErr)] {
+            if let path, !path.isEmpty, path != "/dev/null", !inside(path) {
+                try refuse("log_path", runDirectory, path, "\(source.asks) \(name)=\(path); job logs are written inside the run dir \(runDirectory)")
+            }
+        }
+        if let dependency = job.dependency {
+            try refuse("dependency", "none", dependency, "\(source.asks) a dependency (\(dependency)); dependencies are not available to agents")
         }
     }
 
@@ -72,10 +133,37 @@ public enum PolicyCheck {
             message: "this exact workload failed \(streak.count) times in a row (\(listed.joined(separator: "; "))); change it, or have a person override with `cluster-slurm run-workload --allow-repeated-failures` / policy.maxConsecutiveFailures")
     }
 
+    /// The circuit breaker: however the workload was edited, this many
+    /// failures in a row on one cluster profile stop agent submissions until
+    /// a job succeeds or a person overrides.
+    public static func checkCircuit(_ outcomes: [(failed: Bool?, detail: RecentFailure)], cluster: String, policy: PolicyConfig) throws {
+        let max = policy.maxFailuresInARow ?? 5
+        guard max > 0 else { return }
+        // Jobs still running are neither: the streak is over those that ended.
+        let streak = outcomes.filter { $0.failed != nil }.prefix { $0.failed == true }
+        guard streak.count >= max else { return }
+        let listed = streak.prefix(3).map { "\($0.detail.runId)\($0.detail.jobId.map { " job \($0)" } ?? ""): \($0.detail.what)" }
+        throw ClusterSlurmError.policy(
+            rule: "circuit_breaker", limit: "\(max) failures in a row on \(cluster)", requested: "submission after \(streak.count) failures",
+            message: "the last \(streak.count) submissions on \(cluster) all failed (latest: \(listed.joined(separator: "; "))), whatever their workload; find the cause before submitting more. A job that succeeds resets this, or a person overrides with `cluster-slurm run-workload --allow-repeated-failures` / policy.maxFailuresInARow")
+    }
+
     /// Identical work has the same fingerprint: cluster, script with the run
-    /// id masked, and the input manifest.
+    /// id masked, comments and blank space dropped, and the input manifest.
     public static func fingerprint(cluster: String, script: String, runId: String, inputs: [(String, String)]) -> String {
         let manifest = inputs.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1)" }.joined(separator: "\n")
-        return Hashing.sha256Hex(cluster + "\n" + script.replacingOccurrences(of: runId, with: "<run-id>") + "\n" + manifest)
+        return Hashing.sha256Hex(cluster + "\n" + normalized(script.replacingOccurrences(of: runId, with: "<run-id>")) + "\n" + manifest)
+    }
+
+    /// A script without what cannot change what it does: comment lines (but
+    /// not `#SBATCH`/`#!`), trailing comments are kept (a `#` may be data),
+    /// blank lines, and runs of blanks.
+    static func normalized(_ script: String) -> String {
+        script.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard let first = words.first else { return nil }
+            if first.hasPrefix("#"), !first.hasPrefix("#SBATCH"), !first.hasPrefix("#!") { return nil }
+            return words.joined(separator: " ")
+        }.joined(separator: "\n")
     }
 }

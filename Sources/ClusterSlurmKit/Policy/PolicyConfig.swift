@@ -17,6 +17,9 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
     public var requireTimeLimit: Bool?
     /// Refuse the next identical submission after this many failures in a row (default 3; 0 disables).
     public var maxConsecutiveFailures: Int?
+    /// Refuse every agent submission on the profile after this many failures
+    /// in a row within the window, whatever the workload (default 5; 0 disables).
+    public var maxFailuresInARow: Int?
     /// The window for counting those failures, in hours (default 24).
     public var failureWindowHours: Double?
     /// Env names containing any of these (case-insensitive) are secrets.
@@ -31,11 +34,10 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
 
     public static let keys = ["maxWalltime", "maxGpusPerJob", "maxCpusPerJob", "maxMemoryPerJob", "maxNodesPerJob", "allowedPartitions",
                               "allowedAccounts", "allowedQos", "maxActiveJobs", "maxSubmissionsPerHour", "gpuHoursPerDay", "cpuHoursPerDay",
-                              "requireTimeLimit", "maxConsecutiveFailures", "failureWindowHours", "secretEnvPatterns",
+                              "requireTimeLimit", "maxConsecutiveFailures", "maxFailuresInARow", "failureWindowHours", "secretEnvPatterns",
                               "maxLoginNodeHashBytes"]
 
-    public static let defaultSecretPatterns = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY",
-                                               "CREDENTIAL", "AUTH"]
+    public static let defaultSecretPatterns = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH", "PRIVATE"]
 
     /// `self` with `overrides` laid over it.
     public func merged(with overrides: PolicyConfig?) -> PolicyConfig {
@@ -55,6 +57,7 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
         m.cpuHoursPerDay = o.cpuHoursPerDay ?? cpuHoursPerDay
         m.requireTimeLimit = o.requireTimeLimit ?? requireTimeLimit
         m.maxConsecutiveFailures = o.maxConsecutiveFailures ?? maxConsecutiveFailures
+        m.maxFailuresInARow = o.maxFailuresInARow ?? maxFailuresInARow
         m.failureWindowHours = o.failureWindowHours ?? failureWindowHours
         m.secretEnvPatterns = o.secretEnvPatterns ?? secretEnvPatterns
         m.maxLoginNodeHashBytes = o.maxLoginNodeHashBytes ?? maxLoginNodeHashBytes

@@ -56,17 +56,26 @@ extension Ledger {
         return 0
     }
 
-    /// The latest submissions of a workload within the window, newest first,
-    /// with whether each failed (submit error, or a failed job).
+    /// The latest submissions of a workload (or of every workload on a
+    /// cluster) within the window, newest first, with whether each failed
+    /// (submit error, or a failed job).
     public func recentOutcomes(fingerprint: String, since: Date) throws -> [(failed: Bool?, detail: RecentFailure)] {
+        try recentOutcomes(filter: "s.fingerprint = ?", value: fingerprint, since: since)
+    }
+
+    public func recentOutcomes(cluster: String, since: Date) throws -> [(failed: Bool?, detail: RecentFailure)] {
+        try recentOutcomes(filter: "s.cluster = ?", value: cluster, since: since)
+    }
+
+    private func recentOutcomes(filter: String, value: String, since: Date) throws -> [(failed: Bool?, detail: RecentFailure)] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.runId, s.jobId, s.submittedAt, s.outcome, s.stderr, j.lastState, o.exitCode, o.reason
                 FROM submitAttempt s
                 LEFT JOIN job j ON j.cluster = s.cluster AND j.jobId = s.jobId
                 LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
-                WHERE s.fingerprint = ? AND s.submittedAt >= ? ORDER BY s.submittedAt DESC, s.id DESC
-                """, arguments: [fingerprint, Timestamp.string(since)])
+                WHERE \(filter) AND s.submittedAt >= ? ORDER BY s.submittedAt DESC, s.id DESC LIMIT 200
+                """, arguments: [value, Timestamp.string(since)])
             let failures: Set<String> = ["FAILED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE"]
             return rows.map { row in
                 let outcome: String = row["outcome"]

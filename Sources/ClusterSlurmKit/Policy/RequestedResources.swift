@@ -1,7 +1,10 @@
 /// What a submission asks the scheduler for, read from the script's
-/// `#SBATCH` lines and the sbatch options (which win, as in sbatch).
+/// `#SBATCH` lines and the sbatch options (which win, as in sbatch). This is
+/// the guardrails' first look, before anything reaches the cluster; the
+/// scheduler's own reading of the held job (`ScheduledJob`) is the authority.
 public struct RequestedResources: Sendable, Equatable {
     public var time: String?
+    /// nil with a `time` given means unlimited (`0`, `UNLIMITED`, `INFINITE`).
     public var timeSeconds: Int?
     public var nodes: Int
     public var cpus: Int
@@ -10,35 +13,69 @@ public struct RequestedResources: Sendable, Equatable {
     public var partition: String?
     public var account: String?
     public var qos: String?
+    /// Array tasks (1 without `--array`): every budget counts each task.
+    public var tasks: Int
+    /// Resource values nobody could read (`--mem=20GB`, `--gpus=lots`):
+    /// refused, never skipped. Option name → value.
+    public var unreadable: [String: String]
 
     public static func from(script: String, submitArgs: [String]) -> RequestedResources {
         var d = ScriptDirectives.parse(script)
-        let short = ["t": "time", "N": "nodes", "n": "ntasks", "c": "cpus-per-task", "p": "partition", "A": "account", "q": "qos", "G": "gpus"]
-        var index = 0
-        while index < submitArgs.count {
-            let arg = submitArgs[index]
-            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
-                d[String(arg[arg.index(arg.startIndex, offsetBy: 2)..<eq])] = String(arg[arg.index(after: eq)...])
-            } else if arg.hasPrefix("-"), !arg.hasPrefix("--"), arg.count >= 2, let long = short[String(arg.dropFirst().prefix(1))] {
-                if arg.count > 2 { d[long] = String(arg.dropFirst(2)) } else if index + 1 < submitArgs.count { d[long] = submitArgs[index + 1]; index += 1 }
-            }
-            index += 1
+        if case .success(let uses) = SbatchCommandLine.parse(submitArgs) {
+            for (key, value) in SbatchCommandLine.lastValues(uses) { d[key] = value }
         }
-        let nodes = d["nodes"].flatMap { Int($0.split(separator: "-").last ?? "") } ?? 1
-        let cpusPerTask = d["cpus-per-task"].flatMap(Int.init) ?? 1
-        let tasks = d["ntasks"].flatMap(Int.init) ?? d["ntasks-per-node"].flatMap(Int.init).map { $0 * nodes } ?? 1
+        var unreadable: [String: String] = [:]
+        func integer(_ key: String) -> Int? {
+            guard let text = d[key] else { return nil }
+            // `--nodes=2-4` may get the larger count.
+            guard let value = Int(text.split(separator: "-").last ?? ""), value >= 0 else { unreadable[key] = text; return nil }
+            return value
+        }
+        func megabytes(_ key: String) -> Int? {
+            guard let text = d[key] else { return nil }
+            // `0` means all of a node's memory: unreadable as a size, so refused under a limit.
+            guard case .success(let value) = SlurmFormats.memoryMegabytes(text) else { unreadable[key] = text; return nil }
+            return value
+        }
+        func gpuCount(_ key: String) -> Int? {
+            guard let text = d[key] else { return nil }
+            guard case .success(let value) = SlurmFormats.gpuCount(text) else { unreadable[key] = text; return nil }
+            return value
+        }
+        let nodes = integer("nodes") ?? 1
+        let cpusPerTask = integer("cpus-per-task") ?? 1
+        let tasks = integer("ntasks") ?? (integer("ntasks-per-node") ?? integer("tasks-per-node")).map { $0 * nodes } ?? 1
         var gpus = 0
-        if let g = d["gpus"], case .success(let n) = SlurmFormats.gpuCount(g) { gpus = n }
-        else if let g = d["gpus-per-node"], case .success(let n) = SlurmFormats.gpuCount(g) { gpus = n * nodes }
-        else if let gres = d["gres"] {
+        if let n = gpuCount("gpus") { gpus = max(gpus, n) }
+        if let n = gpuCount("gpus-per-node") { gpus = max(gpus, n * nodes) }
+        if let n = gpuCount("gpus-per-task") { gpus = max(gpus, n * tasks) }
+        if let n = gpuCount("gpus-per-socket") { gpus = max(gpus, n * nodes) }
+        if let gres = d["gres"] {
+            var fromGres = 0
             for item in gres.split(separator: ",") where item.hasPrefix("gpu") {
-                if let last = item.split(separator: ":").last, let n = Int(last) { gpus += n * nodes } else { gpus += nodes }
+                let parts = item.split(separator: ":")
+                if parts.count == 1 { fromGres += nodes }
+                else if let n = Int(parts.last ?? ""), n >= 0 { fromGres += n * nodes }
+                else { unreadable["gres"] = gres }
+            }
+            gpus = max(gpus, fromGres)
+        }
+        var memory = megabytes("mem").map { $0 * nodes }
+        if let perCpu = megabytes("mem-per-cpu") { memory = max(memory ?? 0, perCpu * cpusPerTask * tasks) }
+        if let perGpu = megabytes("mem-per-gpu") { memory = max(memory ?? 0, perGpu * max(gpus, 1)) }
+        var seconds: Int?
+        if let time = d["time"] {
+            switch SlurmFormats.timeLimitSeconds(time) {
+            case .success(let value): seconds = value
+            case .failure: unreadable["time"] = time
             }
         }
-        let memory = d["mem"].flatMap { try? SlurmFormats.memoryMegabytes($0).get() }.map { $0 * nodes }
-            ?? d["mem-per-cpu"].flatMap { try? SlurmFormats.memoryMegabytes($0).get() }.map { $0 * cpusPerTask * tasks }
-        let seconds = d["time"].flatMap { try? SlurmFormats.timeLimitSeconds($0).get() }
+        var arrayTasks = 1
+        if let spec = d["array"] {
+            if let count = ScheduledJob.arrayTaskCount(spec) { arrayTasks = count } else { unreadable["array"] = spec }
+        }
         return RequestedResources(time: d["time"], timeSeconds: seconds, nodes: nodes, cpus: cpusPerTask * tasks, gpus: gpus,
-                                  memoryMegabytes: memory, partition: d["partition"], account: d["account"], qos: d["qos"])
+                                  memoryMegabytes: memory, partition: d["partition"], account: d["account"], qos: d["qos"],
+                                  tasks: arrayTasks, unreadable: unreadable)
     }
 }

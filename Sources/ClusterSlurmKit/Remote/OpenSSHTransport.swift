@@ -39,6 +39,12 @@ public struct OpenSSHTransport: Transport {
     }
 
     public func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult {
+        if call.reply != nil {
+            let (plain, output) = call.conversation(timeoutSeconds: call.timeoutSeconds ?? endpoint.timeoutSeconds)
+            var result = try await run(plain, on: endpoint)
+            result.stdout = output.data
+            return result
+        }
         let arguments = try sshOptions(for: endpoint) + ["-T", "--", endpoint.target, call.commandLine]
         let timeout = call.timeoutSeconds ?? endpoint.timeoutSeconds
         let started = ContinuousClock.now

@@ -90,32 +90,62 @@ public enum RemoteScripts {
     """#
 
     /// `$1` run dir, `$2` script name, `$3` comment, `$4` the script's size in
-    /// bytes, `$5` the attempt's token, then sbatch options. Standard input:
-    /// the script, then the compute-node input manifest (`sha256sum --check`
-    /// format). Writes both atomically and submits from the run dir; the job
-    /// id comes from `sbatch --parsable`. sbatch's answer is recorded on the
+    /// bytes, `$5` the attempt's token, `$6` the manifest's size, then sbatch
+    /// options. Standard input: the script, then the compute-node input
+    /// manifest (`sha256sum --check` format), then (later) the caller's reply.
+    /// Writes both atomically and submits from the run dir, held; the job id
+    /// comes from `sbatch --parsable` (or, when a directive silenced it, from
+    /// the job's comment in squeue). sbatch's answer is recorded on the
     /// cluster (`.cluster-slurm-submits/TOKEN`, atomically) before it is
     /// printed, and the program ignores hang-ups: an answer lost on the way
     /// (dropped connection, timeout, a ledger that could not be written) is
     /// read back from that record by the next action on the run, whatever the
     /// site's accounting stores.
+    ///
+    /// The held job is shown as the scheduler sees it (`scontrol show job
+    /// -o`), then the program waits for the caller's verdict (`RemoteReply`):
+    /// `release`, or anything else (no answer within 300 s, a dropped
+    /// connection) cancels the job. The verdict is recorded beside the answer
+    /// (`TOKEN.decision`), so a job refused or never released is never adopted.
     public static let writeAndSubmit = #"""
     trap '' HUP PIPE
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
-    name=$2; comment=$3; size=$4; token=$5; shift 5
+    name=$2; comment=$3; size=$4; token=$5; msize=$6; shift 6
     head -c "$size" > ".$name.tmp.$$" && [ "$(stat -c %s -- ".$name.tmp.$$")" = "$size" ] || { rm -f -- ".$name.tmp.$$"; echo "cluster-slurm: could not write the job script to $(pwd -P) (short write)" >&2; exit 4; }
     manifest=.cluster-slurm-inputs.all.sha256
-    cat > "$manifest.tmp.$$" || { rm -f -- ".$name.tmp.$$" "$manifest.tmp.$$"; exit 4; }
+    head -c "$msize" > "$manifest.tmp.$$" && [ "$(stat -c %s -- "$manifest.tmp.$$")" = "$msize" ] || { rm -f -- ".$name.tmp.$$" "$manifest.tmp.$$"; echo "cluster-slurm: could not write the input manifest to $(pwd -P) (short write)" >&2; exit 4; }
     if [ -s "$manifest.tmp.$$" ]; then mv -f -- "$manifest.tmp.$$" "$manifest"; else rm -f -- "$manifest.tmp.$$" "$manifest"; fi
     mv -f -- ".$name.tmp.$$" "$name" || exit 4
     records=.cluster-slurm-submits
     mkdir -p -- "$records" || exit 4
-    out=$(sbatch --parsable "--comment=$comment" "$@" -- "$name" 2> "$records/.$token.err"); rc=$?
+    out=$(sbatch --parsable --hold "--comment=$comment" "$@" -- "$name" 2> "$records/.$token.err"); rc=$?
     { printf 'rc=%s\n' "$rc"; printf '%s\n' "$out"; echo "@@STDERR"; head -c 4096 -- "$records/.$token.err"; } > "$records/.$token.tmp" \
       && mv -f -- "$records/.$token.tmp" "$records/$token"
     echo "@@CLUSTER_SLURM_SUBMIT@@"
     printf '%s\n' "$out"
+    id=$(printf '%s\n' "$out" | sed -n 's/^\([0-9][0-9]*\).*/\1/p' | head -n 1)
+    if [ "$rc" = 0 ] && [ -z "$id" ]; then
+      # sbatch made a job but printed no id (a quiet directive): its comment finds it
+      id=$(squeue --noheader --states=all --user="$(id -un)" --format='%i|%k' 2>/dev/null | awk -F'|' -v c="$comment" '$2 == c { print $1; exit }')
+      echo "@@FOUND $id"
+    fi
+    if [ "$rc" = 0 ] && [ -n "$id" ]; then
+      # held until the caller has checked what the scheduler made of it
+      echo "@@RUNDIR $(pwd -P)"
+      echo "@@SCONTROL"
+      scontrol show job -o "$id" 2>&1; echo "@@SCONTROL_RC=$?"
+      echo "@@AWAIT_REPLY"
+      decision=; read -r -t 300 decision || true
+      if [ "$decision" = release ] && scontrol release "$id" 2> "$records/.$token.rel"; then
+        echo release > "$records/$token.decision"; echo "@@RELEASED $id"
+      else
+        scancel -- "$id" 2>> "$records/.$token.rel"
+        printf 'cancel %s\n' "${decision:-(no answer)}" > "$records/$token.decision"; echo "@@CANCELLED $id"
+        cat -- "$records/.$token.rel" >&2
+      fi
+      rm -f -- "$records/.$token.rel"
+    fi
     cat -- "$records/.$token.err" >&2; rm -f -- "$records/.$token.err"
     exit "$rc"
     """#
@@ -129,6 +159,7 @@ public enum RemoteScripts {
     /// does not exist.
     public static let findSubmission = #"""
     cd -- "$1" 2>/dev/null || { echo "@@NODIR"; exit 0; }
+    if [ -f ".cluster-slurm-submits/$2.decision" ]; then echo "@@DECISION $(head -c 200 -- ".cluster-slurm-submits/$2.decision")"; fi
     if [ -f ".cluster-slurm-submits/$2" ]; then
       echo "@@RECORD"; cat -- ".cluster-slurm-submits/$2"; echo "@@END"
       # an answer with a job id needs nothing more

@@ -57,6 +57,9 @@ public struct RemoteCall: Sendable {
     public var label: String
     /// Overrides the endpoint's timeout.
     public var timeoutSeconds: Int?
+    /// Set for a program that asks the caller half-way (see `RemoteReply`);
+    /// its stdin must be `.bytes` and its stdout `.memory`.
+    public var reply: RemoteReply?
 
     public init(label: String, script: String, arguments: [ShellWord] = [], stdin: RemoteInput? = nil,
                 stdout: RemoteOutput = .memory, timeoutSeconds: Int? = nil) {

@@ -18,26 +18,83 @@ public struct SlurmClient: Sendable {
         public var stderr: String
         public var commandDisplay: String
         public var durationSeconds: Double
+        /// The held job as the scheduler saw it, when sbatch made one.
+        public var held: HeldJob?
+        /// What the caller's review decided, and whether the cluster confirmed it.
+        public var verdict: HeldVerdict?
+        public var released: Bool
+        public var cancelled: Bool
+    }
+
+    /// A submitted job while it is held: the scheduler's record of it and the
+    /// run dir's physical path (what `WorkDir` must be).
+    public struct HeldJob: Sendable {
+        public var jobId: String
+        public var job: ScheduledJob?
+        public var runDirectory: String
+        public var scontrolText: String
+    }
+
+    public enum HeldVerdict: Sendable {
+        case release
+        case refuse(ClusterSlurmError)
     }
 
     /// Writes the script and the compute-node input manifest into the run
-    /// dir and submits the script, one round trip.
+    /// dir, submits the script held, shows `review` the scheduler's view of
+    /// the job, and releases or cancels it as `review` decides: one ssh
+    /// session, and no job runs unless it was checked.
     public func submit(runDirectory: RemotePath, scriptName: String, script: Data, inputManifest: String, comment: String,
-                       token: String, sbatchOptions: [String]) async throws -> SubmitOutcome {
-        let call = RemoteCall(
+                       token: String, sbatchOptions: [String],
+                       review: @escaping @Sendable (HeldJob) -> HeldVerdict) async throws -> SubmitOutcome {
+        let verdictBox = VerdictBox()
+        let manifest = Data(inputManifest.utf8)
+        var call = RemoteCall(
             label: "submit", script: RemoteScripts.writeAndSubmit,
-            arguments: [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count)), .literal(token)]
-                + sbatchOptions.map(ShellWord.literal),
-            stdin: .bytes(script + Data(inputManifest.utf8)))
+            arguments: [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count)), .literal(token),
+                        .literal(String(manifest.count))] + sbatchOptions.map(ShellWord.literal),
+            stdin: .bytes(script + manifest))
+        call.reply = RemoteReply { shown in
+            let held = Self.parseHeld(shown)
+            let verdict: HeldVerdict = held.map(review)
+                ?? .refuse(ClusterSlurmError.remote("the scheduler's view of the held job could not be read; the job was cancelled"))
+            verdictBox.set(held, verdict)
+            if case .release = verdict { return "release" }
+            return "cancel"
+        }
         let result = try await transport.run(call, on: endpoint)
         let text = result.stdoutText
         let afterMarker = text.range(of: "@@CLUSTER_SLURM_SUBMIT@@").map { String(text[$0.upperBound...]) }
-        let display = Shell.line(["sbatch", "--parsable", "--comment=\(comment)"] + sbatchOptions + ["--", scriptName])
+        let sbatchAnswer = afterMarker.map { String($0.components(separatedBy: "\n@@")[0]) }
+        let display = Shell.line(["sbatch", "--parsable", "--hold", "--comment=\(comment)"] + sbatchOptions + ["--", scriptName])
+        var parsed = result.exitStatus == 0 ? sbatchAnswer.flatMap(SbatchOutput.parse) : nil
+        if parsed == nil, result.exitStatus == 0, let found = Self.value(after: "@@FOUND ", in: text), JobId.isValid(found) {
+            parsed = SbatchOutput.Parsed(jobId: found, cluster: nil)
+        }
+        let (held, verdict) = verdictBox.get()
         return SubmitOutcome(
-            parsed: result.exitStatus == 0 ? afterMarker.flatMap(SbatchOutput.parse) : nil,
-            exitStatus: result.exitStatus, stdout: (afterMarker ?? text).trimmingCharacters(in: .whitespacesAndNewlines),
+            parsed: parsed, exitStatus: result.exitStatus,
+            stdout: (sbatchAnswer ?? text).trimmingCharacters(in: .whitespacesAndNewlines),
             stderr: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines), commandDisplay: display,
-            durationSeconds: result.durationSeconds)
+            durationSeconds: result.durationSeconds, held: held, verdict: verdict,
+            released: Self.value(after: "@@RELEASED ", in: text) != nil, cancelled: Self.value(after: "@@CANCELLED ", in: text) != nil)
+    }
+
+    /// The held job from what the submit program printed before asking.
+    static func parseHeld(_ text: String) -> HeldJob? {
+        guard let runDirectory = value(after: "@@RUNDIR ", in: text), let start = text.range(of: "@@SCONTROL\n") else { return nil }
+        let body = text[start.upperBound...].components(separatedBy: "@@SCONTROL_RC=")[0]
+        let job = ScheduledJob.parse(body)
+        let id = job?.jobId ?? value(after: "@@FOUND ", in: text) ?? ""
+        return HeldJob(jobId: id, job: job, runDirectory: runDirectory, scontrolText: body.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static func value(after prefix: String, in text: String) -> String? {
+        for line in text.split(separator: "\n") where line.hasPrefix(prefix) {
+            let value = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : value
+        }
+        return nil
     }
 
     public struct StatusReport: Sendable {
@@ -138,10 +195,13 @@ public struct SlurmClient: Sendable {
         public var candidates: [String] = []
         /// The run dir does not exist: nothing was ever submitted there.
         public var noRunDirectory = false
+        /// The held-job verdict the submit program recorded: `release`, or
+        /// `cancel …` (refused, or no answer came). nil while it waits.
+        public var decision: String?
 
         public static func == (a: Submission, b: Submission) -> Bool {
             a.record?.exitStatus == b.record?.exitStatus && a.record?.output == b.record?.output && a.record?.errors == b.record?.errors
-                && a.candidates == b.candidates && a.noRunDirectory == b.noRunDirectory
+                && a.candidates == b.candidates && a.noRunDirectory == b.noRunDirectory && a.decision == b.decision
         }
     }
 
@@ -155,6 +215,7 @@ public struct SlurmClient: Sendable {
     static func parseSubmission(_ text: String) -> Submission {
         var submission = Submission()
         if text.hasPrefix("@@NODIR") { submission.noRunDirectory = true; return submission }
+        submission.decision = value(after: "@@DECISION ", in: text)
         var rest = Substring(text)
         if let marker = text.range(of: "@@RECORD\n") {
             let end = text.range(of: "@@END", range: marker.upperBound..<text.endIndex)?.lowerBound ?? text.endIndex
@@ -188,4 +249,13 @@ public struct SlurmClient: Sendable {
         gmtime_r(&t, &parts)
         return String(format: "%04d-%02d-%02dT00:00:00", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
     }
+}
+
+/// The review's verdict, kept for the caller once ssh has finished.
+private final class VerdictBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var held: SlurmClient.HeldJob?
+    private var verdict: SlurmClient.HeldVerdict?
+    func set(_ held: SlurmClient.HeldJob?, _ verdict: SlurmClient.HeldVerdict) { lock.withLock { self.held = held; self.verdict = verdict } }
+    func get() -> (SlurmClient.HeldJob?, SlurmClient.HeldVerdict?) { lock.withLock { (held, verdict) } }
 }

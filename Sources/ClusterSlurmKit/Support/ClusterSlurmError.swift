@@ -45,6 +45,8 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
         public var limit: String?
         public var requested: String?
         public var runs: [String]?
+        /// The held job a scheduler-side refusal cancelled.
+        public var jobId: String?
         // remote
         public var remoteCondition: RemoteCondition?
         public var target: String?
@@ -61,7 +63,7 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
     }
 
     public let kind: Kind
-    public let message: String
+    public var message: String
     /// Where the problem is: a JSON path, flag or file, when known.
     public let path: String?
     public var details: Details

@@ -36,6 +36,8 @@ public struct ToolCall: Sendable {
     /// Set only by the CLI's `--allow-repeated-failures` (a person's override
     /// of the loop breaker); `parse` never sets it, so no tool call can.
     public var allowRepeatedFailures = false
+    /// CLI only, like `allowRepeatedFailures`: a person submits their own script.
+    public var allowCustomScript = false
     /// Set only by the CLI's `--refresh`: ask the cluster about a job the ledger has seen end.
     public var refresh = false
 

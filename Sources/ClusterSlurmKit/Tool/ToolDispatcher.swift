@@ -47,7 +47,8 @@ public enum ToolDispatcher {
         case .submitJob:
             return try encode(await SubmitJob.run(.init(runId: try require(call.runId, "runId"), scriptPath: call.scriptPath,
                                                         scriptName: call.scriptName, submitArgs: call.submitArgs ?? [],
-                                                        allowRepeatedFailures: call.allowRepeatedFailures), context: context))
+                                                        allowRepeatedFailures: call.allowRepeatedFailures,
+                                                        allowCustomScript: call.allowCustomScript), context: context))
         case .jobStatus:
             return try encode(await JobStatusAction.run(.init(cluster: call.cluster, jobId: try require(call.jobId, "jobId"), runId: call.runId,
                                                               includeAccounting: call.includeAccounting ?? false, refresh: call.refresh), context: context))

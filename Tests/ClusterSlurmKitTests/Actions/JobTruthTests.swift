@@ -20,7 +20,7 @@ import Testing
         let bed = try ScriptedBed()
         let rendered = try await RenderJob.run(.init(commands: ["true"]), context: bed.context)
         bed.transport.on("submit") { _ in ScriptedBed.submitted("51") }
-        bed.transport.on("find job") { _ in .init(stdout: "@@RECORD\nrc=0\n51\n@@END\n") }
+        bed.transport.on("find job") { _ in .init(stdout: "@@DECISION release\n@@RECORD\nrc=0\n51\n@@END\n") }
         let lossy = FaultInjectingTransport(base: bed.transport, faults: [.init(label: "submit", effect: .loseAnswer)])
         let context = ActionContext(loaded: bed.context.loaded, ledger: bed.context.ledger, transport: lossy, workspace: bed.context.workspace, now: bed.context.now)
         let result = try await SubmitJob.run(.init(runId: rendered.runId), context: context)
@@ -47,7 +47,7 @@ import Testing
         // a second submit refuses instead of making a second job
         await #expect(throws: ClusterSlurmError.self) { _ = try await SubmitJob.run(.init(runId: rendered.runId), context: bed.context) }
         #expect(bed.transport.calls("submit").count == 1)
-        bed.transport.on("find job") { _ in .init(stdout: "@@RECORD\nrc=0\n52\n@@END\n") }
+        bed.transport.on("find job") { _ in .init(stdout: "@@DECISION release\n@@RECORD\nrc=0\n52\n@@END\n") }
         bed.transport.on("job status") { _ in ScriptedBed.status(squeue: "52|RUNNING|None|vm|0:08|\(rendered.runId)") }
         let checked = try await CheckWorkload.run(.init(runId: rendered.runId), context: bed.context)
         #expect(checked.jobId == "52" && checked.state == "RUNNING")
@@ -62,7 +62,7 @@ import Testing
             token: "abc123", runId: rendered.runId, cluster: "cpu", scriptName: "job.slurm", command: "sbatch …",
             createdAt: Timestamp.string(bed.clock.now), resolvedAt: nil, outcome: nil, jobName: rendered.runId,
             outputPattern: "slurm-%j.out", errorPattern: "slurm-%j.err", remoteScriptPath: nil, fingerprint: nil))
-        bed.transport.on("find job") { _ in .init(stdout: "@@RECORD\nrc=0\n62\n@@END\n") }
+        bed.transport.on("find job") { _ in .init(stdout: "@@DECISION release\n@@RECORD\nrc=0\n62\n@@END\n") }
         bed.transport.on("job status") { _ in ScriptedBed.status(squeue: "", sacct: "62" + Self.finished) }
         let checked = try await CheckWorkload.run(.init(runId: rendered.runId), context: bed.context)
         #expect(checked.jobId == "62" && checked.state == "COMPLETED")

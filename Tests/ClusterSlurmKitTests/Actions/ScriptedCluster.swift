@@ -19,6 +19,8 @@ final class ScriptedTransport: Transport, @unchecked Sendable {
         var label: String
         var arguments: [String]
         var stdin: Data
+        /// What the caller answered a program that asked (`RemoteReply`).
+        var reply: String?
     }
     typealias Handler = @Sendable (Call) throws -> Answer
 
@@ -44,12 +46,24 @@ final class ScriptedTransport: Transport, @unchecked Sendable {
         case .bytes(let data): stdin = data
         case .producer(let produce): stdin = try capture(produce)
         }
-        let recorded = Call(label: call.label, arguments: call.arguments.map(\.rendered), stdin: stdin)
-        let handler = record(recorded)
+        var recorded = Call(label: call.label, arguments: call.arguments.map(\.rendered), stdin: stdin)
+        let handler = lock.withLock { handlers[call.label] }
         guard let handler else {
+            lock.withLock { log.append(recorded) }
             throw ClusterSlurmError(.internal, "scripted cluster: no answer for the call \"\(call.label)\"")
         }
-        let answer = try handler(recorded)
+        var answer = try handler(recorded)
+        // The submit program's held job sits in the run dir it was given.
+        var text = String(decoding: answer.stdout, as: UTF8.self)
+            .replacingOccurrences(of: "@RUNDIR@", with: recorded.arguments.first.map(ScriptedBed.unquote) ?? "")
+        if let reply = call.reply, let marker = text.range(of: "\n" + RemoteReply.marker + "\n") {
+            let said = reply.answer(String(text[..<marker.lowerBound]))
+            recorded.reply = said
+            // as the program does: anything but release cancels
+            if said != "release" { text = text.replacingOccurrences(of: "@@RELEASED ", with: "@@CANCELLED ") }
+        }
+        answer.stdout = Data(text.utf8)
+        lock.withLock { log.append(recorded) }
         switch call.stdout {
         case .memory:
             return RemoteResult(exitStatus: answer.exitStatus, stdout: answer.stdout, stderr: answer.stderr)
@@ -63,13 +77,6 @@ final class ScriptedTransport: Transport, @unchecked Sendable {
             try consume(ByteSource(fd: fd))
         }
         return RemoteResult(exitStatus: answer.exitStatus, stdout: Data(), stderr: answer.stderr)
-    }
-
-    private func record(_ call: Call) -> Handler? {
-        lock.withLock {
-            log.append(call)
-            return handlers[call.label]
-        }
     }
 
     private func capture(_ produce: @Sendable (ByteSink) throws -> Void) throws -> Data {
@@ -125,8 +132,18 @@ final class ScriptedBed: @unchecked Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    /// sbatch's answer as the submit program prints it.
-    static func submitted(_ jobId: String) -> ScriptedTransport.Answer { .init(stdout: "@@CLUSTER_SLURM_SUBMIT@@\n\(jobId)\n") }
+    /// sbatch's answer as the submit program prints it, then the held job as
+    /// `scontrol show job -o` shows it (recorded from the test cluster), the
+    /// question, and the release.
+    static func submitted(_ jobId: String, scontrol: String? = nil) -> ScriptedTransport.Answer {
+        .init(stdout: "@@CLUSTER_SLURM_SUBMIT@@\n\(jobId)\n@@RUNDIR @RUNDIR@\n@@SCONTROL\n\(scontrol ?? heldJob(jobId))\n@@SCONTROL_RC=0\n"
+                + "\(RemoteReply.marker)\n@@RELEASED \(jobId)\n")
+    }
+
+    static func heldJob(_ jobId: String, fields: String = "Partition=cpu Account=acct QOS=normal TimeLimit=00:10:00 TRES=cpu=1,mem=1G,node=1,billing=1 OverSubscribe=OK") -> String {
+        "JobId=\(jobId) JobName=job UserId=u(1001) Priority=0 JobState=PENDING Reason=JobHeldUser Dependency=(null) NumNodes=1 NumCPUs=1 "
+            + fields + " WorkDir=@RUNDIR@ StdErr=@RUNDIR@/slurm-\(jobId).err StdIn=/dev/null StdOut=@RUNDIR@/slurm-\(jobId).out"
+    }
 
     /// squeue and sacct output for one job, as the status program prints them.
     static func status(squeue: String, squeueRc: Int = 0, sacct: String = "", sacctRc: Int = 0) -> ScriptedTransport.Answer {
