@@ -60,6 +60,7 @@ let package = Package(
                 .embedInCode("0006_remote_stat.sql"),
                 .embedInCode("0007_run_status_check.sql"),
                 .embedInCode("0008_job_truth.sql"),
+                .embedInCode("0009_secret_fingerprint.sql"),
             ]
         ),
         .executableTarget(

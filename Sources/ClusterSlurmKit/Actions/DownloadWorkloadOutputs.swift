@@ -43,7 +43,7 @@ public enum DownloadWorkloadOutputs {
     static func ingestRunInfo(runId: String, context: ActionContext) async {
         guard let run = try? context.ledger.requireRun(id: runId), let profile = try? context.profile(run.cluster),
               let directory = try? context.remoteRunDirectory(run),
-              let tails = try? await RemoteLogs.tails(of: [.literal(ScriptRenderer.runInfoFile)], in: directory, lines: 200,
+              let tails = try? await RemoteLogs.tails(of: [.literal(ScriptRenderer.runInfoFile)], in: directory, within: directory, lines: 200,
                                                       endpoint: SSHEndpoint(profile: profile), transport: context.transport),
               let info = tails.first, info.present else { return }
         var facts: [String: String] = [:]

@@ -19,10 +19,12 @@ enum JobEndCapture {
             if let paths = try? JobLogs.logPaths(job: job, context: context) {
                 var words = [paths.stdout.word]
                 if let stderr = paths.stderr { words.append(stderr.word) }
-                if let tails = try? await RemoteLogs.tails(of: words, in: runDir, lines: tailLines, endpoint: SSHEndpoint(profile: profile),
+                if let tails = try? await RemoteLogs.tails(of: words, in: runDir, within: runDir, lines: tailLines, endpoint: SSHEndpoint(profile: profile),
                                                            transport: context.transport) {
-                    stdoutTail = tails.first.flatMap { $0.present ? bounded($0.text) : nil }
-                    stderrTail = tails.count > 1 ? (tails[1].present ? bounded(tails[1].text) : nil) : nil
+                    let redactor = context.ledger.redactor(runId: run.id)
+                    let clean = { (text: String) in redactor?.redact(text) ?? text }
+                    stdoutTail = tails.first.flatMap { $0.present ? bounded(clean($0.text)) : nil }
+                    stderrTail = tails.count > 1 ? (tails[1].present ? bounded(clean(tails[1].text)) : nil) : nil
                 }
             }
             let record = JobEndRecord(

@@ -30,6 +30,16 @@ public enum JobLogs {
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        var result = try await read(request, context: context)
+        // The job may have printed a secret it was given: redacted before it is returned or logged.
+        if let redactor = context.ledger.redactor(runId: result.runId) {
+            result.log = redactor.redact(result.log)
+            result.stderrLog = result.stderrLog.map(redactor.redact)
+        }
+        return result
+    }
+
+    static func read(_ request: Request, context: ActionContext) async throws -> Result {
         let lines = try RemoteLogs.checkedTail(request.tail)
         let jobId = try request.jobId.map { try JobId.validate($0) }
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
@@ -38,7 +48,10 @@ public enum JobLogs {
 
         if let remotePath = request.remotePath, !remotePath.isEmpty {
             let (directory, word, display) = try resolveExplicitPath(remotePath, run: run, context: context)
-            let tails = try await RemoteLogs.tails(of: [word], in: directory, lines: lines, endpoint: endpoint, transport: context.transport)
+            // Confined as downloads are: inside the run's dir, or without a run inside remoteRoot.
+            let root = try run.map { try context.remoteRunDirectory($0) } ?? remoteRoot(cluster, context: context)
+            let tails = try await RemoteLogs.tails(of: [word], in: directory, within: root, lines: lines, endpoint: endpoint, transport: context.transport)
+            try refuseOutside(tails, root: root, field: "remotePath", asked: display)
             return Result(cluster: cluster, remotePath: display, missing: !tails[0].present, log: tails[0].text, runId: run?.id, jobId: jobId)
         }
         let job = try locateJob(jobId: jobId, run: run, cluster: cluster, context: context)
@@ -50,11 +63,26 @@ public enum JobLogs {
         if let stderr = paths.stderr { paths.stderr = (stderr.word, absolute(stderr.display)) }
         var words = [paths.stdout.word]
         if let stderr = paths.stderr { words.append(stderr.word) }
-        let tails = try await RemoteLogs.tails(of: words, in: runDirectory, lines: lines,
+        let tails = try await RemoteLogs.tails(of: words, in: runDirectory, within: runDirectory, lines: lines,
                                                endpoint: endpoint, transport: context.transport)
+        try refuseOutside(tails, root: runDirectory, field: "jobId", asked: paths.stdout.display)
         return Result(cluster: cluster, remotePath: paths.stdout.display, missing: !tails[0].present, log: tails[0].text,
                       runId: owningRun.id, jobId: job.jobId, stderrPath: paths.stderr?.display,
                       stderrMissing: paths.stderr == nil ? nil : !tails[1].present, stderrLog: paths.stderr == nil ? nil : tails[1].text)
+    }
+
+    static func remoteRoot(_ cluster: String, context: ActionContext) throws -> RemotePath {
+        try context.profile(cluster).remoteRoot
+    }
+
+    static func refuseOutside(_ tails: [RemoteLogs.Tail], root: RemotePath, field: String, asked: String) throws {
+        for tail in tails {
+            if let real = tail.outside {
+                throw ClusterSlurmError.invalidInput(
+                    "\(asked) resolves to \(real), outside \(root); job_logs reads only files inside the run dir (or, without runId, inside remoteRoot), symlinks resolved on the cluster, as download_workload_outputs does",
+                    path: field)
+            }
+        }
     }
 
     static func locateJob(jobId: String?, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {

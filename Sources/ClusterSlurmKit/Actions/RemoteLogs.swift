@@ -3,12 +3,16 @@ enum RemoteLogs {
     struct Tail: Sendable {
         var present: Bool
         var text: String
+        /// The real path, when the file resolved outside the confinement (nothing was read).
+        var outside: String?
     }
 
-    static func tails(of paths: [ShellWord], in directory: RemotePath?, lines: Int, endpoint: SSHEndpoint,
+    /// Tails of `paths` (relative to `directory`), reading only files whose
+    /// real path is inside `root`: the same confinement as downloads.
+    static func tails(of paths: [ShellWord], in directory: RemotePath?, within root: RemotePath, lines: Int, endpoint: SSHEndpoint,
                       transport: any Transport) async throws -> [Tail] {
         let call = RemoteCall(label: "read logs", script: RemoteScripts.tailFiles,
-                              arguments: [directory?.word ?? .literal("/"), .literal(String(lines))] + paths)
+                              arguments: [directory?.word ?? .literal("/"), .literal(String(lines)), root.word] + paths)
         let result = try await transport.run(call, on: endpoint)
         let text = result.stdoutText
         if text.hasPrefix("@@NODIR@@") { return paths.map { _ in Tail(present: false, text: "") } }
@@ -20,10 +24,11 @@ enum RemoteLogs {
                 tails.append(Tail(present: false, text: ""))
                 continue
             }
-            let present = text[header.upperBound..<headerEnd.lowerBound] == "present"
+            let kind = text[header.upperBound..<headerEnd.lowerBound]
             var body = String(text[headerEnd.upperBound..<end.lowerBound])
             if body.hasSuffix("\n") { body.removeLast() }  // the separator newline the script adds
-            tails.append(Tail(present: present, text: body))
+            if kind == "outside" { tails.append(Tail(present: false, text: "", outside: body)); continue }
+            tails.append(Tail(present: kind == "present", text: body))
         }
         return tails
     }

@@ -74,6 +74,8 @@ public enum RenderJob {
         // right after reading it. A file an older version left here goes.
         unlink(run.localRunDir + "/" + ScriptRenderer.secretsFile)
         if !secretNames.isEmpty {
+            // How to recognise them in the job's output, so no stored text holds them.
+            try context.ledger.recordSecrets(runId: run.runId, values: request.env.filter { secretNames.contains($0.key) })
             let runRecord = try context.ledger.requireRun(id: run.runId)
             let sent = try await context.transport.run(
                 RemoteCall(label: "send secrets", script: RemoteScripts.writePrivateFile,

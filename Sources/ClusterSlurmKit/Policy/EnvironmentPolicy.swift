@@ -41,10 +41,13 @@ public enum EnvironmentPolicy {
             throw ClusterSlurmError(.invalidInput, "headerOverrides.modules is rejected; \(hint)", path: "headerOverrides.modules")
         }
         for (index, command) in overrides.commands.enumerated() {
-            for line in command.split(whereSeparator: \.isNewline).map(String.init) {
-                if let word = moduleCommand(in: line) {
-                    throw ClusterSlurmError(.invalidInput, "rejected inline module command `\(word)` (\(line.trimmingCharacters(in: .whitespaces))); \(hint)", path: "commands[\(index)]")
+            for words in ShellCommands.commands(in: command) {
+                if let what = environmentChange(words) {
+                    throw ClusterSlurmError(.invalidInput, "rejected \(what) (`\(words.joined(separator: " ").prefix(120))`); \(hint)", path: "commands[\(index)]")
                 }
+            }
+            // A second look at the raw text, for forms the word reading cannot see.
+            for line in command.split(whereSeparator: \.isNewline).map(String.init) {
                 let range = NSRange(line.startIndex..., in: line)
                 for (name, regex) in activationPatterns where regex.firstMatch(in: line, range: range) != nil {
                     throw ClusterSlurmError(.invalidInput, "rejected custom environment mutation (\(name): \(line.trimmingCharacters(in: .whitespaces))); \(hint)", path: "commands[\(index)]")
@@ -53,12 +56,32 @@ public enum EnvironmentPolicy {
         }
     }
 
-    /// `module …` or `ml …` at the start of a line or of a `;`/`&&`/`||` segment.
-    static func moduleCommand(in line: String) -> String? {
-        let separators = CharacterSet(charactersIn: ";&|\n")
-        for segment in line.components(separatedBy: separators) {
-            let word = segment.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
-            if let word, word == "module" || word == "ml" { return String(word) }
+    /// What a simple command (its words, quotes removed, wrappers already
+    /// taken off by `ShellCommands`) does to the environment, if anything.
+    static func environmentChange(_ words: [String]) -> String? {
+        guard let first = words.first else { return nil }
+        let name = first.split(separator: "/").last.map(String.init) ?? first
+        let args = words.dropFirst()
+        let lowered = name.lowercased()
+        if lowered == "module" || lowered == "ml" { return "inline module command `\(name)`" }
+        if ["conda", "mamba", "micromamba"].contains(lowered),
+           let verb = args.first(where: { ["activate", "deactivate", "run", "create"].contains($0) || $0.hasPrefix("shell") }) {
+            return "custom environment mutation (\(name) \(verb))"
+        }
+        if lowered == "source" || lowered == "." {
+            if args.contains(where: { $0 == "activate" || $0.hasSuffix("/activate") }) { return "custom environment mutation (source …activate)" }
+        }
+        if lowered == "activate" || lowered == "deactivate" { return "custom environment mutation (\(name))" }
+        if lowered == "virtualenv" || (lowered == "pyenv" && args.contains { $0.hasPrefix("virtualenv") || $0 == "activate" || $0 == "shell" }) {
+            return "custom environment mutation (\(name))"
+        }
+        if lowered == "uv", args.contains("venv") { return "custom environment mutation (uv venv)" }
+        if lowered.hasPrefix("python") {
+            let list = Array(args)
+            for (i, word) in list.enumerated() where word == "-mvenv" || word == "-mvirtualenv"
+                || (word == "-m" && i + 1 < list.count && (list[i + 1] == "venv" || list[i + 1] == "virtualenv")) {
+                return "custom environment mutation (python -m venv)"
+            }
         }
         return nil
     }

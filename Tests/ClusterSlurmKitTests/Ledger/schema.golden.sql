@@ -193,6 +193,14 @@ CREATE TABLE runInfo (
     json        TEXT NOT NULL,
     ingestedAt  TEXT NOT NULL
 );
+CREATE TABLE secretFingerprint (
+    runId        TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    length       INTEGER NOT NULL CHECK (length > 0),
+    prefixFilter INTEGER NOT NULL,
+    hmacSha256   TEXT NOT NULL,
+    PRIMARY KEY (runId, name)
+);
 CREATE TABLE submitAttempt (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
