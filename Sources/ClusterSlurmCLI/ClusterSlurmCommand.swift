@@ -31,7 +31,7 @@ func runAction(_ call: ToolCall, options: GlobalOptions) async throws {
         let json = try await ToolDispatcher.run(call, context: context)
         Output.printResult(json: json, asJSON: options.json)
     } catch {
-        throw ExitCode(Output.printError(error))
+        throw ExitCode(Output.printError(error, asJSON: options.json))
     }
 }
 

@@ -39,9 +39,12 @@ enum Output {
 
     /// Prints any error to stderr and returns its exit code (the one place
     /// the CLI maps errors: `ClusterSlurmError.exitCode`).
-    static func printError(_ error: any Error) -> Int32 {
+    /// The error on stderr; with `--json`, also its structured payload on
+    /// stdout (rule, limit, requested, path…), as tool mode gives it.
+    static func printError(_ error: any Error, asJSON: Bool = false) -> Int32 {
         let error = ClusterSlurmError.wrapping(error)
         FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        if asJSON { print(toolErrorJSON(error).0) }
         return error.exitCode
     }
 

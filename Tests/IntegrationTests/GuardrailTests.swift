@@ -42,7 +42,9 @@ struct GuardrailTests {
         // every job needs a time limit
         ws.write("notime.sh", "#!/bin/bash\necho no time\n")
         let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
-        expectRefused(ws.tool(["action": "submit_job", "runId": runId, "scriptPath": "notime.sh"]), rule: "time_limit_required")
+        // (a script the ledger did not render is refused to agents; a person's is checked like any other)
+        expectRefused(ws.tool(["action": "submit_job", "runId": runId, "scriptPath": "notime.sh"]), rule: "custom_script")
+        expectRefused(ws.cli(["submit-job", "--run-id", runId, "--script-path", "notime.sh", "--custom-script", "--json"]), rule: "time_limit_required")
         let policy = ws.cli(["policy", "show", "local-cpu"])
         #expect(policy.stdout.contains("max walltime: 00:10:00") && policy.stdout.contains("allowed partitions cpu"), "\(policy.stdout)")
     }

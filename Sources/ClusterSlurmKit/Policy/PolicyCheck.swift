@@ -61,6 +61,9 @@ public enum PolicyCheck {
                                              ("allowed_accounts", policy.allowedAccounts, requested.account, "account"),
                                              ("allowed_qos", policy.allowedQos, requested.qos, "QOS")] {
             guard let allowed else { continue }
+            // Not named in the request: the site's default applies, which only
+            // the scheduler's view of the held job shows; that check decides.
+            if asked == nil, case .request = source { continue }
             // `--partition=a,b` lets SLURM pick either: each must be allowed.
             let values = asked.map { $0.split(separator: ",").map(String.init) } ?? []
             guard !values.isEmpty, values.allSatisfy(allowed.contains) else {

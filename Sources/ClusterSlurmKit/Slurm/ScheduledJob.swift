@@ -76,14 +76,14 @@ public struct ScheduledJob: Sendable, Equatable, Codable {
         var value = ""
         for word in words {
             if let eq = word.firstIndex(of: "="), isKey(word[..<eq]) {
-                if let key { out[key] = value }
+                if let key { out[key] = value.trimmingCharacters(in: .whitespacesAndNewlines) }
                 key = String(word[..<eq])
                 value = String(word[word.index(after: eq)...])
             } else if key != nil {
                 value += " " + word
             }
         }
-        if let key { out[key] = value.trimmingCharacters(in: .whitespaces) }
+        if let key { out[key] = value.trimmingCharacters(in: .whitespacesAndNewlines) }
         return out
     }
 

@@ -187,6 +187,7 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
         if let limit = details.limit { object["limit"] = .string(limit) }
         if let requested = details.requested { object["requested"] = .string(requested) }
         if let runs = details.runs { object["runs"] = .array(runs.map(JSONValue.string)) }
+        if let jobId = details.jobId { object["jobId"] = .string(jobId) }
         if let exitStatus = details.exitStatus { object["exitStatus"] = .int(Int64(exitStatus)) }
         if let issues = details.issues {
             object["issues"] = .array(issues.filter { $0.severity == .error }.map {
