@@ -214,8 +214,30 @@ def bench_vs_submitit():
            errors=[x.get("error") for x in (ours, theirs) if x.get("error")])
 
 
+def bench_held_check():
+    """The cost of checking every job as SLURM sees it: sbatch --hold, scontrol
+    show job, scontrol release, against a plain sbatch, both on one warm ssh
+    connection in the same run (median of 15)."""
+    control = tempfile.mkdtemp(prefix="bench-held-")
+    directory = f"{REMOTE_ROOT}/bench-held-{os.getpid()}"
+    mux_ssh(f"mkdir -p {directory} && printf '#!/bin/bash\\n#SBATCH -t 1 -p cpu -A lilly-agentic-cpu\\ntrue\\n' > {directory}/j.sh", control)
+    plain = f"cd {directory} && sbatch --parsable j.sh"
+    held = (f"cd {directory} && id=$(sbatch --parsable --hold j.sh) && scontrol show job -o $id >/dev/null && scontrol release $id && echo $id")
+    times = {"plain": [], "held": []}
+    for _ in range(15):
+        for name, command in (("plain", plain), ("held", held)):
+            seconds, out = timed(lambda: mux_ssh(command, control))
+            times[name].append(seconds)
+    mux_ssh(f"scancel -u $(id -un) -n j.sh; rm -rf {directory}", control)
+    sh(["ssh", "-o", f"ControlPath={control}/%C", "-O", "exit", "testcluster"])
+    shutil.rmtree(control, ignore_errors=True)
+    plain_s, held_s = statistics.median(times["plain"]), statistics.median(times["held"])
+    record("held_check", plain_sbatch_seconds=round(plain_s, 4), held_check_seconds=round(held_s, 4),
+           added_ms=round((held_s - plain_s) * 1000, 1), ratio=round(held_s / plain_s, 3))
+
+
 only = sys.argv[1:]
-for bench in [bench_cold_start, bench_sha256, bench_run_workload, bench_status, bench_rerun_upload, bench_ledger, bench_vs_submitit]:
+for bench in [bench_cold_start, bench_held_check, bench_sha256, bench_run_workload, bench_status, bench_rerun_upload, bench_ledger, bench_vs_submitit]:
     if only and not any(name in bench.__name__ for name in only):
         continue
     try:

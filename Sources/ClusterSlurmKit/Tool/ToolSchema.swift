@@ -46,7 +46,7 @@ public enum ToolSchema {
         "setupCommands": strings("Call-level setup commands (only with allowEnvOverrides and execution.allowCustomEnvOverride)"),
         "modules": strings("Call-level modules (only with allowEnvOverrides and execution.allowCustomEnvOverride)"),
         "headerOverrides": headerOverrides,
-        "submitArgs": strings("Extra sbatch options"),
+        "submitArgs": strings("Extra sbatch options from an allowlist (resources, placement, --mail-type, --signal…); -Q, --hold, --chdir, --output, --export, --array, --wrap and unknown options are refused. Every job is checked as SLURM sees it (held, then released or cancelled)"),
         "jobId": string("SLURM job id"),
         "includeAccounting": boolean("Include sacct accounting in job_status"),
         "autoFallbackToGpu": boolean("Override routing.autoFallbackToGpuOnSignatures for run_workload"),
