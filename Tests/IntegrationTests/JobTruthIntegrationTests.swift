@@ -20,8 +20,10 @@ struct JobTruthIntegrationTests {
     }
 
     /// slurmctld stops answering while sbatch runs: the submit times out
-    /// (the error names the run), the job appears once the controller
-    /// resumes, and check_workload adopts it. Exactly one job exists.
+    /// (the error names the run). sbatch goes through once the controller
+    /// resumes, but the job was made held and no verdict reached it, so the
+    /// cluster cancels it before it can start: nothing unchecked ever runs.
+    /// check_workload says so; a new submission runs. No job is hidden.
     @Test func stalledControllerDoesNotHideTheJob() throws {
         let base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)
         let ws = Harness.Workspace(config: WorkloadFlowTests.derivedConfig(from: base, replacing: "\"sshConfigFile\"", with: "\"sshTimeoutSeconds\": 4,\n      \"sshConfigFile\""))
@@ -35,18 +37,25 @@ struct JobTruthIntegrationTests {
         #expect(submit.json["runId"] as? String == runId, "the error names its run: \(submit.stdout)")
         #expect(Self.signalDaemon("slurmctld", "CONT"))
         resumed = true
-        // the scheduler decides when the job appears: a bounded wait, polling the tool
-        var checked: [String: Any] = [:]
+        // the scheduler decides when the job appears: a bounded wait on SLURM's own view
+        var states = ""
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            checked = ws.tool(["action": "check_workload", "runId": runId]).json
-            if checked["jobId"] != nil { break }
+            states = Harness.ssh("squeue --noheader --states=all --name=\(runId) --format='%i %T %M'").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if states.contains("CANCELLED") { break }
             Thread.sleep(forTimeInterval: 1)
         }
-        let jobId = try #require(checked["jobId"] as? String, "\(checked)")
-        #expect(Self.jobsOnCluster(runId: runId) == [jobId], "exactly one job")
-        #expect(ws.sql("SELECT outcome FROM submitAttempt ORDER BY id DESC LIMIT 1") == "adopted")
-        _ = ws.waitUntilDone(runId: runId)
+        #expect(states.contains("CANCELLED") && states.hasSuffix(" 0:00"), "held, then cancelled without running: \(states)")
+        let cancelled = String(states.split(separator: " ").first ?? "")
+        let checked = ws.tool(["action": "check_workload", "runId": runId])
+        #expect(checked.json["code"] as? String == "not_found", "\(checked.stdout)")
+        #expect((checked.json["error"] as? String)?.contains("held job \(cancelled) was cancelled before it could start") == true, "\(checked.stdout)")
+        #expect(ws.sql("SELECT count(*) FROM job") == "0" && ws.sql("SELECT outcome FROM submitIntent") == "failed")
+        // submitting again makes exactly one job that runs
+        let again = ws.tool(["action": "submit_job", "runId": runId])
+        let jobId = try #require(again.json["jobId"] as? String, "\(again.stdout)")
+        #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
+        #expect(Self.jobsOnCluster(runId: runId) == [cancelled, jobId].sorted(), "the cancelled held job and the one that ran")
     }
 
     /// With slurmdbd down, a finished job stays COMPLETED, a job that only

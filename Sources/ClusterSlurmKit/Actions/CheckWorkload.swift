@@ -53,16 +53,22 @@ public enum CheckWorkload {
     public static func run(_ request: Request, context: ActionContext, verifyReplays: Bool = true) async throws -> Result {
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
         var jobId = try request.jobId.map { try JobId.validate($0) }
+        var settledFailure: String?
         if let run, request.jobId == nil, !(try context.ledger.openSubmitIntents(runId: run.id)).isEmpty {
             // A submission whose answer was lost is settled before anything is reported.
             for resolution in try await SubmitRecovery.resolve(run: run, context: context) {
                 if case .pending(let since) = resolution, try context.ledger.jobs(runId: run.id).isEmpty {
                     throw SubmitRecovery.pendingError(run: run, since: since)
                 }
+                if case .failed(_, let output) = resolution { settledFailure = output }
             }
         }
         if jobId == nil, let run { jobId = try context.ledger.jobs(runId: run.id).last?.jobId }
         guard let jobId else {
+            if let run, let settledFailure {
+                throw ClusterSlurmError(.notFound, "run \(run.id) has no job: its last submission was settled from the cluster: \(settledFailure); submit it again with submit_job",
+                                        path: "runId", runId: run.id)
+            }
             if let run {
                 throw ClusterSlurmError(.notFound, "run \(run.id) has no job: its status is \(run.status.rawValue)\(run.status == .submitFailed ? " (the submission failed; see the action log)" : "; submit it with submit_job or run_workload")",
                                         path: "runId", runId: run.id)

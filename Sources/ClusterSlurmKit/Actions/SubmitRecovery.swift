@@ -52,7 +52,9 @@ enum SubmitRecovery {
                 // The job was made held: it ran only if the held-job check released it.
                 if let decision = finding.decision, decision != "release" {
                     try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .failed, now: context.now())
-                    return .failed(exitStatus: 0, output: "held job \(parsed.jobId) was cancelled (\(decision)); nothing ran")
+                    try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
+                    let why = decision.contains("no answer") ? "no verdict reached the cluster (the connection was lost or timed out before the held-job check)" : "it was refused"
+                    return .failed(exitStatus: 0, output: "held job \(parsed.jobId) was cancelled before it could start because \(why); nothing ran")
                 }
                 if finding.decision == nil, context.now().timeIntervalSince(created) <= inFlightSeconds + 60 {
                     return .pending(since: intent.createdAt)
