@@ -42,14 +42,18 @@ test("no tool in a sandboxed context", () => {
   assert.equal(register({ sandboxed: true, workspaceDir: tmpdir() }), null);
 });
 
-test("run_workload → check_workload → fetch_workload_logs → download_workload_outputs", async () => {
+test("run_workload → check_workload → fetch_workload_logs → download_workload_outputs", async (t) => {
   const workspaceDir = mkdtempSync(path.join(tmpdir(), "cs-openclaw-"));
+  let remoteRunDir;
+  // removed whether the test passes or fails: the run dir on the cluster and the workspace
+  t.after(() => cleanUp(workspaceDir, remoteRunDir));
   writeFileSync(path.join(workspaceDir, "hello.py"), "import os\nos.makedirs('outputs', exist_ok=True)\nopen('outputs/result.json', 'w').write('{\"ok\": true}')\nprint('hello from', os.environ.get('SLURM_JOB_ID'))\n");
   const tool = register({ workspaceDir });
   assert.equal(tool.name, "cluster_slurm");
 
   const started = await tool.execute("call-1", { action: "run_workload", command: "python3 hello.py", localPath: "hello.py" });
   const { runId, jobId } = started.details;
+  remoteRunDir = started.details.remoteRunDir;
   assert.match(runId, /^run-\d{8}-\d{6}/);
   assert.match(jobId, /^\d+$/);
   assert.equal(started.content[0].type, "text");
@@ -68,8 +72,6 @@ test("run_workload → check_workload → fetch_workload_logs → download_workl
   const downloaded = (await tool.execute("call-4", { action: "download_workload_outputs", runId, remoteFile: "outputs/result.json" })).details;
   assert.deepEqual(JSON.parse(readFileSync(downloaded.localPath, "utf8")), { ok: true });
   assert.ok(downloaded.localPath.startsWith(workspaceDir));
-  // the test removes what it made: the run dir on the cluster and the workspace
-  cleanUp(workspaceDir, started.details.remoteRunDir);
 });
 
 function cleanUp(workspaceDir, remoteRunDir) {
