@@ -14,8 +14,13 @@ struct ToolCommand: AsyncParsableCommand {
         """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "The call as JSON, instead of reading stdin.") var params: String?
+    @Flag(help: "Print the tool's schema (every action's description, parameters, required fields and hints) and exit; openclaw/tool-schema.json is this output.") var schema = false
 
     func run() async throws {
+        if schema {
+            print(try CanonicalJSON.pretty(ToolSchema.document))
+            return
+        }
         do {
             let input = try params.map { Data($0.utf8) } ?? FileHandle.standardInput.readToEnd() ?? Data()
             let value: JSONValue

@@ -2,13 +2,16 @@ import ClusterSlurmKit
 import Foundation
 import MCP
 
-/// Serves the tool's actions over MCP (stdio): one tool `cluster_slurm` taking
-/// the reference's parameters, and one tool per action with the same
-/// parameters minus `action`. Calls go through the same parsing and dispatch
-/// as `cluster-slurm tool`.
+/// Serves the tool's actions over MCP (stdio): one tool per action, with
+/// only that action's parameters, its required set and its behaviour
+/// (read-only, destructive) from the action registry, plus the umbrella
+/// `cluster_slurm` tool in the reference's shape. The server's instructions
+/// carry the guidance a model needs. Calls go through the same parsing and
+/// dispatch as `cluster-slurm tool`; results come back as structured content
+/// and text, failures with `isError` and the whole error payload.
 public enum MCPServer {
     public static func serve(context: ActionContext) async throws {
-        let server = Server(name: "cluster-slurm", version: ClusterSlurmVersion.current,
+        let server = Server(name: "cluster-slurm", version: ClusterSlurmVersion.current, instructions: ActionRegistry.instructions,
                             capabilities: .init(tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: try tools())
@@ -21,20 +24,22 @@ public enum MCPServer {
     }
 
     static func tools() throws -> [Tool] {
-        var tools = [Tool(name: "cluster_slurm",
-                          description: "Run and follow SLURM jobs on configured clusters over SSH (the OpenClaw cluster-slurm tool).",
-                          inputSchema: try convert(ToolSchema.parameters))]
-        let actionSchema = try convert(ToolSchema.actionParameters)
-        for action in ToolCall.Action.allCases {
-            tools.append(Tool(name: action.rawValue, description: ToolSchema.descriptions[action] ?? action.rawValue, inputSchema: actionSchema))
+        var tools: [Tool] = []
+        for spec in ActionRegistry.all {
+            tools.append(Tool(name: spec.action.rawValue, description: ToolSchema.actionDescription(spec),
+                              inputSchema: try convert(ToolSchema.actionParameters(spec)),
+                              annotations: .init(readOnlyHint: spec.readOnly, destructiveHint: spec.destructive,
+                                                 idempotentHint: spec.idempotent, openWorldHint: true)))
         }
+        tools.append(Tool(name: ToolSchema.toolName, description: ToolSchema.toolDescription, inputSchema: try convert(ToolSchema.parameters),
+                          annotations: .init(destructiveHint: true, openWorldHint: true)))
         return tools
     }
 
     static func call(name: String, arguments: [String: Value], context: ActionContext) async -> CallTool.Result {
         do {
             var object = try JSONValue.parse(JSONEncoder().encode(arguments))
-            if name != "cluster_slurm" {
+            if name != ToolSchema.toolName {
                 guard ToolCall.Action(rawValue: name) != nil else {
                     throw ClusterSlurmError.invalidInput("unknown tool \(name)", path: "name")
                 }
@@ -44,9 +49,13 @@ public enum MCPServer {
                 object = .object(fields)
             }
             let json = try await ToolDispatcher.run(try ToolCall.parse(object), context: context)
-            return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], isError: false)
+            return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)],
+                                   structuredContent: try? JSONDecoder().decode(Value.self, from: Data(json.utf8)), isError: false)
         } catch {
-            return CallTool.Result(content: [.text(text: (try? CanonicalJSON.encode(ClusterSlurmError.wrapping(error).toolPayload)) ?? "{\"status\":\"error\"}", annotations: nil, _meta: nil)], isError: true)
+            let payload = ClusterSlurmError.wrapping(error).toolPayload
+            let text = (try? CanonicalJSON.encode(payload)) ?? "{\"status\":\"error\"}"
+            return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)],
+                                   structuredContent: try? convert(payload), isError: true)
         }
     }
 

@@ -42,7 +42,8 @@ class MCPServerTests(unittest.TestCase):
             env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control})
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
-                await session.initialize()
+                initialized = await session.initialize()
+                self.assertIn("check_workload", initialized.instructions or "")
                 tools = {tool.name: tool for tool in (await session.list_tools()).tools}
                 self.assertIn("cluster_slurm", tools)
                 for name in ["run_workload", "check_workload", "fetch_workload_logs", "download_workload_outputs", "list_clusters"]:
@@ -84,6 +85,33 @@ class MCPServerTests(unittest.TestCase):
                 error = payload(refused)
                 self.assertEqual(error["status"], "error")
                 self.assertEqual(error["path"], "jobId")
+
+                # Each tool is the registry's: its own parameters, its required set, its hints.
+                schema = json.loads(subprocess.run([str(BINARY), "tool", "--schema"], capture_output=True, text=True, check=True).stdout)
+                self.assertEqual(schema, json.loads((REPO / "openclaw" / "tool-schema.json").read_text()))
+                for action in schema["actions"]:
+                    tool = tools[action["name"]]
+                    self.assertEqual(sorted(tool.input_schema.get("required", [])), sorted(action["inputSchema"].get("required", [])), action["name"])
+                    self.assertEqual(set(tool.input_schema["properties"]), set(action["inputSchema"]["properties"]), action["name"])
+                    self.assertEqual(tool.annotations.readOnlyHint, action["annotations"]["readOnlyHint"], action["name"])
+                    self.assertEqual(tool.annotations.destructiveHint, action["annotations"]["destructiveHint"], action["name"])
+                    for field in action["inputSchema"].get("required", []):
+                        missing = await session.call_tool(action["name"], {})
+                        self.assertTrue(missing.is_error, action["name"])
+                        self.assertEqual(payload(missing)["path"], field, payload(missing))
+                self.assertTrue(tools["cancel_job"].annotations.destructiveHint)
+                self.assertEqual(tools["check_workload"].input_schema["required"], ["runId"])
+                self.assertNotIn("tail", tools["list_clusters"].input_schema["properties"])
+                extra = await session.call_tool("list_clusters", {"tail": 5})
+                self.assertTrue(extra.is_error)
+                self.assertEqual(payload(extra)["path"], "tail")
+
+                # A policy refusal: isError, its code and rule, as text and as structured content.
+                policy = await session.call_tool("run_workload", {"command": "hostname", "submitArgs": ["-Q"]})
+                self.assertTrue(policy.is_error)
+                self.assertEqual(payload(policy)["code"], "policy_violation")
+                self.assertEqual(policy.structuredContent["rule"], "submit_args")
+                self.assertEqual(started.structuredContent["runId"], run["runId"])
 
 
 if __name__ == "__main__":

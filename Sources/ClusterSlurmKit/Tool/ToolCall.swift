@@ -73,6 +73,12 @@ public struct ToolCall: Sendable {
             } else { hint = "" }
             throw ClusterSlurmError.invalidInput("must be one of \(Action.allCases.map(\.rawValue).joined(separator: ", ")) (got \(actionValue.preview))\(hint)", path: "action")
         }
+        // The action's own parameters only, and what it needs (from the registry).
+        let spec = ActionRegistry.spec(action)
+        for key in object.keys.sorted() where key != "action" && !spec.parameters.contains(key) && object[key] != .null {
+            let takes = spec.parameters.isEmpty ? "it takes no parameters" : "it takes \(spec.parameters.joined(separator: ", "))"
+            throw ClusterSlurmError.invalidInput("is not a parameter of \(action.rawValue); \(takes)", path: key)
+        }
         var call = ToolCall(action: action)
         func string(_ key: String) throws -> String? {
             guard let text = try JSONFields.string(object[key], at: key).get() else { return nil }
@@ -124,7 +130,26 @@ public struct ToolCall: Sendable {
         call.tail = try JSONFields.integer(object["tail"], at: "tail", minimum: 1, maximum: 20_000).get()
         if let jobId = call.jobId { call.jobId = try JobId.validate(jobId) }
         if let runId = call.runId { call.runId = try RunId.validate(runId) }
+        for field in spec.required where !call.has(field) {
+            throw ClusterSlurmError.invalidInput("is required for \(action.rawValue)", path: field)
+        }
+        for group in spec.oneOf where !group.contains(where: call.has) {
+            throw ClusterSlurmError.invalidInput("\(action.rawValue) needs \(group.joined(separator: " or "))", path: group[0])
+        }
         return call
+    }
+
+    /// Whether a parameter was given (a blank string or an empty list counts as not given).
+    func has(_ field: String) -> Bool {
+        switch field {
+        case "cluster": return cluster != nil
+        case "runId": return runId != nil
+        case "jobId": return jobId != nil
+        case "remotePath": return remotePath != nil
+        case "command", "commands": return !mergedCommands.isEmpty
+        case "localPath", "localPaths": return !mergedLocalPaths.isEmpty
+        default: return true
+        }
     }
 
     /// `command` then `commands`, trimmed, empty lines dropped (as the reference).

@@ -54,33 +54,47 @@ public enum ToolSchema {
         "tail": .object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(20000), "description": .string("Log lines to return")]),
     ]
 
-    /// The whole tool: `action` plus every parameter.
+    public static let toolName = "cluster_slurm"
+    public static let toolDescription = "Run and follow SLURM jobs on configured HPC clusters over SSH, every step recorded in a run ledger: submit asynchronous workloads (run_workload), check them (check_workload), read their logs (fetch_workload_logs) and retrieve their outputs (download_workload_outputs), with profile-driven CPU/GPU routing and policy guardrails. Pick the operation with `action`; each action's parameters and required fields are listed in its description."
+
+    /// The umbrella tool in the reference's shape: `action` plus every parameter.
     public static let parameters: JSONValue = {
         var properties = commonProperties
+        let summary = ActionRegistry.all.map { spec in
+            let needs = spec.required + spec.oneOf.map { $0.joined(separator: " or ") }
+            return needs.isEmpty ? spec.action.rawValue : "\(spec.action.rawValue) (needs \(needs.joined(separator: ", ")))"
+        }
         properties["action"] = .object(["type": .string("string"), "enum": .array(ToolCall.Action.allCases.map { .string($0.rawValue) }),
-                                        "description": .string("Action to perform")])
+                                        "description": .string("Action to perform: \(summary.joined(separator: "; "))")])
         return .object(["type": .string("object"), "properties": .object(properties), "required": .array([.string("action")]),
                         "additionalProperties": .bool(false)])
     }()
 
-    /// One action's tool: the same parameters without `action`.
-    public static let actionParameters: JSONValue = .object([
-        "type": .string("object"), "properties": .object(commonProperties), "additionalProperties": .bool(false),
-    ])
+    /// One action's own tool: only its parameters, with its required set.
+    public static func actionParameters(_ spec: ActionSpec) -> JSONValue {
+        var properties: [String: JSONValue] = [:]
+        for name in spec.parameters { properties[name] = commonProperties[name] }
+        var schema: [String: JSONValue] = ["type": .string("object"), "properties": .object(properties), "additionalProperties": .bool(false)]
+        if !spec.required.isEmpty { schema["required"] = .array(spec.required.map(JSONValue.string)) }
+        return .object(schema)
+    }
 
-    public static let descriptions: [ToolCall.Action: String] = [
-        .listClusters: "List the configured cluster profiles and routing rules.",
-        .initRun: "Create a run (local and remote directories) or return an existing one.",
-        .upload: "Upload workspace files or folders into a run's remote directory, verified by sha256.",
-        .renderJob: "Render a run's SLURM batch script locally and record it in the ledger.",
-        .submitJob: "Submit a run's script with sbatch --parsable.",
-        .jobStatus: "Get a job's state from squeue/sacct.",
-        .jobLogs: "Tail a job's stdout/stderr or a remote file.",
-        .download: "Download a file or folder from a run's remote directory into its local directory.",
-        .cancelJob: "Cancel a job this ledger submitted.",
-        .runWorkload: "Route, upload, render and submit a workload; returns runId and jobId at once.",
-        .checkWorkload: "Check a run's job state and whether it is done.",
-        .fetchWorkloadLogs: "Fetch a run's stdout and stderr, with a pip hint for missing Python modules.",
-        .downloadWorkloadOutputs: "Download a run's outputs (a file, folder or glob) into its local directory.",
-    ]
+    /// The action's description for a model, with what it needs spelled out.
+    public static func actionDescription(_ spec: ActionSpec) -> String {
+        let groups = spec.oneOf.map { "give \($0.joined(separator: " or "))" }
+        return groups.isEmpty ? spec.description : spec.description + " (" + groups.joined(separator: "; ") + ".)"
+    }
+
+    /// Everything an agent host needs, as `cluster-slurm tool --schema`
+    /// prints it and `openclaw/tool-schema.json` holds it.
+    public static let document: JSONValue = .object([
+        "tool": .object(["name": .string(toolName), "description": .string(toolDescription), "parameters": parameters]),
+        "actions": .array(ActionRegistry.all.map { spec in
+            .object(["name": .string(spec.action.rawValue), "description": .string(actionDescription(spec)),
+                     "inputSchema": actionParameters(spec),
+                     "annotations": .object(["readOnlyHint": .bool(spec.readOnly), "destructiveHint": .bool(spec.destructive),
+                                             "idempotentHint": .bool(spec.idempotent)])])
+        }),
+        "instructions": .string(ActionRegistry.instructions),
+    ])
 }

@@ -51,16 +51,24 @@ import Testing
     @Test func referenceParametersParse() throws {
         let call = try ToolCall.parse(JSONValue.parse(Data("""
             {"action": "run_workload", "cluster": "cpu", "runId": "r-1", "prefix": "p", "localPath": "a", "localPaths": ["b"],
-             "remoteDir": "in", "remotePath": "out", "remoteFile": "result.json", "scriptPath": "s", "scriptName": "job.slurm",
-             "command": "python3 a.py", "commands": ["echo 1", " "], "workload": "w", "env": {"A": "1"}, "setupCommands": [],
-             "modules": [], "headerOverrides": {"time": "00:10:00", "gpus": 1}, "submitArgs": ["--exclusive"], "jobId": "12",
-             "includeAccounting": true, "autoFallbackToGpu": false, "allowEnvOverrides": false, "tail": 50}
+             "scriptName": "job.slurm", "command": "python3 a.py", "commands": ["echo 1", " "], "workload": "w", "env": {"A": "1"},
+             "setupCommands": [], "modules": [], "headerOverrides": {"time": "00:10:00", "gpus": 1}, "submitArgs": ["--exclusive"],
+             "autoFallbackToGpu": false, "allowEnvOverrides": false}
             """.utf8)))
+        // every other reference parameter, with the actions that take it
+        let others = try ToolCall.parse(JSONValue.parse(Data("""
+            {"action": "fetch_workload_logs", "runId": "r-1", "jobId": "12", "cluster": "cpu", "remotePath": "out", "tail": 50}
+            """.utf8)))
+        #expect(others.jobId == "12" && others.remotePath == "out")
+        _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "download_workload_outputs", "runId": "r-1", "remoteFile": "result.json", "localPath": "x"}"#.utf8)))
+        _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "upload", "runId": "r-1", "localPath": "a", "remoteDir": "in"}"#.utf8)))
+        _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "submit_job", "runId": "r-1", "scriptPath": "s"}"#.utf8)))
+        _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "job_status", "jobId": "12", "includeAccounting": true}"#.utf8)))
         #expect(call.action == .runWorkload)
         #expect(call.mergedCommands == ["python3 a.py", "echo 1"])
         #expect(call.mergedLocalPaths == ["a", "b"])
         #expect(call.headerOverrides?.gpus == "1")
-        #expect(call.tail == 50)
+        #expect(others.tail == 50)
     }
 
     @Test func environmentPolicy() throws {
