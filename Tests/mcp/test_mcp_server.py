@@ -93,13 +93,13 @@ class MCPServerTests(unittest.TestCase):
                     tool = tools[action["name"]]
                     self.assertEqual(sorted(tool.input_schema.get("required", [])), sorted(action["inputSchema"].get("required", [])), action["name"])
                     self.assertEqual(set(tool.input_schema["properties"]), set(action["inputSchema"]["properties"]), action["name"])
-                    self.assertEqual(tool.annotations.readOnlyHint, action["annotations"]["readOnlyHint"], action["name"])
-                    self.assertEqual(tool.annotations.destructiveHint, action["annotations"]["destructiveHint"], action["name"])
+                    self.assertEqual(tool.annotations.model_dump(by_alias=True).get("readOnlyHint"), action["annotations"]["readOnlyHint"], action["name"])
+                    self.assertEqual(tool.annotations.model_dump(by_alias=True).get("destructiveHint"), action["annotations"]["destructiveHint"], action["name"])
                     for field in action["inputSchema"].get("required", []):
                         missing = await session.call_tool(action["name"], {})
                         self.assertTrue(missing.is_error, action["name"])
                         self.assertEqual(payload(missing)["path"], field, payload(missing))
-                self.assertTrue(tools["cancel_job"].annotations.destructiveHint)
+                self.assertTrue(tools["cancel_job"].annotations.model_dump(by_alias=True).get("destructiveHint"))
                 self.assertEqual(tools["check_workload"].input_schema["required"], ["runId"])
                 self.assertNotIn("tail", tools["list_clusters"].input_schema["properties"])
                 extra = await session.call_tool("list_clusters", {"tail": 5})
@@ -110,8 +110,8 @@ class MCPServerTests(unittest.TestCase):
                 policy = await session.call_tool("run_workload", {"command": "hostname", "submitArgs": ["-Q"]})
                 self.assertTrue(policy.is_error)
                 self.assertEqual(payload(policy)["code"], "policy_violation")
-                self.assertEqual(policy.structuredContent["rule"], "submit_args")
-                self.assertEqual(started.structuredContent["runId"], run["runId"])
+                self.assertEqual(policy.structured_content["rule"], "submit_args")
+                self.assertEqual(started.structured_content["runId"], run["runId"])
 
 
 if __name__ == "__main__":
