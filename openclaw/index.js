@@ -3,64 +3,20 @@
 // binary in tool mode; all logic lives in the binary.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const ACTIONS = [
-  "list_clusters", "init_run", "upload", "render_job", "submit_job", "job_status", "job_logs",
-  "download", "cancel_job", "run_workload", "check_workload", "fetch_workload_logs", "download_workload_outputs",
-];
-
-const str = (description) => ({ type: "string", description });
-const strs = (description) => ({ type: "array", items: { type: "string" }, description });
-const bool = (description) => ({ type: "boolean", description });
-const count = { type: "integer", minimum: 1 };
-const gpuCount = { anyOf: [count, { type: "string" }] };
-
-export const parameters = {
-  type: "object",
-  additionalProperties: false,
-  required: ["action"],
-  properties: {
-    action: { type: "string", enum: ACTIONS, description: `Action to perform: ${ACTIONS.join(", ")}` },
-    cluster: str("Configured cluster profile id"),
-    runId: str("Run id in the local ledger"),
-    prefix: str("Optional prefix for generated run ids"),
-    localPath: str("Workspace-relative local file/directory"),
-    localPaths: strs("Workspace-relative local files/directories"),
-    remoteDir: str("Sub-directory of the run directory on the cluster"),
-    remotePath: str("Remote file/directory/glob inside the run directory"),
-    remoteFile: str("Remote output filename relative to the run directory (download_workload_outputs)"),
-    scriptPath: str("Workspace-relative job script path"),
-    scriptName: str("Generated job filename"),
-    command: str("Single shell command"),
-    commands: strs("Command list"),
-    workload: str("Natural-language task summary used for CPU/GPU profile selection in run_workload"),
-    env: { type: "object", additionalProperties: { type: "string" } },
-    setupCommands: strs("Call-level setup commands (needs allowEnvOverrides + execution.allowCustomEnvOverride)"),
-    modules: strs("Call-level modules (needs allowEnvOverrides + execution.allowCustomEnvOverride)"),
-    headerOverrides: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        jobName: { type: "string" }, partition: { type: "string" }, account: { type: "string" }, qos: { type: "string" },
-        constraint: { type: "string" }, time: { type: "string" }, nodes: count, ntasks: count, ntasksPerNode: count,
-        cpusPerTask: count, mem: { type: "string" }, gpus: gpuCount, gpusPerNode: gpuCount, gres: { type: "string" },
-        output: { type: "string" }, error: { type: "string" }, modules: { type: "array", items: { type: "string" } },
-      },
-    },
-    submitArgs: strs("Extra sbatch options"),
-    jobId: str("SLURM job id"),
-    includeAccounting: bool("Include sacct accounting in job_status"),
-    autoFallbackToGpu: bool("Override routing.autoFallbackToGpuOnSignatures for run_workload"),
-    allowEnvOverrides: bool("Allow call-level environment overrides (needs execution.allowCustomEnvOverride)"),
-    tail: { type: "integer", minimum: 1, maximum: 20000 },
-  },
-};
+// The tool's schema comes from the binary's action registry
+// (`cluster-slurm tool --schema`, committed beside this file and checked
+// against the registry by the Swift tests): one source for every host.
+export const schema = JSON.parse(readFileSync(path.join(here, "tool-schema.json"), "utf8"));
+export const TOOL_NAME = schema.tool.name;
+export const parameters = schema.tool.parameters;
+export const ACTIONS = parameters.properties.action.enum;
 
 /** The cluster-slurm binary: $CLUSTER_SLURM_BIN, the newest build beside this plugin, or `cluster-slurm` on PATH. */
 export function resolveBinary(env = process.env) {
@@ -83,17 +39,38 @@ function writeConfig(pluginConfig) {
   return file;
 }
 
-/** Runs one tool call through `cluster-slurm tool`, with a timeout and an output cap. */
-export function runTool(params, { binary, configFile, workspaceDir, timeoutMs = 600_000, maxOutputBytes = 8 << 20, env = process.env }) {
+/** An aborted call rejects with this, as OpenClaw's adapter expects (it rethrows AbortError). */
+function abortError(signal) {
+  const error = new Error(`cluster-slurm call aborted${signal?.reason ? `: ${signal.reason}` : ""}`);
+  error.name = "AbortError";
+  return error;
+}
+
+/**
+ * Runs one tool call through `cluster-slurm tool`, with a timeout, an output
+ * cap and the agent turn's abort signal. The binary runs in a process group
+ * of its own: SIGTERM lets it stop ssh and remove temporaries (it handles the
+ * signal), then the whole group is killed if anything is left after 2 s.
+ */
+export function runTool(params, { binary, configFile, workspaceDir, timeoutMs = 600_000, maxOutputBytes = 8 << 20, env = process.env, signal }) {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
     const child = spawn(binary, ["tool", "--config", configFile, "--workspace", workspaceDir], {
-      env, stdio: ["pipe", "pipe", "pipe"],
+      env, stdio: ["pipe", "pipe", "pipe"], detached: true,
     });
     const chunks = [];
     let size = 0;
     let stderr = "";
     let failure;
-    const stop = (reason) => { failure ??= reason; child.kill("SIGTERM"); setTimeout(() => child.kill("SIGKILL"), 2000).unref(); };
+    let exited = false;
+    const killGroup = (sig) => { if (!exited) { try { process.kill(-child.pid, sig); } catch { /* already gone */ } } };
+    const stop = (reason) => {
+      failure ??= reason;
+      killGroup("SIGTERM");
+      setTimeout(() => killGroup("SIGKILL"), 2000).unref();
+    };
+    const onAbort = () => stop(abortError(signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => stop(new Error(`cluster-slurm timed out after ${timeoutMs} ms`)), timeoutMs);
     child.stdout.on("data", (chunk) => {
       size += chunk.length;
@@ -103,7 +80,11 @@ export function runTool(params, { binary, configFile, workspaceDir, timeoutMs = 
     child.stderr.on("data", (chunk) => { if (stderr.length < 65536) stderr += chunk; });
     child.on("error", (error) => { clearTimeout(timer); reject(new Error(`cannot run ${binary}: ${error.message}`)); });
     child.on("close", (code) => {
+      exited = true;
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      // anything the binary started in its group goes with it
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* nothing left */ }
       if (failure) return reject(failure);
       const text = Buffer.concat(chunks).toString("utf8");
       let payload;
@@ -116,22 +97,28 @@ export function runTool(params, { binary, configFile, workspaceDir, timeoutMs = 
   });
 }
 
+/** OpenClaw calls execute(id, params, signal, onUpdate); older hosts (id, params, onUpdate, ctx, signal). */
+function abortSignalOf(args) {
+  const candidates = [args[2], args[4]];
+  return candidates.find((value) => value && typeof value === "object" && "aborted" in value);
+}
+
 export function buildTool({ pluginConfig, workspaceDir, binary = resolveBinary(), timeoutMs, env }) {
   const configFile = writeConfig(pluginConfig);
   return {
-    name: "cluster_slurm",
+    name: TOOL_NAME,
     label: "Cluster SLURM",
-    description:
-      "Cluster orchestration over SSH for SLURM: submit asynchronous workloads, inspect status/logs (with missing-package hints), and retrieve artifacts using profile-driven routing; every step is recorded in a SQLite run ledger.",
+    description: schema.tool.description,
     parameters,
-    async execute(_toolCallId, params) {
-      const { code, payload } = await runTool(params, { binary, configFile, workspaceDir, timeoutMs, env });
-      if (code !== 0) {
-        const error = new Error(payload.error ?? `cluster-slurm exited ${code}`);
-        error.details = payload;
-        throw error;
-      }
-      return { content: [{ type: "text", text: JSON.stringify(payload, null, 2) }], details: payload };
+    async execute(_toolCallId, params, ...rest) {
+      const signal = abortSignalOf([_toolCallId, params, ...rest]);
+      const { code, payload } = await runTool(params, { binary, configFile, workspaceDir, timeoutMs, env, signal });
+      const content = [{ type: "text", text: JSON.stringify(payload, null, 2) }];
+      // A failure is a result the model reads whole (code, path, rule, limit,
+      // requested, runs, runId), marked as an error; a thrown Error would reach
+      // it as its message only.
+      if (code !== 0) return { content, details: payload, isError: true };
+      return { content, details: payload };
     },
   };
 }
@@ -151,7 +138,7 @@ const clusterSlurmPlugin = {
           workspaceDir: ctx?.workspaceDir ?? api.config?.agents?.defaults?.workspace ?? process.cwd(),
         });
       },
-      { optional: true },
+      { name: TOOL_NAME, optional: true },
     );
     const count = Object.keys(pluginConfig.clusters ?? {}).length;
     api.logger?.info?.(`[cluster-slurm] registered (${count} cluster profile${count === 1 ? "" : "s"})`);

@@ -23,7 +23,7 @@ function register(ctx) {
     registerTool(factory, options) { registered.push({ factory, options }); },
   });
   assert.equal(registered.length, 1);
-  assert.deepEqual(registered[0].options, { optional: true });
+  assert.deepEqual(registered[0].options, { name: "cluster_slurm", optional: true });
   return registered[0].factory(ctx);
 }
 
@@ -81,11 +81,19 @@ function cleanUp(workspaceDir, remoteRunDir) {
   rmSync(workspaceDir, { recursive: true, force: true });
 }
 
-test("errors come back as thrown errors naming the field", async (t) => {
+test("errors come back as error results with every field", async (t) => {
   const workspaceDir = mkdtempSync(path.join(tmpdir(), "cs-openclaw-"));
   t.after(() => rmSync(workspaceDir, { recursive: true, force: true }));
   const tool = register({ workspaceDir });
-  await assert.rejects(tool.execute("bad-1", { action: "job_status", jobId: "1; rm -rf ~" }), /jobId/);
-  await assert.rejects(tool.execute("bad-2", { action: "run_workload", command: "conda activate x" }), /environment/);
-  await assert.rejects(tool.execute("bad-3", { action: "nope" }), /action/);
+  const badJob = await tool.execute("bad-1", { action: "job_status", jobId: "1; rm -rf ~" });
+  assert.equal(badJob.isError, true);
+  assert.equal(badJob.details.path, "jobId");
+  const env = await tool.execute("bad-2", { action: "run_workload", command: "conda activate x" });
+  assert.equal(env.isError, true);
+  assert.match(env.details.error, /environment/);
+  const action = await tool.execute("bad-3", { action: "nope" });
+  assert.equal(action.details.path, "action");
+  const policy = await tool.execute("bad-4", { action: "run_workload", command: "hostname", submitArgs: ["-Q"] });
+  assert.deepEqual([policy.details.code, policy.details.rule, policy.details.requested], ["policy_violation", "submit_args", "-Q"]);
+  assert.deepEqual(JSON.parse(policy.content[0].text), policy.details);
 });

@@ -39,7 +39,9 @@ public struct ConfigValidator {
         let localRunsDir = string(object["localRunsDir"], at: "localRunsDir", nonEmpty: true) ?? PluginConfig.defaultLocalRunsDir
         checkWorkspaceRelative(localRunsDir, at: "localRunsDir")
         let ledgerPath = string(object["ledgerPath"], at: "ledgerPath", nonEmpty: true)
-        let routing = readRouting(object["routing"])
+        var routing = readRouting(object["routing"])
+        // As the reference: without its own defaultProfile, routing starts from defaultCluster.
+        if routing.defaultProfile == nil { routing.defaultProfile = defaultCluster }
         let execution = readExecution(object["execution"])
         let archive = readArchive(object["archive"])
         var polling = PollingConfig.defaults
@@ -55,9 +57,10 @@ public struct ConfigValidator {
         var clusters: [String: ClusterProfile] = [:]
         switch object["clusters"] {
         case nil, .null?:
-            error("clusters", "is required: an object mapping a cluster id to its profile")
+            // As the reference, an empty config loads; every action that needs a cluster says none is configured.
+            warning("clusters", "no cluster profiles are configured; add one under clusters (see examples/) before running jobs")
         case .object(let profiles)?:
-            if profiles.isEmpty { error("clusters", "must hold at least one cluster profile") }
+            if profiles.isEmpty { warning("clusters", "no cluster profiles are configured; add one under clusters (see examples/) before running jobs") }
             for id in profiles.keys.sorted() {
                 let path = "clusters.\(id)"
                 if !Self.isValidClusterId(id) {

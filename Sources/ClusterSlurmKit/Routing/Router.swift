@@ -64,6 +64,9 @@ public enum Router {
         if config.clusters.count == 1, let only = config.clusters.keys.first {
             return RoutingDecision(clusterId: only, reason: .singleProfile)
         }
+        if config.clusters.isEmpty {
+            throw ClusterSlurmError(.invalidConfig, "no cluster profiles are configured: add one under clusters in the plugin config (see examples/local/cluster-slurm.json)", path: "clusters")
+        }
         throw ClusterSlurmError.invalidInput(
             "cannot choose a cluster: no `cluster` given, no GPU indicator matched, and neither defaultCluster nor routing.defaultProfile is set; pass cluster (one of: \(config.clusterIds.joined(separator: ", "))) or set defaultCluster in the config",
             path: "cluster")

@@ -48,8 +48,6 @@ import Testing
     static let malformed: [(String, String)] = [
         (#"[]"#, ""),
         (#"{"clusters": 3}"#, "clusters"),
-        (#"{}"#, "clusters"),
-        (#"{"clusters": {}}"#, "clusters"),
         (#"{"clusters": {"a": 5}}"#, "clusters.a"),
         (#"{"clusters": {"a": {"remoteRoot": "/x"}}}"#, "clusters.a.sshTarget"),
         (#"{"clusters": {"a": {"sshTarget": "h"}}}"#, "clusters.a.remoteRoot"),
@@ -94,6 +92,18 @@ import Testing
         (#"{"archive": {"maxInputBytesPerRun": "64M"}, "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "archive.maxInputBytesPerRun"),
         (#"{"archive": {"maxOutputBytes": -5}, "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#, "archive.maxOutputBytes"),
     ]
+
+    /// As the reference: an empty config loads (no clusters, a warning), and
+    /// routing's default profile follows defaultCluster when not given.
+    @Test func emptyConfigLoadsAndRoutingFollowsDefaultCluster() throws {
+        for json in ["{}", #"{"clusters": {}}"#] {
+            let loaded = try ConfigLoader.load(data: Data(json.utf8), source: "empty.json")
+            #expect(loaded.config.clusters.isEmpty)
+            #expect(loaded.warnings.contains { $0.path == "clusters" })
+        }
+        let derived = try ConfigLoader.load(data: Data(#"{"defaultCluster": "a", "clusters": {"a": {"sshTarget": "h", "remoteRoot": "/x"}}}"#.utf8), source: "c.json")
+        #expect(derived.config.routing.defaultProfile == "a")
+    }
 
     @Test(arguments: malformed)
     func malformedConfigNamesItsPath(json: String, path: String) throws {
