@@ -26,31 +26,31 @@ public enum EnvironmentPolicy {
     public static func check(_ overrides: Overrides, allowEnvOverrides: Bool, configAllows: Bool, action: String) throws {
         if allowEnvOverrides && !configAllows {
             throw ClusterSlurmError(.invalidInput,
-                "\(action) allowEnvOverrides is disabled by the cluster-slurm config (execution.allowCustomEnvOverride is false); environment setup belongs in the cluster profile",
+                "\(action): allowEnvOverrides is disabled by cluster-slurm config (execution.allowCustomEnvOverride is false); environment setup belongs in the cluster profile",
                 path: "allowEnvOverrides")
         }
         guard !(allowEnvOverrides && configAllows) else { return }
         let hint = "\(action) is profile-managed: put environment setup in the cluster profile's setupCommands / slurmDefaults.modules (or set execution.allowCustomEnvOverride in the config and pass allowEnvOverrides: true)"
         if overrides.setupCommands.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ClusterSlurmError(.invalidInput, "call-level setupCommands are rejected; \(hint)", path: "setupCommands")
+            throw ClusterSlurmError(.invalidInput, "\(action) rejected call-level environment overrides (setupCommands); \(hint)", path: "setupCommands")
         }
         if overrides.modules.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ClusterSlurmError(.invalidInput, "call-level modules are rejected; \(hint)", path: "modules")
+            throw ClusterSlurmError(.invalidInput, "\(action) rejected call-level environment overrides (modules); \(hint)", path: "modules")
         }
         if let headerModules = overrides.headerModules, !headerModules.isEmpty {
-            throw ClusterSlurmError(.invalidInput, "headerOverrides.modules is rejected; \(hint)", path: "headerOverrides.modules")
+            throw ClusterSlurmError(.invalidInput, "\(action) rejected call-level environment overrides (headerOverrides.modules); \(hint)", path: "headerOverrides.modules")
         }
         for (index, command) in overrides.commands.enumerated() {
             for words in ShellCommands.commands(in: command) {
                 if let what = environmentChange(words) {
-                    throw ClusterSlurmError(.invalidInput, "rejected \(what) (`\(words.joined(separator: " ").prefix(120))`); \(hint)", path: "commands[\(index)]")
+                    throw ClusterSlurmError(.invalidInput, "\(action) rejected \(what) (`\(words.joined(separator: " ").prefix(120))`); \(hint)", path: "commands[\(index)]")
                 }
             }
             // A second look at the raw text, for forms the word reading cannot see.
             for line in command.split(whereSeparator: \.isNewline).map(String.init) {
                 let range = NSRange(line.startIndex..., in: line)
                 for (name, regex) in activationPatterns where regex.firstMatch(in: line, range: range) != nil {
-                    throw ClusterSlurmError(.invalidInput, "rejected custom environment mutation (\(name): \(line.trimmingCharacters(in: .whitespaces))); \(hint)", path: "commands[\(index)]")
+                    throw ClusterSlurmError(.invalidInput, "\(action) rejected custom environment mutation (\(name): \(line.trimmingCharacters(in: .whitespaces))); \(hint)", path: "commands[\(index)]")
                 }
             }
         }

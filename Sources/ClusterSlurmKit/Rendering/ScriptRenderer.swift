@@ -51,8 +51,12 @@ public enum ScriptRenderer {
         }
         var directives = profile.slurmDefaults.merged(with: request.overrides)
         if directives.jobName == nil { directives.jobName = request.runId }
-        if directives.gpus != nil && directives.gpusPerNode != nil {
-            throw ClusterSlurmError.invalidInput("gpus and gpusPerNode cannot both be set; keep one", path: "headerOverrides.gpusPerNode")
+        if let gpus = directives.gpus, let perNode = directives.gpusPerNode {
+            // As the reference: an ambiguous GPU request is refused, never silently resolved.
+            let from = { (key: String) in request.overrides.value(for: key) != nil ? "headerOverrides.\(key)" : "slurmDefaults.\(key) of profile" }
+            throw ClusterSlurmError.invalidInput(
+                "set either gpus or gpusPerNode, not both gpus and gpusPerNode (gpus=\(gpus) from \(from("gpus")), gpusPerNode=\(perNode) from \(from("gpusPerNode"))); in headerOverrides give the one the profile uses",
+                path: request.overrides.gpusPerNode != nil ? "headerOverrides.gpusPerNode" : "headerOverrides.gpus")
         }
         let setupCommands = profile.setupCommands + request.extraSetupCommands
         let modules = (directives.modules ?? []) + request.extraModules

@@ -26,8 +26,8 @@ import Testing
         Scenario(name: "seed-cpu-overrides", cluster: "gautschi-cpu", configPath: seed, request: RenderRequest(
             runId: "r1", overrides: { var o = SlurmDirectives(); o.time = "00:30:00"; o.mem = "2G"; o.cpusPerTask = 2; o.jobName = "custom"; return o }(),
             commands: ["python3 a.py"])),
-        Scenario(name: "seed-gpu-switch-to-gpus", cluster: "gautschi-gpu", configPath: seed, request: RenderRequest(
-            runId: "r2", overrides: { var o = SlurmDirectives(); o.gpus = "2"; return o }(), commands: ["nvidia-smi"])),
+        Scenario(name: "seed-gpu-more-gpus-per-node", cluster: "gautschi-gpu", configPath: seed, request: RenderRequest(
+            runId: "r2", overrides: { var o = SlurmDirectives(); o.gpusPerNode = "2"; return o }(), commands: ["nvidia-smi"])),
         Scenario(name: "env-exports", cluster: "gautschi-cpu", configPath: seed, request: RenderRequest(
             runId: "r3", env: ["OMP_NUM_THREADS": "4", "GREETING": "it's \"quoted\" $HOME `x`", "_PATHLIKE": "/a b/c"], commands: ["env | sort"])),
         Scenario(name: "quotes-and-dollars", cluster: "gautschi-cpu", configPath: seed, request: RenderRequest(

@@ -8,7 +8,7 @@
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=14
 #SBATCH --mem=16G
-#SBATCH --gpus=2
+#SBATCH --gpus-per-node=2
 #SBATCH --output=slurm-%j.out
 #SBATCH --error=slurm-%j.err
 
