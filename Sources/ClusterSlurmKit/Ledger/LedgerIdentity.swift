@@ -34,6 +34,9 @@ enum LedgerIdentity {
         }
         var configuration = Configuration()
         configuration.readonly = true
+        // Another process may be writing (a fresh ledger's application_id can
+        // still sit in the WAL, so this path runs): wait as every connection does.
+        configuration.busyMode = .timeout(30)
         let tables: [String]
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
