@@ -25,7 +25,8 @@ struct ToolCommand: AsyncParsableCommand {
             let input = try params.map { Data($0.utf8) } ?? FileHandle.standardInput.readToEnd() ?? Data()
             let value: JSONValue
             do { value = try JSONValue.parse(input) } catch {
-                throw ClusterSlurmError.invalidInput("the tool input is not valid JSON: \(error.localizedDescription)", path: "$")
+                let position = JSONSyntax.firstProblem(in: Array(input)).map { $0.description } ?? "\(error.localizedDescription)"
+                throw ClusterSlurmError.invalidInput("the tool input is not valid JSON: \(position)", path: "$")
             }
             let call = try ToolCall.parse(value)
             let context = try options.makeContext()

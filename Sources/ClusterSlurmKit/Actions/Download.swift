@@ -10,10 +10,15 @@ public enum Download {
         public var runId: String
         public var remotePaths: [String]
         public var localPath: String?
-        public init(runId: String, remotePaths: [String], localPath: String? = nil) {
+        /// Where remote paths are taken from and confined to, on the cluster:
+        /// the run's remote dir unless set (the profile's remoteRoot, for a
+        /// file outside any run, as the reference allows).
+        public var remoteBase: RemotePath?
+        public init(runId: String, remotePaths: [String], localPath: String? = nil, remoteBase: RemotePath? = nil) {
             self.runId = runId
             self.remotePaths = remotePaths
             self.localPath = localPath
+            self.remoteBase = remoteBase
         }
     }
 
@@ -38,9 +43,9 @@ public enum Download {
         let run = try context.ledger.requireRun(id: request.runId)
         let profile = try context.profile(run.cluster)
         let endpoint = SSHEndpoint(profile: profile)
-        let runDir = try context.remoteRunDirectory(run)
+        let runDir = try request.remoteBase ?? context.remoteRunDirectory(run)
         let relativeRequests = try request.remotePaths.enumerated().map { index, path in
-            try relativeToRunDir(path, run: run, field: request.remotePaths.count == 1 ? field : "\(field)s[\(index)]")
+            try relative(path, to: runDir.description, field: request.remotePaths.count == 1 ? field : "\(field)s[\(index)]")
         }
         let localRunDir = context.localRunDirectory(run)
         try LocalFiles.makePrivateDirectory(localRunDir)
@@ -56,9 +61,9 @@ public enum Download {
                 let parts = record.dropFirst(6).split(separator: " ", maxSplits: 1).map(String.init)
                 let what = parts.first ?? "error", subject = parts.count > 1 ? parts[1] : ""
                 switch what {
-                case "nodir": problems.append("the run dir \(run.remoteRunDir) does not exist on \(profile.sshTarget)")
-                case "missing": problems.append("\(subject): no such file in the run dir")
-                case "outside": problems.append("\(subject): resolves outside the run dir; refused")
+                case "nodir": problems.append("\(runDir) does not exist on \(profile.sshTarget)")
+                case "missing": problems.append("\(subject): no such file in \(runDir)")
+                case "outside": problems.append("\(subject): resolves outside \(runDir); refused")
                 case "symlink": problems.append("\(subject): is a symlink; refused")
                 case "notfile": problems.append("\(subject): is not a regular file (a FIFO, socket or device); refused")
                 default: problems.append(String(record))
@@ -171,6 +176,18 @@ public enum Download {
     }
 
     /// A requested remote path as a path relative to the run dir.
+    static func relative(_ path: String, to base: String, field: String) throws -> String {
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("$") {
+            let normalized = RemotePath(parsing: path)?.description ?? path
+            let prefix = base.hasSuffix("/") ? base : base + "/"
+            guard normalized.hasPrefix(prefix) else {
+                throw ClusterSlurmError.invalidInput("downloads come only from inside \(base) (got \"\(path)\")", path: field)
+            }
+            return try LocalFiles.checkedRelative(String(normalized.dropFirst(prefix.count)), field: field)
+        }
+        return try LocalFiles.checkedRelative(path, field: field)
+    }
+
     static func relativeToRunDir(_ path: String, run: RunRecord, field: String) throws -> String {
         if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("$") {
             let prefix = run.remoteRunDir.hasSuffix("/") ? run.remoteRunDir : run.remoteRunDir + "/"
@@ -199,5 +216,27 @@ extension Download {
         throw ClusterSlurmError.invalidInput(
             "downloads come only from a run directory this ledger knows; pass runId, or a remotePath inside a run's remote dir (got \"\(remotePath)\")",
             path: "runId")
+    }
+
+    /// A download without a run (the reference's `download` of any file
+    /// under remoteRoot): from the run that owns the path if there is one,
+    /// else into a new local-only run made for it, taken from and confined
+    /// to the profile's remoteRoot on the cluster. Files always land in a
+    /// run's local directory.
+    static func withoutRun(remotePath: String, localPath: String?, cluster: String?, context: ActionContext) async throws -> Result {
+        if let runId = try context.ledger.runId(containingRemotePath: remotePath) {
+            return try await run(.init(runId: runId, remotePaths: [remotePath], localPath: localPath), context: context)
+        }
+        let clusterId = try Router.route(RoutingRequest(explicitCluster: cluster, existingRunCluster: nil, workload: nil, commands: []),
+                                         config: context.config).clusterId
+        let root = try context.profile(clusterId).remoteRoot
+        let normalized = RemotePath(parsing: remotePath)?.description ?? remotePath
+        guard normalized.hasPrefix(root.description.hasSuffix("/") ? root.description : root.description + "/") else {
+            throw ClusterSlurmError.invalidInput(
+                "downloads come only from inside the profile's remoteRoot \(root) or a run directory this ledger knows (got \"\(remotePath)\"); pass runId for a run's file",
+                path: "remotePath")
+        }
+        let made = try await InitRun.run(.init(cluster: clusterId, prefix: "download", createRemote: false), context: context)
+        return try await run(.init(runId: made.run.runId, remotePaths: [remotePath], localPath: localPath, remoteBase: root), context: context)
     }
 }

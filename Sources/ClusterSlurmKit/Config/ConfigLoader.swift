@@ -40,7 +40,8 @@ public enum ConfigLoader {
     public static func load(data: Data, source: String) throws -> LoadedConfig {
         let document: JSONValue
         do { document = try JSONValue.parse(data) } catch {
-            throw ClusterSlurmError(.invalidConfig, "\(source): not valid JSON or JSON5: \(describe(error))")
+            let position = JSONSyntax.firstProblem(in: Array(data)).map { $0.description } ?? describe(error)
+            throw ClusterSlurmError(.invalidConfig, "\(source): not valid JSON or JSON5: \(position)")
         }
         let pluginConfig = try extractPluginConfig(document, source: source)
         let (config, warnings) = try ConfigValidator.validate(pluginConfig, source: source)

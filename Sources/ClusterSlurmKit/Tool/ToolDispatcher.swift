@@ -57,7 +57,9 @@ public enum ToolDispatcher {
                                                       tail: call.tail), context: context))
         case .download:
             let remotePath = try require(call.remotePath, "remotePath")
-            let runId = try call.runId ?? Download.owningRun(remotePath: remotePath, context: context)
+            guard let runId = call.runId else {
+                return try encode(await Download.withoutRun(remotePath: remotePath, localPath: call.localPath, cluster: call.cluster, context: context))
+            }
             return try encode(await Download.run(.init(runId: runId, remotePaths: [remotePath], localPath: call.localPath), context: context))
         case .cancelJob:
             return try encode(await CancelJob.run(.init(cluster: call.cluster, jobId: try require(call.jobId, "jobId"), runId: call.runId), context: context))
