@@ -48,6 +48,10 @@ public enum Download {
             try relative(path, to: runDir.description, field: request.remotePaths.count == 1 ? field : "\(field)s[\(index)]")
         }
         let localRunDir = context.localRunDirectory(run)
+        // Where the files would land is checked before anything is asked of the cluster.
+        if let requested = request.localPath {
+            _ = try LocalFiles.downloadDestination(requested, defaultRelative: ".", runDirectory: localRunDir, field: "localPath")
+        }
         try LocalFiles.makePrivateDirectory(localRunDir)
 
         let listing = try await context.transport.run(

@@ -173,7 +173,7 @@ public enum LocalFiles {
             if requested.hasPrefix("/") {
                 let normalized = (requested as NSString).standardizingPath
                 guard isInside(normalized, root) || isInside(normalized, runDirectory) else {
-                    throw ClusterSlurmError.invalidInput("downloads must stay inside the run directory \(runDirectory) (got \"\(requested)\")", path: field)
+                    throw ClusterSlurmError.invalidInput("downloads must stay inside workspace, in the run directory \(runDirectory) (got \"\(requested)\")", path: field)
                 }
                 let base = isInside(normalized, root) ? root : runDirectory
                 relative = String(normalized.dropFirst(base.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -181,7 +181,9 @@ public enum LocalFiles {
             } else {
                 relative = requested
             }
-            relative = try checkedRelative(relative, field: field)
+            do { relative = try checkedRelative(relative, field: field) } catch {
+                throw ClusterSlurmError.invalidInput("downloads must stay inside workspace, in the run directory \(runDirectory): '..' and control characters are not allowed (got \"\(requested)\")", path: field)
+            }
         }
         let destination = relative == "." ? root : root + "/" + relative
         // Any existing part of the path must not lead out through a symlink.

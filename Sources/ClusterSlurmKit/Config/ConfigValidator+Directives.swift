@@ -37,7 +37,7 @@ extension ConfigValidator {
         directives.gpus = gpuValue(object["gpus"], at: "\(path).gpus")
         directives.gpusPerNode = gpuValue(object["gpusPerNode"], at: "\(path).gpusPerNode")
         if object["gpus"] != nil && object["gpusPerNode"] != nil {
-            error("\(path).gpusPerNode", "cannot be set together with \(path).gpus; keep one (sites such as Gautschi want gpusPerNode)")
+            error("\(path).gpusPerNode", "set either gpus or gpusPerNode, not both gpus and gpusPerNode; keep one (sites such as Gautschi want gpusPerNode)")
         }
         directives.gres = text("gres")
         directives.output = text("output")
