@@ -33,7 +33,7 @@ struct AdversarialGuardrailTests {
         func refused(_ call: [String: Any], rule: String, _ comment: String) {
             var call = call
             call["action"] = call["action"] ?? "run_workload"
-            call["command"] = call["command"] ?? "hostname"
+            if call["action"] as? String == "run_workload" { call["command"] = call["command"] ?? "hostname" }
             let out = ws.tool(call)
             expectRefused(out, rule: rule, comment)
             if let run = out.json["runId"] as? String { names.append(run) }
