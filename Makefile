@@ -4,7 +4,7 @@ SWIFT ?= swift
 BIN := .build/debug/cluster-slurm
 LOCAL_CONFIG := examples/local/cluster-slurm.json
 
-.PHONY: deps build cluster demo test unit-test integration-test bench clean
+.PHONY: deps build cluster demo test unit-test integration-test test-slurm24 bench clean
 
 # Debian packages the build needs (the test cluster's own packages come with scripts/testcluster).
 deps:
@@ -29,6 +29,15 @@ integration-test: build cluster
 # Sets up everything (packages, build, test cluster) and runs every test.
 test: build cluster
 	scripts/test-all
+
+# The suites that depend most on the scheduler's own behaviour (sbatch's option
+# reading, the held-job check, guardrails, the end-to-end flow), against the
+# second generation: Slurm 24.11 in a chroot (scripts/testcluster2411).
+SLURM24_SUITES := SbatchCorpusTests|AdversarialGuardrailTests|GuardrailTests|WorkloadFlowTests
+test-slurm24: build
+	scripts/testcluster2411 up
+	env $$(scripts/testcluster2411 env) CLUSTER_SLURM_REQUIRE_CLUSTER=1 $(SWIFT) test --filter '$(SLURM24_SUITES)' --no-parallel; \
+	  status=$$?; scripts/testcluster2411 down; exit $$status
 
 # Benchmarks on the local test cluster (release build); they report, they never fail.
 bench: deps cluster

@@ -8,7 +8,10 @@ enum Harness {
     static let binary = repository.appendingPathComponent(".build/debug/cluster-slurm").path
     static let clusterDir = ProcessInfo.processInfo.environment["TC_DIR"] ?? "/var/lib/cluster-slurm-testcluster"
     static let sshConfig = clusterDir + "/client/ssh_config"
-    static let localConfig = repository.appendingPathComponent("examples/local/cluster-slurm.json").path
+    /// The test cluster's config; TC_CONFIG points the suite at another
+    /// generation (scripts/testcluster2411 env).
+    static let localConfig = ProcessInfo.processInfo.environment["TC_CONFIG"]
+        ?? repository.appendingPathComponent("examples/local/cluster-slurm.json").path
 
     /// Whether the test cluster answers over ssh. Computed once.
     static let clusterAvailable: Bool = {
