@@ -33,7 +33,7 @@ test: build cluster
 # The suites that depend most on the scheduler's own behaviour (sbatch's option
 # reading, the held-job check, guardrails, the end-to-end flow), against the
 # second generation: Slurm 24.11 in a chroot (scripts/testcluster2411).
-SLURM24_SUITES := SbatchCorpusTests|AdversarialGuardrailTests|GuardrailTests|WorkloadFlowTests
+SLURM24_SUITES := SbatchCorpusTests|AdversarialGuardrailTests|GuardrailTests|WorkloadFlowTests|ReusedJobIdTests
 test-slurm24: build
 	scripts/testcluster2411 up
 	env $$(scripts/testcluster2411 env) CLUSTER_SLURM_REQUIRE_CLUSTER=1 $(SWIFT) test --filter '$(SLURM24_SUITES)' --no-parallel; \
