@@ -191,17 +191,6 @@ public enum Download {
         }
         return try LocalFiles.checkedRelative(path, field: field)
     }
-
-    static func relativeToRunDir(_ path: String, run: RunRecord, field: String) throws -> String {
-        if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("$") {
-            let prefix = run.remoteRunDir.hasSuffix("/") ? run.remoteRunDir : run.remoteRunDir + "/"
-            guard path.hasPrefix(prefix) else {
-                throw ClusterSlurmError.invalidInput("downloads come only from inside the run directory \(run.remoteRunDir) (got \"\(path)\")", path: field)
-            }
-            return try LocalFiles.checkedRelative(String(path.dropFirst(prefix.count)), field: field)
-        }
-        return try LocalFiles.checkedRelative(path, field: field)
-    }
 }
 
 /// The files a download's consumer thread has finished, read after ssh ends.

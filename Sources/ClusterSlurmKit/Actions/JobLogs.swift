@@ -49,7 +49,7 @@ public enum JobLogs {
         if let remotePath = request.remotePath, !remotePath.isEmpty {
             let (directory, word, display) = try resolveExplicitPath(remotePath, run: run, context: context)
             // Confined as downloads are: inside the run's dir, or without a run inside remoteRoot.
-            let root = try run.map { try context.remoteRunDirectory($0) } ?? remoteRoot(cluster, context: context)
+            let root = try run.map { try context.remoteRunDirectory($0) } ?? context.profile(cluster).remoteRoot
             let tails = try await RemoteLogs.tails(of: [word], in: directory, within: root, lines: lines, endpoint: endpoint, transport: context.transport)
             try refuseOutside(tails, root: root, field: "remotePath", asked: display)
             return Result(cluster: cluster, remotePath: display, missing: !tails[0].present, log: tails[0].text, runId: run?.id, jobId: jobId)
@@ -69,10 +69,6 @@ public enum JobLogs {
         return Result(cluster: cluster, remotePath: paths.stdout.display, missing: !tails[0].present, log: tails[0].text,
                       runId: owningRun.id, jobId: job.jobId, stderrPath: paths.stderr?.display,
                       stderrMissing: paths.stderr == nil ? nil : !tails[1].present, stderrLog: paths.stderr == nil ? nil : tails[1].text)
-    }
-
-    static func remoteRoot(_ cluster: String, context: ActionContext) throws -> RemotePath {
-        try context.profile(cluster).remoteRoot
     }
 
     static func refuseOutside(_ tails: [RemoteLogs.Tail], root: RemotePath, field: String, asked: String) throws {

@@ -16,10 +16,11 @@ public enum PolicyCheck {
         }
     }
 
+    private static func refuse(_ rule: String, _ limit: String, _ asked: String, _ message: String) throws -> Never {
+        throw ClusterSlurmError.policy(rule: rule, limit: limit, requested: asked, message: message)
+    }
+
     public static func check(_ requested: RequestedResources, policy: PolicyConfig, usage: PolicyUsage, source: Source = .request) throws {
-        func refuse(_ rule: String, _ limit: String, _ asked: String, _ message: String) throws -> Never {
-            throw ClusterSlurmError.policy(rule: rule, limit: limit, requested: asked, message: message)
-        }
         for (option, value) in requested.unreadable.sorted(by: { $0.key < $1.key }) {
             let why = (option == "mem" || option.hasPrefix("mem-")) && value == "0"
                 ? "0 asks for all of a node's memory" : "it cannot be read as a SLURM value"
@@ -102,9 +103,6 @@ public enum PolicyCheck {
             memoryMegabytes: job.memoryMegabytes, partition: job.partition, account: job.account, qos: job.qos,
             tasks: job.tasks, unreadable: [:])
         try check(requested, policy: policy, usage: usage, source: source)
-        func refuse(_ rule: String, _ limit: String, _ asked: String, _ message: String) throws -> Never {
-            throw ClusterSlurmError.policy(rule: rule, limit: limit, requested: asked, message: message)
-        }
         if job.exclusive, policy.maxCpusPerJob != nil || policy.maxMemoryPerJob != nil || policy.maxGpusPerJob != nil {
             try refuse("exclusive_node", "shared nodes", "OverSubscribe=NO",
                        "\(source.asks) whole nodes (--exclusive): every CPU, GPU and byte of memory of a node, beyond the policy's per-job limits")
