@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
         .target(
@@ -24,6 +25,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Rainbow", package: "Rainbow"),
                 "LedgerMigrations",
             ],
             path: "Sources/ClusterSlurmKit"
@@ -61,6 +63,7 @@ let package = Package(
                 .embedInCode("0007_run_status_check.sql"),
                 .embedInCode("0008_job_truth.sql"),
                 .embedInCode("0009_secret_fingerprint.sql"),
+                .embedInCode("0010_reporting.sql"),
             ]
         ),
         .executableTarget(

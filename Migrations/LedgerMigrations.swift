@@ -11,5 +11,6 @@ public enum LedgerMigrations {
         ("0007_run_status_check", String(decoding: PackageResources._007_run_status_check_sql, as: UTF8.self)),
         ("0008_job_truth", String(decoding: PackageResources._008_job_truth_sql, as: UTF8.self)),
         ("0009_secret_fingerprint", String(decoding: PackageResources._009_secret_fingerprint_sql, as: UTF8.self)),
+        ("0010_reporting", String(decoding: PackageResources._010_reporting_sql, as: UTF8.self)),
     ]
 }

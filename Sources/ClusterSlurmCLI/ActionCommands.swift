@@ -10,7 +10,10 @@ struct ListClustersCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let loaded = try options.loadConfig()
-            Output.printResult(json: try CanonicalJSON.encode(ListClusters.run(config: loaded.config)), asJSON: options.json)
+            let result = ListClusters.run(config: loaded.config)
+            if options.json { print(try CanonicalJSON.pretty(result)); return }
+            let terminal = Terminal(json: false)
+            print(ClusterListView.render(result, palette: terminal.palette, maxWidth: terminal.width))
         } catch { throw ExitCode(Output.printError(error)) }
     }
 }

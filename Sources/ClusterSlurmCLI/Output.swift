@@ -8,33 +8,13 @@ enum Output {
             print(prettyJSON(json))
             return
         }
-        print(human(json))
+        let terminal = Terminal(json: false)
+        print(ResultView.render(json: json, palette: terminal.palette, maxWidth: terminal.width))
     }
 
     static func prettyJSON(_ json: String) -> String {
         guard let value = try? JSONValue.parse(Data(json.utf8)), let pretty = try? CanonicalJSON.pretty(value) else { return json }
         return pretty
-    }
-
-    /// A readable rendering: scripts and logs as they are, other fields as
-    /// `key: value` lines.
-    static func human(_ json: String) -> String {
-        guard case .object(let object)? = try? JSONValue.parse(Data(json.utf8)) else { return json }
-        var lines: [String] = []
-        for key in object.keys.sorted() where !["script", "log", "logs"].contains(key) {
-            lines.append("\(key): \(inline(object[key]!))")
-        }
-        if case .string(let script)? = object["script"] { lines.append("--- script ---"); lines.append(script) }
-        if case .string(let log)? = object["log"] { lines.append("--- log ---"); lines.append(log) }
-        return lines.joined(separator: "\n")
-    }
-
-    private static func inline(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let s): return s
-        case .null: return "-"
-        default: return (try? CanonicalJSON.encode(value)) ?? ""
-        }
     }
 
     /// Prints any error to stderr and returns its exit code (the one place
@@ -43,9 +23,18 @@ enum Output {
     /// stdout (rule, limit, requested, path…), as tool mode gives it.
     static func printError(_ error: any Error, asJSON: Bool = false) -> Int32 {
         let error = ClusterSlurmError.wrapping(error)
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(cliDescription(error))\n".utf8))
         if asJSON { print(toolErrorJSON(error).0) }
         return error.exitCode
+    }
+
+    /// The error in the command line's words: the option that was wrong and
+    /// hints naming options and commands, not tool fields.
+    static func cliDescription(_ error: ClusterSlurmError) -> String {
+        guard let path = error.path, error.kind != .invalidConfig else { return CLIVocabulary.translate(DisplayWidth.block(error.message)) }
+        var message = error.message
+        if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }
+        return "\(CLIVocabulary.option(forPath: path)): \(CLIVocabulary.translate(DisplayWidth.block(message)))"
     }
 
     /// The tool-mode error JSON and exit code.

@@ -4,46 +4,80 @@ import Foundation
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "runs", abstract: "Read the run ledger: list, show, diff, replay and verify runs.",
-        subcommands: [List.self, Show.self, Diff.self, ReplayRun.self, Verify.self])
+        commandName: "runs", abstract: "Read the run ledger: list, show, report, diff, replay and verify runs.",
+        subcommands: [List.self, Show.self, Report.self, Diff.self, ReplayRun.self, Verify.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List runs, newest first, from the run_summary view.",
-            discussion: "Example: cluster-slurm runs list --cluster gautschi-gpu --state FAILED --since 2026-11-01 --limit 20")
+            discussion: """
+            Times are shown relative (5m ago) with queue wait and run time; NOTE holds SLURM's reason or the last stderr
+            line for a failed run. --since takes \(SinceFilter.acceptedForms).
+            Example: cluster-slurm runs list --state FAILED,TIMEOUT --since 7d
+            """)
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Only runs on this cluster.") var cluster: String?
-        @Option(help: "Only runs whose last state is this (e.g. COMPLETED, FAILED).") var state: String?
-        @Option(help: "Only runs created at or after this ISO-8601 time or date.") var since: String?
+        @Option(help: "Only runs on this cluster.", completion: .custom(Completions.clusters)) var cluster: String?
+        @Option(help: "Only runs whose last state is this, or one of several comma-separated (FAILED,TIMEOUT).") var state: String?
+        @Option(help: "Only runs created since then: 2026-11-01, 24h, 7d, yesterday, \"last week\".") var since: String?
         @Option(help: "Only runs whose id, workload or commands contain this text.") var grep: String?
         @Option(help: "At most this many runs.") var limit = 50
 
         func run() async throws {
             do {
                 let context = try options.makeContext(forReading: true)
-                let rows = try context.ledger.runSummaries(RunListFilter(cluster: cluster, state: state, since: since, grep: grep, limit: limit))
+                let now = Date(), offset = HumanTime.localUTCOffset()
+                let filter = try RunListOptions.filter(
+                    cluster: cluster, state: state, since: since, grep: grep, limit: limit,
+                    configuredClusters: Array(context.config.clusters.keys), clustersInLedger: try context.ledger.clustersInUse(),
+                    now: now, utcOffset: offset)
+                let rows = try context.ledger.runSummaries(filter)
                 if options.json { print(try CanonicalJSON.pretty(rows)); return }
-                print(["RUN", "CLUSTER", "CREATED", "JOB", "STATE", "EXIT", "ELAPSED", "REPLAY OF", "VERDICT"].joined(separator: "\t"))
-                for r in rows {
-                    print([r.run_id, r.cluster, r.created, r.job_id ?? "-", r.last_state ?? "-", r.exit_code ?? "-",
-                           r.elapsed_seconds.map { "\($0)s" } ?? "-", r.replay_of ?? "-", r.verdict ?? "-"].joined(separator: "\t"))
+                if rows.isEmpty {
+                    FileHandle.standardError.write(Data("no runs match\(filter.describe)\n".utf8))
+                    return
                 }
+                let terminal = Terminal(json: false)
+                print(RunListView.render(rows, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
             } catch { throw ExitCode(Output.printError(error)) }
         }
     }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show everything the ledger holds about a run: timeline, routing, script, inputs, outputs, accounting, provenance, replays.",
-            discussion: "Example: cluster-slurm runs show numpy-demo-20261129-101500 --json")
+            abstract: "Show a run at a glance: state, where and how long it ran, why it failed, inputs, outputs, provenance.",
+            discussion: "Example: cluster-slurm runs show numpy-demo-20261129-101500 --full")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The run id.") var runId: String
+        @Argument(help: "The run id.", completion: .custom(Completions.runIds)) var runId: String
+        @Flag(help: "Also print the rendered batch script.") var script = false
+        @Flag(help: "Print everything: the script, every submission, the state timeline, accounting, all files.") var full = false
 
         func run() async throws {
             do {
                 let archive = try options.makeContext(forReading: true).ledger.archive(runId: runId)
                 if options.json { print(try CanonicalJSON.pretty(archive)); return }
-                print(RunReport.render(archive))
+                let terminal = Terminal(json: false)
+                let detail: RunShowView.Detail = full ? .full : script ? .script : []
+                print(RunShowView.render(archive, detail: detail, now: Date(), utcOffset: HumanTime.localUTCOffset(), palette: terminal.palette))
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarise a period: runs, completions and failures per cluster, GPU hours, failed runs with their reason, replays that did not reproduce.",
+            discussion: "The same questions the ledger browser's canned queries answer (make browse). Example: cluster-slurm runs report --since 7d")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "The period's start: 2026-11-01, 24h, 7d, yesterday, \"last week\".") var since = "7d"
+
+        func run() async throws {
+            do {
+                let context = try options.makeContext(forReading: true)
+                let now = Date(), offset = HumanTime.localUTCOffset()
+                let start = try SinceFilter.parse(since, now: now, utcOffset: offset)
+                let report = try context.ledger.report(since: Timestamp.string(start))
+                if options.json { print(try CanonicalJSON.pretty(report)); return }
+                let terminal = Terminal(json: false)
+                print(ReportView.render(report, sinceText: since, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
             } catch { throw ExitCode(Output.printError(error)) }
         }
     }
@@ -53,8 +87,8 @@ struct RunsCommand: AsyncParsableCommand {
             abstract: "Compare two runs from the ledger; exit 0 when identical in every counted category, 1 when they differ, 2 on error.",
             discussion: "Example: cluster-slurm runs diff run-a run-b --all")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The first run.") var runA: String
-        @Argument(help: "The second run.") var runB: String
+        @Argument(help: "The first run.", completion: .custom(Completions.runIds)) var runA: String
+        @Argument(help: "The second run.", completion: .custom(Completions.runIds)) var runB: String
         @Flag(help: "Show unchanged and informational categories too.") var all = false
 
         func run() async throws {
@@ -66,7 +100,7 @@ struct RunsCommand: AsyncParsableCommand {
                 _ = Output.printError(error)
                 throw ExitCode(2)
             }
-            print(options.json ? (try CanonicalJSON.pretty(diff)) : diff.rendered(all: all))
+            print(options.json ? (try CanonicalJSON.pretty(diff)) : diff.rendered(all: all, palette: Terminal(json: false).palette))
             throw ExitCode(diff.identical ? 0 : 1)
         }
     }
@@ -77,7 +111,7 @@ struct RunsCommand: AsyncParsableCommand {
             abstract: "Run a recorded run again from its archived script and inputs, as a new run linked to it.",
             discussion: "Example: cluster-slurm runs replay numpy-demo-20261129-101500 --override time=00:20:00 --dry-run")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The run to replay.") var runId: String
+        @Argument(help: "The run to replay.", completion: .custom(Completions.runIds)) var runId: String
         @Option(help: "Replay on another cluster profile (stored as a delta).") var cluster: String?
         @Option(name: .customLong("override"), help: "A directive change key=value, e.g. time=00:20:00 (repeat).") var overrides: [String] = []
         @Flag(name: .customLong("dry-run"), help: "Print the plan; change nothing.") var dryRun = false
@@ -104,7 +138,7 @@ struct RunsCommand: AsyncParsableCommand {
             abstract: "Diff a finished replay against its parent and store the verdict (reproduced / differs).",
             discussion: "Example: cluster-slurm runs verify replay-20261129-120000")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The replay's run id.") var runId: String
+        @Argument(help: "The replay's run id.", completion: .custom(Completions.runIds)) var runId: String
 
         func run() async throws {
             do {

@@ -31,7 +31,8 @@ enum JobEndCapture {
                 cluster: cluster, jobId: status.jobId, runId: job.runId, state: status.state, rawState: status.rawState,
                 exitCode: status.exitCode, signal: signal(of: status.exitCode), reason: status.reason, elapsedSeconds: status.elapsedSeconds,
                 maxRss: status.maxRss, maxRssBytes: status.maxRssBytes, allocTres: status.allocTres, nodeList: status.nodeList,
-                stdoutTail: stdoutTail, stderrTail: stderrTail, capturedAt: Timestamp.string(context.now()))
+                stdoutTail: stdoutTail, stderrTail: stderrTail, capturedAt: Timestamp.string(context.now()),
+                submitTime: status.submitTime, startTime: status.startTime, endTime: status.endTime)
             try? context.ledger.recordJobEnd(record)
         }
     }

@@ -38,6 +38,7 @@ public struct ReplayRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
 
 public struct RunListFilter: Sendable {
     public var cluster: String?
+    /// One state or several, comma-separated (`FAILED,TIMEOUT`).
     public var state: String?
     public var since: String?
     public var grep: String?
@@ -48,6 +49,15 @@ public struct RunListFilter: Sendable {
         self.since = since
         self.grep = grep
         self.limit = limit
+    }
+}
+
+extension RunListFilter {
+    /// The filters in words, for "no runs match …".
+    public var describe: String {
+        let parts = [cluster.map { "cluster \($0)" }, state.map { "state \($0)" }, since.map { "created since \($0)" },
+                     grep.map { "containing \"\($0)\"" }].compactMap { $0 }
+        return parts.isEmpty ? " (the ledger has no runs)" : " " + parts.joined(separator: ", ")
     }
 }
 
@@ -65,6 +75,15 @@ public struct RunSummaryRow: Codable, Sendable, Equatable, FetchableRecord {
     public var node_list: String?
     public var replay_of: String?
     public var verdict: String?
+    public var partition: String?
+    public var account: String?
+    public var gpus: Int?
+    public var reason: String?
+    public var stderr_tail: String?
+    public var workload: String?
+    public var queued_seconds: Int?
+    public var started: String?
+    public var ended: String?
 }
 
 extension Ledger {
@@ -101,7 +120,11 @@ extension Ledger {
             var clauses: [String] = []
             var arguments: StatementArguments = []
             if let cluster = filter.cluster { clauses.append("s.cluster = ?"); _ = arguments.append(contentsOf: [cluster]) }
-            if let state = filter.state { clauses.append("upper(s.last_state) = upper(?)"); _ = arguments.append(contentsOf: [state]) }
+            if let state = filter.state {
+                let states = state.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+                clauses.append("upper(s.last_state) IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
+                _ = arguments.append(contentsOf: StatementArguments(states))
+            }
             if let since = filter.since { clauses.append("s.created >= ?"); _ = arguments.append(contentsOf: [since]) }
             if let grep = filter.grep {
                 clauses.append("(s.run_id LIKE ? OR r.workload LIKE ? OR r.commandsJson LIKE ?)")
@@ -115,6 +138,11 @@ extension Ledger {
                 ORDER BY s.created DESC, s.run_id DESC LIMIT ?
                 """, arguments: arguments)
         }
+    }
+
+    /// Every cluster any run of this ledger used.
+    public func clustersInUse() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT cluster FROM run ORDER BY cluster") }
     }
 
     public func recordReplay(_ replay: ReplayRecord) throws {

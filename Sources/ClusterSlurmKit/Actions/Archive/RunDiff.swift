@@ -49,7 +49,7 @@ public struct RunDiff: Codable, Sendable {
                                           labelB: "\(b.run.id)/\(b.script?.scriptName ?? "script")")
         add("script", scriptDiff.isEmpty ? [] : ["rendered script differs (run-scoped names excluded)"], diff: scriptDiff.isEmpty ? nil : scriptDiff)
 
-        add("resources", mapChanges(directives(a), directives(b), label: "directive")
+        add("resources", mapChanges(directives(a), directives(b), label: "directive", hashes: false)
             + observed("AllocTRES", a.finalObservation?.allocTres, b.finalObservation?.allocTres))
 
         add("environment", field("setupCommands", a.script?.setupCommandsJson, b.script?.setupCommandsJson)
@@ -73,8 +73,8 @@ public struct RunDiff: Codable, Sendable {
         add("result", observed("state", finalA?.state, finalB?.state) + observed("exit code", finalA?.exitCode, finalB?.exitCode))
 
         var timing: [String] = []
-        if let x = finalA?.elapsedSeconds, let y = finalB?.elapsedSeconds, x != y { timing.append("elapsed: \(x)s → \(y)s (\(signed(y - x))s)") }
-        if let x = finalA?.maxRssBytes, let y = finalB?.maxRssBytes, x != y { timing.append("MaxRSS: \(x / 1024)K → \(y / 1024)K (\(signed(Int((y - x) / 1024)))K)") }
+        if let x = finalA?.elapsedSeconds, let y = finalB?.elapsedSeconds, x != y { timing.append("elapsed: \(HumanTime.duration(x)) → \(HumanTime.duration(y)) (\(signed(y - x))s)") }
+        if let x = finalA?.maxRssBytes, let y = finalB?.maxRssBytes, x != y { timing.append("MaxRSS: \(HumanTime.bytes(x)) → \(HumanTime.bytes(y)) (\(signed(Int((y - x) / 1024)))K)") }
         add("accounting", counted: false, timing)
         add("host", counted: false, field("local host", a.run.localHost, b.run.localHost) + field("nodes", finalA?.nodeList, finalB?.nodeList)
             + field("tool version", a.run.toolVersion, b.run.toolVersion))
@@ -113,13 +113,16 @@ public struct RunDiff: Codable, Sendable {
         return out
     }
 
-    static func mapChanges(_ a: [String: String], _ b: [String: String], label: String) -> [String] {
+    /// Changes between two maps; sha256 values are shortened to 12 digits,
+    /// other values (directives) are shown whole.
+    static func mapChanges(_ a: [String: String], _ b: [String: String], label: String, hashes: Bool = true) -> [String] {
+        func shown(_ value: String) -> String { hashes ? String(value.prefix(12)) : value }
         var changes: [String] = []
         for key in Set(a.keys).union(b.keys).sorted() {
             switch (a[key], b[key]) {
-            case (nil, let y?): changes.append("\(label) added: \(key) (\(y.prefix(12)))")
-            case (let x?, nil): changes.append("\(label) removed: \(key) (\(x.prefix(12)))")
-            case (let x?, let y?) where x != y: changes.append("\(label) changed: \(key) \(x.prefix(12)) → \(y.prefix(12))")
+            case (nil, let y?): changes.append("\(label) added: \(key) (\(shown(y)))")
+            case (let x?, nil): changes.append("\(label) removed: \(key) (\(shown(x)))")
+            case (let x?, let y?) where x != y: changes.append("\(label) changed: \(key) \(shown(x)) → \(shown(y))")
             default: break
             }
         }
@@ -129,11 +132,12 @@ public struct RunDiff: Codable, Sendable {
     static func signed(_ value: Int) -> String { value >= 0 ? "+\(value)" : "\(value)" }
 
     /// The text `runs diff` prints.
-    public func rendered(all: Bool) -> String {
-        var lines = ["runs diff \(runA) \(runB): " + (identical ? "identical in every counted category" : "differ in \(differing.joined(separator: ", "))")]
+    public func rendered(all: Bool, palette: Palette = .plain) -> String {
+        var lines = ["runs diff \(runA) \(runB): " + (identical ? palette.paint("identical in every counted category", .good)
+                                                           : palette.paint("differ in \(differing.joined(separator: ", "))", .bad))]
         for category in categories where all || category.differs {
-            lines.append("\n[\(category.name)]\(category.counted ? "" : " (informational)")\(category.differs ? "" : " same")")
-            lines.append(contentsOf: category.changes.map { "  " + $0 })
+            lines.append("\n" + palette.paint("[\(category.name)]", .header) + "\(category.counted ? "" : " (informational)")\(category.differs ? "" : " same")")
+            lines.append(contentsOf: category.changes.map { "  " + DisplayWidth.oneLine($0) })
             if let diff = category.unifiedDiff { lines.append(diff) }
         }
         return lines.joined(separator: "\n")

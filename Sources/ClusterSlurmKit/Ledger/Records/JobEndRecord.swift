@@ -21,4 +21,8 @@ public struct JobEndRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var stdoutTail: String?
     public var stderrTail: String?
     public var capturedAt: String
+    /// SLURM's own times (the cluster's clock, sacct's format), when accounting gave them.
+    public var submitTime: String?
+    public var startTime: String?
+    public var endTime: String?
 }

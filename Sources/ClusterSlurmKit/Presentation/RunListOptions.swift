@@ -1,0 +1,30 @@
+import Foundation
+
+/// `runs list`'s filters read and checked: a filter that cannot match
+/// anything is an error naming what it accepts, not an empty table.
+public enum RunListOptions {
+    /// The states a run can be listed by: SLURM's job states and the run's
+    /// own states before a job exists.
+    public static var acceptedStates: [String] { RunStatus.allCases.map { $0.rawValue.uppercased() } }
+
+    public static func filter(cluster: String?, state: String?, since: String?, grep: String?, limit: Int,
+                              configuredClusters: [String], clustersInLedger: [String], now: Date, utcOffset: Int) throws -> RunListFilter {
+        if let cluster, !configuredClusters.contains(cluster), !clustersInLedger.contains(cluster) {
+            let known = Array(Set(configuredClusters + clustersInLedger)).sorted()
+            throw ClusterSlurmError.invalidInput("no cluster \"\(cluster)\" in the config or the ledger; known: \(known.isEmpty ? "none" : known.joined(separator: ", "))",
+                                                 path: "--cluster")
+        }
+        if let state {
+            for part in state.split(separator: ",", omittingEmptySubsequences: false) {
+                let name = part.trimmingCharacters(in: .whitespaces).uppercased()
+                guard acceptedStates.contains(name) else {
+                    throw ClusterSlurmError.invalidInput("unknown state \"\(part)\"; use one or several, comma-separated, of: \(acceptedStates.joined(separator: ", "))",
+                                                         path: "--state")
+                }
+            }
+        }
+        guard limit > 0 else { throw ClusterSlurmError.invalidInput("must be a positive number (got \(limit))", path: "--limit") }
+        let sinceStamp = try since.map { Timestamp.string(try SinceFilter.parse($0, now: now, utcOffset: utcOffset)) }
+        return RunListFilter(cluster: cluster, state: state, since: sinceStamp, grep: grep, limit: limit)
+    }
+}
