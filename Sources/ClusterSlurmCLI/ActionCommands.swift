@@ -29,7 +29,10 @@ struct InitRunCommand: AsyncParsableCommand {
     func run() async throws {
         var call = ToolCall(action: .initRun)
         call.cluster = cluster; call.runId = runId; call.prefix = prefix
-        try await runAction(call, options: options)
+        let result = try await runAction(call, options: options)
+        if !options.json, case .string(let id)? = result?["runId"] {
+            Output.note("next: cluster-slurm upload --run-id \(id) FILES…, then render-job --run-id \(id) --command '…'")
+        }
     }
 }
 
@@ -45,6 +48,14 @@ struct UploadCommand: AsyncParsableCommand {
         var call = ToolCall(action: .upload)
         call.runId = runId; call.remoteDir = remoteDir; call.localPaths = paths
         try await runAction(call, options: options)
+        // files land by name (as the reference places them); folders keep their layout
+        let nested = paths.filter { path in
+            var isDirectory: ObjCBool = false
+            return path.contains("/") && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        if !options.json, let first = nested.first {
+            Output.note("files land in the run dir by name (\(first) → \((first as NSString).lastPathComponent)); upload the folder to keep its layout, or use --remote-dir")
+        }
     }
 }
 
@@ -103,7 +114,10 @@ struct RenderJobCommand: AsyncParsableCommand {
         call.cluster = cluster; call.runId = runId; call.prefix = prefix
         call.setupCommands = setupCommands; call.modules = modules; call.allowEnvOverrides = allowEnvOverrides
         do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
-        try await runAction(call, options: options)
+        let result = try await runAction(call, options: options)
+        if runId == nil, !options.json, case .string(let id)? = result?["runId"] {
+            Output.note("rendered into a new run \(id) (no --run-id given); submit it with: cluster-slurm submit-job --run-id \(id)")
+        }
     }
 }
 
@@ -228,7 +242,7 @@ struct CancelJobCommand: AsyncParsableCommand {
 struct RunWorkloadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-workload", abstract: "Route, upload, render and submit a workload; returns run and job ids at once.",
-        discussion: "Example: cluster-slurm run-workload --command 'python3 job.py' --local-path examples/local/job.py")
+        discussion: "Example (in a copy of examples/local): cluster-slurm run-workload --workload 'NumPy statistics' --command 'python3 numpy_stats.py input.csv outputs/stats.json' --local-path numpy_stats.py --local-path input.csv")
     @OptionGroup var options: GlobalOptions
     @Option(help: "The cluster profile (default: routing decides).") var cluster: String?
     @Option(name: .customLong("run-id"), help: "Reuse this run id.") var runId: String?

@@ -14,7 +14,7 @@ struct ConnectCommand: AsyncParsableCommand {
         do {
             let loaded = try options.loadConfig()
             guard let profile = loaded.config.clusters[cluster] else {
-                throw ClusterSlurmError.invalidInput("unknown cluster \"\(cluster)\"", path: "cluster")
+                throw ClusterSlurmError.invalidInput("unknown cluster \"\(cluster)\"; the config has: \(loaded.config.clusters.keys.sorted().joined(separator: ", "))", path: "cluster")
             }
             let transport = OpenSSHTransport()
             if close {
@@ -23,7 +23,10 @@ struct ConnectCommand: AsyncParsableCommand {
                 return
             }
             let code = try await transport.connectInteractively(SSHEndpoint(profile: profile))
-            guard code == 0 else { throw ClusterSlurmError.remote("ssh exited with status \(code)") }
+            guard code == 0 else {
+                throw ClusterSlurmError.remote("could not open a connection to \(profile.sshTarget) (profile \(cluster)): ssh exited with status \(code)"
+                    + (code == 255 ? ", its own message is above. Check that `ssh \(profile.sshTarget)` works: the host name or the Host entry in ~/.ssh/config, the network, the key or password" : ""))
+            }
             print("connected to \(profile.sshTarget); later calls reuse this connection")
         } catch { throw ExitCode(Output.printError(error)) }
     }

@@ -9,14 +9,15 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Exercise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write mixed synthetic history to the ledger (render, submit record, observations, artifact) without a cluster; for tests and benchmarks.",
-            discussion: "Example: for i in 1 2 3 4; do cluster-slurm ledger exercise --count 500 --tag p$i & done; wait")
+            discussion: "Example: for i in 1 2 3 4; do cluster-slurm ledger exercise --ledger /tmp/scratch-ledger.sqlite --count 500 --tag p$i & done; wait")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Rounds of actions.") var count = 100
         @Option(help: "A tag naming this writer's runs.") var tag = "x"
+        @Flag(name: .customLong("into-real-ledger"), help: "Write even though the ledger holds real runs (they would mix with the synthetic ones).") var intoRealLedger = false
         func run() async throws {
             do {
                 let context = try options.makeContext()
-                let result = try await LedgerExercise.run(count: count, tag: tag, context: context)
+                let result = try await LedgerExercise.run(count: count, tag: tag, intoRealLedger: intoRealLedger, context: context)
                 print("\(result.actions) actions, \(result.runs.count) runs in \(String(format: "%.2f", result.seconds)) s")
             } catch { throw ExitCode(Output.printError(error)) }
         }

@@ -17,6 +17,11 @@ enum Output {
         return pretty
     }
 
+    /// A remark for the person at the terminal, on stderr so stdout stays the result.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("note: \(DisplayWidth.block(text))\n".utf8))
+    }
+
     /// Prints any error to stderr and returns its exit code (the one place
     /// the CLI maps errors: `ClusterSlurmError.exitCode`).
     /// The error on stderr; with `--json`, also its structured payload on

@@ -1,5 +1,6 @@
 import ClusterSlurmKit
 import Foundation
+import GRDB
 
 /// Mixed ledger traffic for the concurrency test and benchmarks: each round
 /// renders a job through the real action path (a run, its script, its blob,
@@ -12,7 +13,25 @@ public enum LedgerExercise {
         public var seconds: Double
     }
 
-    public static func run(count: Int, tag: String, context: ActionContext) async throws -> Result {
+    /// The marker every synthetic submission carries.
+    static let submitCommand = "sbatch (exercise)"
+
+    /// Refuses a ledger holding real runs (any run without a synthetic
+    /// submission) unless `intoRealLedger`: 500 fake runs in a person's
+    /// history would be indistinguishable in `runs list` and the views.
+    public static func run(count: Int, tag: String, intoRealLedger: Bool = false, context: ActionContext) async throws -> Result {
+        if !intoRealLedger {
+            let real = try context.ledger.read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM run r WHERE NOT EXISTS (SELECT 1 FROM submitAttempt a WHERE a.runId = r.id AND a.command = ?)
+                    """, arguments: [submitCommand]) ?? 0
+            }
+            if real > 0 {
+                throw ClusterSlurmError.invalidInput(
+                    "the ledger \(context.ledger.path) holds \(real) real run(s); synthetic runs would mix with them. Point --ledger at a scratch file, or pass --into-real-ledger",
+                    path: "--ledger")
+            }
+        }
         let started = Date()
         var runs: [String] = []
         var actions = 0
@@ -27,7 +46,7 @@ public enum LedgerExercise {
                                 outputPattern: "slurm-%j.out", errorPattern: nil, jobName: rendered.runId, submittedAt: stamp,
                                 lastState: nil, lastObservedAt: nil)
             _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
-                id: nil, runId: rendered.runId, attempt: 0, cluster: rendered.cluster, command: "sbatch (exercise)", outcome: .submitted,
+                id: nil, runId: rendered.runId, attempt: 0, cluster: rendered.cluster, command: submitCommand, outcome: .submitted,
                 jobId: jobId, clusterSuffix: nil, exitStatus: 0, stdout: jobId, stderr: "", submittedAt: stamp), job: job)
             try context.ledger.recordObservations(["PENDING", "RUNNING", "COMPLETED"].map { state in
                 JobObservationRecord(id: nil, cluster: rendered.cluster, jobId: jobId, state: state, rawState: state, reason: nil, exitCode: "0:0",

@@ -34,7 +34,7 @@ public enum CLIVocabulary {
         func flush() {
             defer { word = "" }
             // part of a path, a flag, a dotted name or code: leave it
-            if "-/.`$=".contains(before) { out += word; return }
+            if "-/.`$=\"'".contains(before) { out += word; return }
             if word.contains("_"), actionNames.contains(word) { out += word.replacingOccurrences(of: "_", with: "-"); return }
             if word.first?.isLowercase == true, word.contains(where: \.isUppercase), let option = options[word] { out += option; return }
             out += word

@@ -39,7 +39,8 @@ public enum ImportReferenceLedger {
         }
         let reference: ReferenceLedger
         do { reference = try JSONDecoder().decode(ReferenceLedger.self, from: data) } catch {
-            throw ClusterSlurmError.invalidInput("\(path) is not the reference plugin's runs.json ({\"runs\": {id: {runId, clusterId, localRunDir, remoteRunDir, createdAt, jobs: [...]}}}): \(error)", path: "PATH")
+            let problem = JSONSyntax.firstProblem(in: Array(data)).map { "not valid JSON: \($0.description)" } ?? DecodingProblem.describe(error)
+            throw ClusterSlurmError.invalidInput("\(path) is not the reference plugin's runs.json: \(problem); expected {\"runs\": {\"<run id>\": {\"runId\", \"clusterId\", \"localRunDir\", \"remoteRunDir\", \"createdAt\", \"jobs\": [...]}}}", path: "PATH")
         }
         for (key, run) in reference.runs {
             guard key == run.runId, !run.runId.isEmpty, !run.runId.contains("/") else {
