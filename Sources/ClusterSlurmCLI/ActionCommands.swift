@@ -30,7 +30,7 @@ struct InitRunCommand: AsyncParsableCommand {
         var call = ToolCall(action: .initRun)
         call.cluster = cluster; call.runId = runId; call.prefix = prefix
         let result = try await runAction(call, options: options)
-        if !options.json, case .string(let id)? = result?["runId"] {
+        if !options.json, case .string(let id)? = result?["run"]?["runId"] {
             Output.note("next: cluster-slurm upload --run-id \(id) FILES…, then render-job --run-id \(id) --command '…'")
         }
     }
@@ -195,18 +195,45 @@ struct HashCommand: AsyncParsableCommand {
 
 struct JobLogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "job-logs", abstract: "Show the tail of a job's stdout and stderr.",
-        discussion: "Example: cluster-slurm job-logs --run-id numpy-20261129-101500 --tail 50")
+        commandName: "job-logs", abstract: "Show the tail of a job's stdout and stderr, or follow them while it runs (--follow).",
+        discussion: """
+        With --follow the job's stdout streams to stdout and its stderr to stderr as they grow, until the job leaves the
+        queue (one ssh session; files read every 2 s, squeue asked no more often than polling allows). Exit 0 when it
+        ended, 124 after --max-wait.
+        Example: cluster-slurm job-logs --run-id numpy-20261129-101500 --tail 50 --follow
+        """)
     @OptionGroup var options: GlobalOptions
-    @Option(name: .customLong("run-id"), help: "The run.") var runId: String?
+    @Option(name: .customLong("run-id"), help: "The run.", completion: .custom(Completions.runIds)) var runId: String?
     @Option(name: .customLong("job-id"), help: "The job.") var jobId: String?
     @Option(name: .customLong("remote-path"), help: "A file to read instead (relative to the run dir, or absolute).") var remotePath: String?
     @Option(help: "Lines to show (1-20000, default 200).") var tail: Int?
-    @Option(help: "The cluster.") var cluster: String?
+    @Option(help: "The cluster.", completion: .custom(Completions.clusters)) var cluster: String?
+    @Flag(help: "Keep printing what the logs gain until the job ends.") var follow = false
+    @Option(name: .customLong("max-wait"), help: "With --follow: stop after this many seconds (exit 124).") var maxWait: Int?
     func run() async throws {
-        var call = ToolCall(action: .jobLogs)
-        call.runId = runId; call.jobId = jobId; call.remotePath = remotePath; call.tail = tail; call.cluster = cluster
-        try await runAction(call, options: options)
+        guard follow else {
+            var call = ToolCall(action: .jobLogs)
+            call.runId = runId; call.jobId = jobId; call.remotePath = remotePath; call.tail = tail; call.cluster = cluster
+            try await runAction(call, options: options)
+            return
+        }
+        do {
+            if remotePath != nil { throw ClusterSlurmError.invalidInput("--follow follows a job's own logs; give --run-id or --job-id", path: "--remote-path") }
+            let context = try options.makeContext()
+            let outcome = try await FollowLogs.run(.init(runId: runId, jobId: jobId, cluster: cluster, tail: tail, maxSeconds: maxWait),
+                                                   context: context) { stream, text in
+                let handle = stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
+                handle.write(Data(DisplayWidth.block(text).utf8))
+            }
+            Output.note("job \(outcome.jobId) \(outcome.endState == "GONE" ? "left the queue" : "ended \(outcome.endState)"); `cluster-slurm check-workload` records how")
+        } catch {
+            let wrapped = ClusterSlurmError.wrapping(error)
+            if maxWait != nil, wrapped.kind == .remote, wrapped.details.remoteCondition == .timeout {
+                Output.note("stopped following after \(maxWait!) s (--max-wait); the job is still running")
+                throw ExitCode(124)
+            }
+            throw ExitCode(Output.printError(error))
+        }
     }
 }
 

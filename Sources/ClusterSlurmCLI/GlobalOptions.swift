@@ -72,6 +72,10 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         if ledger.mode.readOnly && !readOnly {
             FileHandle.standardError.write(Data("note: the ledger \(ledger.path) is open read-only: \(ledger.mode.reason ?? "")\n".utf8))
         }
-        return ActionContext(loaded: loaded, ledger: ledger, transport: transport(), workspace: workspace)
+        var context = ActionContext(loaded: loaded, ledger: ledger, transport: transport(), workspace: workspace)
+        // progress on stderr, only when a person is watching a terminal
+        let terminal = Terminal(json: json)
+        if terminal.progressOnStderr { context.progress = ProgressLine(heartbeat: Heartbeat(enabled: true)) }
+        return context
     }
 }

@@ -9,6 +9,8 @@ public struct ActionContext: Sendable {
     public let workspace: String
     public let toolVersion: String
     public let now: @Sendable () -> Date
+    /// Who is told about bytes hashed, sent and received (the CLI on a terminal); nil: nobody.
+    public var progress: (any ProgressObserver)?
 
     public var config: PluginConfig { loaded.config }
 

@@ -114,12 +114,14 @@ public enum Download {
         // staged anywhere else, and an interrupted download leaves nothing.
         let plan = Array(zip(entries, destinations))
         let received = ReceivedFiles()
+        let meter = ProgressMeter(observer: context.progress, phase: .downloading, total: entries.reduce(0) { $0 + $1.size }, files: entries.count)
+        defer { meter.finish() }
         let fetched = try await context.transport.run(
             RemoteCall(label: "download", script: RemoteScripts.catFiles, arguments: [runDir.word],
                        stdin: .bytes(Upload.nulSeparated(entries.map(\.relative))),
                        stdout: .consumer { source in
                            for (entry, destination) in plan {
-                               let sha = try copyVerified(from: source, count: entry.size, to: destination, expected: entry.sha)
+                               let sha = try copyVerified(from: source, count: entry.size, to: destination, expected: entry.sha, onBytes: meter.add)
                                received.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination,
                                                     size: entry.size, sha256: sha))
                            }
@@ -145,7 +147,8 @@ public enum Download {
     /// Copies `count` bytes to a temporary file beside `destination`, checks
     /// the hash, then renames; a mismatch, a short stream, a full disk or an
     /// interruption leaves nothing under the final name and no temporary.
-    static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected: String) throws -> String {
+    static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected: String,
+                             onBytes: (Int64) -> Void = { _ in }) throws -> String {
         let temporary = (destination as NSString).deletingLastPathComponent + "/.\((destination as NSString).lastPathComponent).partial-\(getpid())"
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard output >= 0 else {
@@ -161,6 +164,7 @@ public enum Download {
                 hasher.update(chunk)
                 try LocalFiles.writeAll(chunk, to: output, path: destination)
                 remaining -= Int64(chunk.count)
+                onBytes(Int64(chunk.count))
             }
         } catch {
             unlink(temporary)

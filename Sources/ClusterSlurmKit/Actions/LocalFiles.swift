@@ -102,7 +102,10 @@ public enum LocalFiles {
     /// Expands files and folders to regular files with their archive names
     /// and hashes. Every source must resolve inside the workspace (an agent
     /// cannot ship ~/.ssh to a cluster), symlinks included.
-    public static func collectSources(_ paths: [String], workspace: String, field: String) throws -> [Source] {
+    public static func collectSources(_ paths: [String], workspace: String, field: String,
+                                      progress: (any ProgressObserver)? = nil) throws -> [Source] {
+        let meter = ProgressMeter(observer: progress, phase: .hashing, total: nil, files: 0)
+        defer { meter.finish() }
         guard let root = realPath(workspace) else { throw ClusterSlurmError.io("workspace \(workspace) does not exist") }
         var out: [Source] = []
         var seen = Set<String>()
@@ -134,7 +137,7 @@ public enum LocalFiles {
                 guard seen.insert(name).inserted else {
                     throw ClusterSlurmError.invalidInput("two sources would both be uploaded as \"\(name)\"; rename one", path: fieldPath)
                 }
-                let (sha, size) = try Hashing.sha256Hex(fileAt: path)
+                let (sha, size) = try Hashing.sha256Hex(fileAt: path, onBytes: meter.add)
                 var info = stat()
                 stat(path, &info)
                 out.append(Source(localPath: path, relativePath: name, size: size, sha256: sha, mtime: Int64(info.st_mtim.tv_sec)))

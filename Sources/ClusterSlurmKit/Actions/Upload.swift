@@ -45,7 +45,7 @@ public enum Upload {
         }
         let run = try context.ledger.requireRun(id: request.runId)
         let subdir = try request.remoteDir.flatMap { $0.isEmpty || $0 == "." ? nil : try remoteSubdirectory($0, run: run) }
-        let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths")
+        let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths", progress: context.progress)
         return try await send(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
     }
 
@@ -113,12 +113,14 @@ public enum Upload {
         if !toSend.isEmpty {
             let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] })
             let files = toSend
+            let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: toSend.reduce(0) { $0 + $1.size }, files: toSend.count)
+            defer { meter.finish() }
             let result = try await context.transport.run(
                 RemoteCall(label: "upload", script: RemoteScripts.receiveUpload,
                            arguments: [runDir.word, .literal(subdir ?? "")],
                            stdin: .producer { sink in
                                // The tar goes straight into ssh: no copy on the local disk.
-                               let tar = TarWriter(sink: sink)
+                               let tar = TarWriter(sink: sink, onFileBytes: meter.add)
                                try tar.appendData(manifest, archiveName: "manifest")
                                for source in files {
                                    try tar.appendFile(localPath: source.localPath, archiveName: "files/" + source.relativePath,

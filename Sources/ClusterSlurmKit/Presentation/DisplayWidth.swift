@@ -41,9 +41,12 @@ public enum DisplayWidth {
     }
 
     /// Multi-line text (a log tail, a script) with the escape and other
-    /// control characters shown, newlines and tabs kept.
+    /// control characters shown, newlines and tabs kept; a carriage return
+    /// (a progress bar redrawing itself) starts a new line rather than
+    /// overwriting what is already shown.
     public static func block(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
             .map { oneLine(String($0)).replacingOccurrences(of: "\\t", with: "\t") }
             .joined(separator: "\n")
     }

@@ -24,7 +24,9 @@ public enum ResultView {
 
     static func render(object: [String: JSONValue], indent: String, lines: inout [String], blocks: inout [(String, String)],
                        palette: Palette, maxWidth: Int?) {
-        var keys = object.keys.sorted()
+        // what the result is about first; `mode` only repeats the action's name
+        let leading = ["runId", "jobId", "cluster", "state", "done"]
+        var keys = leading.filter { object[$0] != nil } + object.keys.filter { !leading.contains($0) && $0 != "mode" }.sorted()
         if object["log"] != nil { keys.removeAll { $0 == "logs" } }
         // SLURM's `elapsed` text beside its seconds: the seconds, shown as a duration, say it once
         keys.removeAll { object[$0 + "Seconds"] != nil }

@@ -7,9 +7,12 @@ import Foundation
 /// nothing is staged on the local disk.
 struct TarWriter {
     private let handle: ByteSink
+    /// Told the file bytes written so far, after each chunk.
+    private let onFileBytes: (@Sendable (Int64) -> Void)?
 
-    init(sink: ByteSink) {
+    init(sink: ByteSink, onFileBytes: (@Sendable (Int64) -> Void)? = nil) {
         self.handle = sink
+        self.onFileBytes = onFileBytes
     }
 
     /// Appends in-memory bytes as a file (the upload's manifest).
@@ -40,6 +43,7 @@ struct TarWriter {
             if chunk.isEmpty { break }
             try handle.write(chunk)
             written += Int64(chunk.count)
+            onFileBytes?(Int64(chunk.count))
         }
         guard written == size else {
             throw ClusterSlurmError.io("\(localPath) changed size while it was being read (\(written) of \(size) bytes); try again")

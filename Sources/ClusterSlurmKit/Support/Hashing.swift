@@ -10,7 +10,7 @@ public enum Hashing {
 
     public static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
 
-    public static func sha256Hex(fileAt path: String) throws -> (sha256: String, size: Int64) {
+    public static func sha256Hex(fileAt path: String, onBytes: (Int64) -> Void = { _ in }) throws -> (sha256: String, size: Int64) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ClusterSlurmError.io("cannot open \(path) for reading")
         }
@@ -22,6 +22,7 @@ public enum Hashing {
             if chunk.isEmpty { break }
             size += Int64(chunk.count)
             hasher.update(data: chunk)
+            onBytes(Int64(chunk.count))
         }
         return (hex(hasher.finalize()), size)
     }
