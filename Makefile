@@ -4,7 +4,7 @@ SWIFT ?= swift
 BIN := .build/debug/cluster-slurm
 LOCAL_CONFIG := examples/local/cluster-slurm.json
 
-.PHONY: deps build cluster demo test unit-test integration-test test-slurm24 bench clean
+.PHONY: deps build cluster demo test unit-test integration-test test-slurm24 bench browse install clean
 
 # Debian packages the build needs (the test cluster's own packages come with scripts/testcluster).
 deps:
@@ -43,6 +43,29 @@ test-slurm24: build
 bench: deps cluster
 	$(SWIFT) build -c release
 	python3 bench/run.py
+
+# Serves the workspace's ledger read-only in Datasette on 127.0.0.1:8001 (BROWSE_PORT), with
+# the reporting views first and canned queries (datasette/metadata.yml).
+browse: build
+	scripts/browse
+
+# Installs the binary, its man page (generated from the same help text by
+# swift-argument-parser's generate-manual plugin) and bash/zsh/fish completions
+# under PREFIX (default /usr/local; CONFIG=debug reuses the debug build).
+PREFIX ?= /usr/local
+CONFIG ?= release
+MANUAL := .build/plugins/GenerateManual/outputs/cluster-slurm/cluster-slurm.1
+install: deps
+	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration $(CONFIG) >/dev/null
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 .build/$(CONFIG)/cluster-slurm $(DESTDIR)$(PREFIX)/bin/cluster-slurm
+	install -m 644 $(MANUAL) $(DESTDIR)$(PREFIX)/share/man/man1/cluster-slurm.1
+	.build/$(CONFIG)/cluster-slurm --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cluster-slurm
+	.build/$(CONFIG)/cluster-slurm --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cluster-slurm
+	.build/$(CONFIG)/cluster-slurm --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/cluster-slurm.fish
 
 clean:
 	rm -rf .build

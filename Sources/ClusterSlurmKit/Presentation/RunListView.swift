@@ -4,9 +4,10 @@ import Foundation
 public enum RunListView {
     public static func render(_ rows: [RunSummaryRow], now: Date, utcOffset: Int, palette: Palette, maxWidth: Int?) -> String {
         var table = TextTable([
-            .init("RUN", cut: .middle, minWidth: 12), .init("CLUSTER", cut: .middle, minWidth: 7), .init("PARTITION", cut: .end, minWidth: 5),
-            .init("CREATED"), .init("QUEUED", alignRight: true), .init("RAN", alignRight: true), .init("STATE"),
-            .init("EXIT"), .init("GPUS", alignRight: true), .init("NOTE", cut: .end, minWidth: 10),
+            .init("RUN", cut: .middle, minWidth: 24), .init("CLUSTER", cut: .middle, minWidth: 9, dropRank: 4),
+            .init("PARTITION", cut: .end, minWidth: 5, dropRank: 2), .init("CREATED", dropRank: 5), .init("QUEUED", alignRight: true, dropRank: 1),
+            .init("RAN", alignRight: true), .init("STATE"), .init("EXIT"), .init("GPUS", alignRight: true, dropRank: 3),
+            .init("NOTE", cut: .end, minWidth: 10, dropRank: 6),
         ])
         for row in rows {
             let created = Timestamp.parse(row.created).map { HumanTime.relative($0, now: now, utcOffset: utcOffset) } ?? row.created

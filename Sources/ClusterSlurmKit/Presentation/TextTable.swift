@@ -8,8 +8,10 @@ public struct TextTable: Sendable {
         public var alignRight: Bool
         public var cut: Cut
         public var minWidth: Int
-        public init(_ title: String, alignRight: Bool = false, cut: Cut = .never, minWidth: Int = 8) {
-            self.title = title; self.alignRight = alignRight; self.cut = cut; self.minWidth = minWidth
+        /// When cutting is not enough, columns with a rank are left out, lowest rank first.
+        public var dropRank: Int?
+        public init(_ title: String, alignRight: Bool = false, cut: Cut = .never, minWidth: Int = 8, dropRank: Int? = nil) {
+            self.title = title; self.alignRight = alignRight; self.cut = cut; self.minWidth = minWidth; self.dropRank = dropRank
         }
     }
     public struct Cell: Sendable {
@@ -26,6 +28,7 @@ public struct TextTable: Sendable {
 
     /// The table as lines; `maxWidth` nil means no limit (not a terminal).
     public func render(maxWidth: Int?, palette: Palette) -> String {
+        if let maxWidth, let dropped = narrowed(maxWidth) { return dropped.render(maxWidth: maxWidth, palette: palette) }
         let gap = 2
         var widths = columns.indices.map { index in
             rows.reduce(DisplayWidth.of(columns[index].title)) { max($0, DisplayWidth.of($1[index].text)) }
@@ -62,6 +65,21 @@ public struct TextTable: Sendable {
         var lines = [line(columns.map { Cell($0.title) }, header: true)]
         lines += rows.map { line($0, header: false) }
         return lines.joined(separator: "\n")
+    }
+
+    /// The table without its lowest-ranked droppable column, when even
+    /// every column cut to its minimum is wider than `maxWidth`.
+    private func narrowed(_ maxWidth: Int) -> TextTable? {
+        let floor = columns.indices.map { index -> Int in
+            let natural = rows.reduce(DisplayWidth.of(columns[index].title)) { max($0, DisplayWidth.of($1[index].text)) }
+            return columns[index].cut == .never ? natural : min(natural, max(columns[index].minWidth, DisplayWidth.of(columns[index].title)))
+        }
+        guard floor.reduce(0, +) + 2 * (columns.count - 1) > maxWidth,
+              let drop = columns.indices.filter({ columns[$0].dropRank != nil }).min(by: { columns[$0].dropRank! < columns[$1].dropRank! })
+        else { return nil }
+        var smaller = TextTable(columns.enumerated().filter { $0.offset != drop }.map(\.element))
+        smaller.rows = rows.map { row in row.enumerated().filter { $0.offset != drop }.map(\.element) }
+        return smaller
     }
 
     /// Paints only the text, not the padding, so colour never shifts columns.
