@@ -5,6 +5,19 @@ FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
 UNION ALL
 SELECT a.runId, 'output', a.localPath, a.remotePath, a.size, a.sha256, a.blobSha256 IS NOT NULL, a.downloadedAt
 FROM artifact a;
+CREATE VIEW failed_runs AS
+SELECT s.run_id, s.created, s.cluster, s.partition, s.account, s.gpus, s.job_id, s.last_state AS state,
+       s.exit_code, s.reason, s.elapsed_seconds, s.workload, s.stderr_tail
+FROM run_summary s
+WHERE s.last_state IN ('FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'BOOT_FAIL', 'DEADLINE', 'PREEMPTED', 'CANCELLED', 'SUBMIT_FAILED');
+CREATE VIEW gpu_hours_by_day AS
+SELECT substr(s.created, 1, 10) AS day, s.cluster, s.account,
+       count(*) AS gpu_runs,
+       round(sum(s.gpus * coalesce(s.elapsed_seconds, 0)) / 3600.0, 3) AS gpu_hours,
+       sum(CASE WHEN s.last_state = 'COMPLETED' THEN 0 ELSE 1 END) AS not_completed
+FROM run_summary s
+WHERE s.gpus > 0
+GROUP BY day, s.cluster, s.account;
 CREATE VIEW job_timeline AS
 SELECT j.runId AS run_id, o.cluster, o.jobId AS job_id, o.observedAt AS observed_at, o.state, o.rawState AS raw_state,
        o.source, o.reason, o.exitCode AS exit_code, o.elapsedSeconds AS elapsed_seconds, o.nodeList AS node_list
@@ -30,7 +43,13 @@ SELECT r.id AS run_id,
             ELSE coalesce(CAST(coalesce(json_extract(s.directivesJson, '$.gpus'), json_extract(s.directivesJson, '$.gpusPerNode')) AS INTEGER), 0)
        END AS gpus,
        coalesce(e.reason, o.reason) AS reason,
-       e.stderrTail AS stderr_tail
+       e.stderrTail AS stderr_tail,
+       r.workload,
+       CASE WHEN e.startTime GLOB '[0-9]*' AND e.submitTime GLOB '[0-9]*'
+            THEN max(0, CAST(strftime('%s', e.startTime) AS INTEGER) - CAST(strftime('%s', e.submitTime) AS INTEGER))
+       END AS queued_seconds,
+       CASE WHEN e.startTime GLOB '[0-9]*' THEN e.startTime END AS started,
+       CASE WHEN e.endTime GLOB '[0-9]*' THEN e.endTime END AS ended
 FROM run r
 LEFT JOIN job j ON j.rowid = (SELECT rowid FROM job WHERE runId = r.id ORDER BY submittedAt DESC, rowid DESC LIMIT 1)
 LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
@@ -120,7 +139,7 @@ CREATE TABLE jobEnd (
     nodeList        TEXT,
     stdoutTail      TEXT,
     stderrTail      TEXT,
-    capturedAt      TEXT NOT NULL,
+    capturedAt      TEXT NOT NULL, submitTime TEXT, startTime TEXT, endTime TEXT,
     PRIMARY KEY (cluster, jobId),
     FOREIGN KEY (cluster, jobId) REFERENCES job(cluster, jobId) ON DELETE CASCADE
 );
