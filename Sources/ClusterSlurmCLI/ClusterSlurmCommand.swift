@@ -11,7 +11,7 @@ public struct ClusterSlurmCommand: AsyncParsableCommand {
         runs, scripts, uploads, submissions, job states and downloads in <workspace>/.openclaw/cluster-runs/ledger.sqlite.
 
         Example:
-          cluster-slurm --config examples/local/cluster-slurm.json run-workload --command 'python3 -c "print(42)"'
+          cluster-slurm run-workload --config examples/local/cluster-slurm.json --command 'python3 -c "print(42)"'
         """,
         version: ClusterSlurmVersion.current,
         subcommands: [

@@ -9,7 +9,7 @@ struct LedgerCommand: AsyncParsableCommand {
     struct Exercise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write mixed synthetic history to the ledger (render, submit record, observations, artifact) without a cluster; for tests and benchmarks.",
-            discussion: "Example: for i in 1 2 3 4; do cluster-slurm ledger exercise --ledger /tmp/scratch-ledger.sqlite --count 500 --tag p$i & done; wait")
+            discussion: "Example: for i in 1 2 3 4; do cluster-slurm ledger exercise --ledger scratch.sqlite --count 500 --tag p$i & done; wait")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Rounds of actions.") var count = 100
         @Option(help: "A tag naming this writer's runs.") var tag = "x"

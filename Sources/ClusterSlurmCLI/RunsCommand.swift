@@ -85,7 +85,7 @@ struct RunsCommand: AsyncParsableCommand {
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare two runs from the ledger; exit 0 when identical in every counted category, 1 when they differ, 2 on error.",
-            discussion: "Example: cluster-slurm runs diff run-a run-b --all")
+            discussion: "Example: cluster-slurm runs diff numpy-20261129-050432 numpy-20261129-051803 --all")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The first run.", completion: .custom(Completions.runIds)) var runA: String
         @Argument(help: "The second run.", completion: .custom(Completions.runIds)) var runB: String

@@ -48,7 +48,7 @@ struct ArchiveTests {
         let parent = try finishedRun(ws)
         #expect(ws.sql("SELECT inputsNotArchived FROM run WHERE id = '\(parent)'") == "1")
         let show = ws.cli(["runs", "show", parent])
-        #expect(show.stdout.contains("some not archived: over the cap"), "\(show.stdout)")
+        #expect(show.stdout.contains("some not archived (over the cap)"), "\(show.stdout)")
         let diff = ws.cli(["runs", "diff", parent, parent])
         #expect(diff.stdout.contains("inputs not archived"), "\(diff.stdout)")
         ws.write("job.py", "print('changed')\n")

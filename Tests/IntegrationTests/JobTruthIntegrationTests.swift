@@ -139,6 +139,6 @@ struct JobTruthIntegrationTests {
         #expect(ws.sql("SELECT stderr_tail LIKE '%the input is bad%', partition, account, last_state FROM run_summary WHERE run_id = '\(runId)'") == "1|cpu|lilly-agentic-cpu|FAILED")
         #expect(ws.sql("SELECT count(*) FROM jobEnd WHERE runId = '\(runId)' AND stdoutTail LIKE '%working%'") == "1")
         let show = ws.cli(["runs", "show", runId])
-        #expect(show.stdout.contains("ended: job ") && show.stdout.contains("FAILED exit 3:0") && show.stdout.contains("ValueError: the input is bad"), "\(show.stdout)")
+        #expect(show.stdout.contains("ended FAILED, exit 3") && show.stdout.contains("ValueError: the input is bad"), "\(show.stdout)")
     }
 }

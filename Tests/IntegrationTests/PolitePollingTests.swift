@@ -38,12 +38,13 @@ struct PolitePollingTests {
         let runId = try #require(ws.tool(["action": "run_workload", "command": "sleep 3; echo done"]).json["runId"] as? String)
         let watched = ws.cli(["watch", runId, "--max-wait", "120"])
         #expect(watched.status == 0, "\(watched.stdout) \(watched.stderr)")
-        let lines = watched.stdout.split(separator: "\n")
-        #expect(lines.last?.contains(": COMPLETED (exit 0:0") == true, "\(watched.stdout)")
-        #expect(lines.count >= 2, "at least one transition before COMPLETED: \(watched.stdout)")
+        let stateLines = watched.stdout.split(separator: "\n").filter { $0.contains("  job ") }
+        #expect(stateLines.last?.contains("COMPLETED") == true, "\(watched.stdout)")
+        #expect(stateLines.count >= 2, "at least one transition before COMPLETED: \(watched.stdout)")
+        #expect(watched.stdout.contains("\(runId) COMPLETED · exit 0"), "the summary: \(watched.stdout)")
         let failing = try #require(ws.tool(["action": "run_workload", "command": "exit 5"]).json["runId"] as? String)
         let failed = ws.cli(["watch", failing, "--max-wait", "120"])
         #expect(failed.status == 1)
-        #expect(failed.stdout.contains("FAILED (exit 5:0"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("FAILED · exit 5"), "\(failed.stdout)")
     }
 }

@@ -48,6 +48,10 @@ class Workspace:
         return run_id
 
     def remove(self):
+        # jobs the tests started end first, so none writes into a run dir after it is removed
+        ledger = str(Path(self.path, ".openclaw", "cluster-runs", "ledger.sqlite"))
+        for run_id in subprocess.run(["sqlite3", ledger, "SELECT DISTINCT runId FROM job"], capture_output=True, text=True).stdout.split():
+            self.cli("watch", run_id, "--max-wait", "300")
         for run_id in self.runs:
             subprocess.run(["ssh", "-F", SSH_CONFIG, "testcluster", "rm", "-rf", "--", f"{REMOTE_ROOT}/{run_id}"],
                            capture_output=True, timeout=60)
