@@ -64,6 +64,7 @@ let package = Package(
                 .embedInCode("0008_job_truth.sql"),
                 .embedInCode("0009_secret_fingerprint.sql"),
                 .embedInCode("0010_reporting.sql"),
+                .embedInCode("0011_local_hash_cache.sql"),
             ]
         ),
         .executableTarget(

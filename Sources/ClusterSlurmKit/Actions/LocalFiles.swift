@@ -101,13 +101,15 @@ public enum LocalFiles {
 
     /// Expands files and folders to regular files with their archive names
     /// and hashes. Every source must resolve inside the workspace (an agent
-    /// cannot ship ~/.ssh to a cluster), symlinks included.
+    /// cannot ship ~/.ssh to a cluster), symlinks included. With a `cache`,
+    /// a file whose stat signature is unchanged since it was last hashed is
+    /// not read again; files hashed now are remembered when their signature
+    /// held still while they were read.
     public static func collectSources(_ paths: [String], workspace: String, field: String,
-                                      progress: (any ProgressObserver)? = nil) throws -> [Source] {
-        let meter = ProgressMeter(observer: progress, phase: .hashing, total: nil, files: 0)
-        defer { meter.finish() }
+                                      progress: (any ProgressObserver)? = nil, cache: (any LocalHashCache)? = nil,
+                                      now: @Sendable () -> Date = { Date() }) throws -> [Source] {
         guard let root = realPath(workspace) else { throw ClusterSlurmError.io("workspace \(workspace) does not exist") }
-        var out: [Source] = []
+        var found: [(path: String, name: String, signature: FileSignature)] = []
         var seen = Set<String>()
         for (index, given) in paths.enumerated() {
             let fieldPath = paths.count == 1 && field == "localPath" ? field : "\(field)[\(index)]"
@@ -122,27 +124,41 @@ public enum LocalFiles {
             var info = stat()
             stat(real, &info)
             let baseName = (absolute as NSString).lastPathComponent
+            var files: [(String, String)] = []
             if (info.st_mode & S_IFMT) == S_IFDIR {
-                let files = try walk(real, root: root, fieldPath: fieldPath)
-                for (fileReal, relative) in files {
-                    let name = baseName + "/" + relative
-                    try add(fileReal, name)
-                }
+                files = try walk(real, root: root, fieldPath: fieldPath).map { ($0.0, baseName + "/" + $0.1) }
             } else if (info.st_mode & S_IFMT) == S_IFREG {
-                try add(real, baseName)
+                files = [(real, baseName)]
             } else {
                 throw ClusterSlurmError.invalidInput("\(given) is neither a regular file nor a directory", path: fieldPath)
             }
-            func add(_ path: String, _ name: String) throws {
+            for (path, name) in files {
                 guard seen.insert(name).inserted else {
                     throw ClusterSlurmError.invalidInput("two sources would both be uploaded as \"\(name)\"; rename one", path: fieldPath)
                 }
-                let (sha, size) = try Hashing.sha256Hex(fileAt: path, onBytes: meter.add)
-                var info = stat()
-                stat(path, &info)
-                out.append(Source(localPath: path, relativePath: name, size: size, sha256: sha, mtime: Int64(info.st_mtim.tv_sec)))
+                guard let signature = FileSignature.of(path) else { throw ClusterSlurmError.io("cannot read \(path)") }
+                found.append((path, name, signature))
             }
         }
+        let known = (try? cache?.hashes(for: found.map { ($0.path, $0.signature) })) ?? [:]
+        let toHash = found.filter { known[$0.path] == nil }
+        let meter = ProgressMeter(observer: toHash.isEmpty ? nil : progress, phase: .hashing,
+                                  total: toHash.reduce(0) { $0 + $1.signature.size }, files: toHash.count)
+        defer { meter.finish() }
+        var hashed: [(path: String, signature: FileSignature, sha256: String)] = []
+        var out: [Source] = []
+        for file in found {
+            if let sha = known[file.path] {
+                out.append(Source(localPath: file.path, relativePath: file.name, size: file.signature.size, sha256: sha,
+                                  mtime: file.signature.mtimeNs / 1_000_000_000))
+                continue
+            }
+            let (sha, size) = try Hashing.sha256Hex(fileAt: file.path, onBytes: meter.add)
+            // remembered only when nothing changed while it was read
+            if size == file.signature.size, FileSignature.of(file.path) == file.signature { hashed.append((file.path, file.signature, sha)) }
+            out.append(Source(localPath: file.path, relativePath: file.name, size: size, sha256: sha, mtime: file.signature.mtimeNs / 1_000_000_000))
+        }
+        try? cache?.remember(hashed, now: now())
         return out
     }
 

@@ -10,19 +10,27 @@ public enum Hashing {
 
     public static func sha256Hex(_ text: String) -> String { sha256Hex(Data(text.utf8)) }
 
+    /// One buffer, reused: read(2) into it and hash in place, so the only
+    /// per-chunk cost is the hashing itself (no Data allocated per read).
     public static func sha256Hex(fileAt path: String, onBytes: (Int64) -> Void = { _ in }) throws -> (sha256: String, size: Int64) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ClusterSlurmError.io("cannot open \(path) for reading")
-        }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ClusterSlurmError.io("cannot open \(path) for reading: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var hasher = SHA256()
         var size: Int64 = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
         while true {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            size += Int64(chunk.count)
-            hasher.update(data: chunk)
-            onBytes(Int64(chunk.count))
+            let got = read(fd, buffer.baseAddress, buffer.count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw ClusterSlurmError.io("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+            size += Int64(got)
+            onBytes(Int64(got))
         }
         return (hex(hasher.finalize()), size)
     }

@@ -163,6 +163,16 @@ CREATE TABLE "jobObservation" (
     observedAt  TEXT NOT NULL,
     FOREIGN KEY (cluster, jobId) REFERENCES job(cluster, jobId) ON DELETE CASCADE
 );
+CREATE TABLE localFileHash (
+    path       TEXT PRIMARY KEY,
+    device     INTEGER NOT NULL,
+    inode      INTEGER NOT NULL,
+    size       INTEGER NOT NULL CHECK (size >= 0),
+    mtimeNs    INTEGER NOT NULL,
+    ctimeNs    INTEGER NOT NULL,
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+    recordedAt TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE pollState (
     cluster     TEXT PRIMARY KEY NOT NULL,
     lastQueryAt TEXT NOT NULL

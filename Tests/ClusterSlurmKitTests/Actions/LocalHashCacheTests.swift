@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import ClusterSlurmKit
+
+/// A file's hash is reused only while its stat signature is unchanged, and
+/// never remembered when it was changed moments before hashing.
+@Suite struct LocalHashCacheTests {
+    let scratch = TestSupport.Scratch()
+    var root: String { scratch.path }
+
+    func ledger() throws -> Ledger { try Ledger(path: root + "/ledger.sqlite") }
+
+    /// A clock two seconds ahead of the file system, so files written by the
+    /// test are not "racily clean".
+    static let later: @Sendable () -> Date = { Date().addingTimeInterval(5) }
+
+    func write(_ name: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: root + "/ws/data", withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: root + "/ws/" + name))
+    }
+
+    /// A cache that counts what it was asked, over the real ledger.
+    final class Counting: LocalHashCache, @unchecked Sendable {
+        let ledger: Ledger
+        var hits = 0
+        init(_ ledger: Ledger) { self.ledger = ledger }
+        func hashes(for files: [(path: String, signature: FileSignature)]) throws -> [String: String] {
+            let found = try ledger.hashes(for: files)
+            hits += found.count
+            return found
+        }
+        func remember(_ files: [(path: String, signature: FileSignature, sha256: String)], now: Date) throws {
+            try ledger.remember(files, now: now)
+        }
+    }
+
+    @Test func unchangedFilesAreNotHashedAgainAndChangedOnesAre() throws {
+        try write("data/a.txt", "alpha")
+        try write("data/b.txt", "beta")
+        let cache = Counting(try ledger())
+        let first = try LocalFiles.collectSources(["data"], workspace: root + "/ws", field: "localPaths", cache: cache, now: Self.later)
+        #expect(cache.hits == 0)
+        let second = try LocalFiles.collectSources(["data"], workspace: root + "/ws", field: "localPaths", cache: cache, now: Self.later)
+        #expect(cache.hits == 2)
+        #expect(first == second)
+        // the same size, new bytes: ctime (and mtime) move, the hash is computed again
+        try write("data/a.txt", "ALPHA")
+        let third = try LocalFiles.collectSources(["data"], workspace: root + "/ws", field: "localPaths", cache: cache, now: Self.later)
+        #expect(cache.hits == 3, "only b.txt came from the cache")
+        #expect(third.first { $0.relativePath == "data/a.txt" }?.sha256 == Hashing.sha256Hex("ALPHA"))
+    }
+
+    @Test func aFileChangedMomentsBeforeHashingIsNotRemembered() throws {
+        try write("data/a.txt", "alpha")
+        let ledger = try ledger()
+        _ = try LocalFiles.collectSources(["data/a.txt"], workspace: root + "/ws", field: "localPath", cache: ledger, now: { Date() })
+        let signature = try #require(FileSignature.of(root + "/ws/data/a.txt"))
+        #expect(signature.isRacy(hashedAt: Date()))
+        #expect(try ledger.hashes(for: [(try #require(LocalFiles.realPath(root + "/ws/data/a.txt")), signature)]).isEmpty)
+    }
+
+    @Test func aStoredSignatureMustMatchInEveryField() throws {
+        try write("data/a.txt", "alpha")
+        let ledger = try ledger()
+        let path = root + "/ws/data/a.txt"
+        let signature = try #require(FileSignature.of(path))
+        try ledger.remember([(path, signature, Hashing.sha256Hex("alpha"))], now: Self.later())
+        #expect(try ledger.hashes(for: [(path, signature)]) == [path: Hashing.sha256Hex("alpha")])
+        for changed in [\FileSignature.device, \.inode, \.size, \.mtimeNs, \.ctimeNs] {
+            var other = signature
+            other[keyPath: changed] += 1
+            #expect(try ledger.hashes(for: [(path, other)]).isEmpty)
+        }
+    }
+}
