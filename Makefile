@@ -61,7 +61,7 @@ install: deps
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 .build/$(CONFIG)/cluster-slurm $(DESTDIR)$(PREFIX)/bin/cluster-slurm
+	install -m 755 .build/$(CONFIG)/cluster-slurm .build/$(CONFIG)/cluster-slurm-mcp $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MANUAL) $(DESTDIR)$(PREFIX)/share/man/man1/cluster-slurm.1
 	.build/$(CONFIG)/cluster-slurm --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cluster-slurm
 	.build/$(CONFIG)/cluster-slurm --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_cluster-slurm

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cluster-slurm", targets: ["cluster-slurm"]),
+        .executable(name: "cluster-slurm-mcp", targets: ["cluster-slurm-mcp"]),
         .library(name: "ClusterSlurmKit", targets: ["ClusterSlurmKit"]),
     ],
     dependencies: [
@@ -34,7 +35,7 @@ let package = Package(
         .target(
             name: "ClusterSlurmCLI",
             dependencies: [
-                "ClusterSlurmKit", "ClusterSlurmMCP",
+                "ClusterSlurmKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ClusterSlurmCLI"
@@ -71,6 +72,13 @@ let package = Package(
             name: "cluster-slurm",
             dependencies: ["ClusterSlurmCLI"],
             path: "Sources/cluster-slurm"
+        ),
+        // The MCP server in its own executable: the MCP SDK links FoundationNetworking
+        // and libcurl, which no other command needs at start-up.
+        .executableTarget(
+            name: "cluster-slurm-mcp",
+            dependencies: ["ClusterSlurmCLI", "ClusterSlurmMCP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/cluster-slurm-mcp"
         ),
         .testTarget(
             name: "ClusterSlurmKitTests",

@@ -2,7 +2,7 @@ import ClusterSlurmKit
 import Foundation
 
 /// Printing results and errors; the one place that decides exit codes.
-enum Output {
+public enum Output {
     static func printResult(json: String, asJSON: Bool) {
         if asJSON {
             print(prettyJSON(json))
@@ -26,7 +26,7 @@ enum Output {
     /// the CLI maps errors: `ClusterSlurmError.exitCode`).
     /// The error on stderr; with `--json`, also its structured payload on
     /// stdout (rule, limit, requested, path…), as tool mode gives it.
-    static func printError(_ error: any Error, asJSON: Bool = false) -> Int32 {
+    public static func printError(_ error: any Error, asJSON: Bool = false) -> Int32 {
         let error = ClusterSlurmError.wrapping(error)
         FileHandle.standardError.write(Data("error: \(cliDescription(error))\n".utf8))
         if asJSON { print(toolErrorJSON(error).0) }

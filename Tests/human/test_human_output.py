@@ -219,6 +219,7 @@ class CompletionAndManual(unittest.TestCase):
                                    capture_output=True, text=True, timeout=900)
         self.assertEqual(installed.returncode, 0, installed.stderr[-2000:])
         self.assertTrue(os.access(f"{prefix}/bin/cluster-slurm", os.X_OK))
+        self.assertTrue(os.access(f"{prefix}/bin/cluster-slurm-mcp", os.X_OK), "cluster-slurm mcp runs it")
         manual = subprocess.run(["man", "-l", f"{prefix}/share/man/man1/cluster-slurm.1"], capture_output=True, text=True,
                                 env={**os.environ, "MANPAGER": "cat", "COLUMNS": "100"})
         self.assertEqual(manual.returncode, 0, manual.stderr)
