@@ -43,6 +43,7 @@ test-slurm24: build
 bench: deps cluster
 	$(SWIFT) build -c release
 	python3 bench/run.py
+	python3 bench/readme_table.py
 
 # Serves the workspace's ledger read-only in Datasette on 127.0.0.1:8001 (BROWSE_PORT), with
 # the reporting views first and canned queries (datasette/metadata.yml).
