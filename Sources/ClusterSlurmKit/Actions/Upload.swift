@@ -150,13 +150,22 @@ public enum Upload {
                                  size: source.size, sha256: source.sha256, sent: sent, verified: !onComputeNode,
                                  verifiedOn: onComputeNode ? "compute node (when the job starts)" : "login node"))
         }
-        // Inputs are archived by content while the run stays under the cap.
-        var budget = context.config.archive.maxInputBytesPerRun - (try context.ledger.archivedInputBytes(runId: run.id))
+        // Inputs are archived by content while the run stays under the cap. A content
+        // this run already archived costs nothing again (an unchanged re-upload reads
+        // nothing); one the archive holds for another run is not read again either.
+        let runBlobs = try context.ledger.archivedInputBlobs(runId: run.id)
+        let stored = try context.ledger.existingBlobs(sources.map(\.sha256))
+        var budget = context.config.archive.maxInputBytesPerRun - runBlobs.values.reduce(0, +)
         var archive: [String: Data] = [:]
         var archived = Set<String>()
         var notArchived = false
         for source in sources {
-            if source.size <= budget, let data = FileManager.default.contents(atPath: source.localPath), Hashing.sha256Hex(data) == source.sha256 {
+            if runBlobs[source.sha256] != nil || archive[source.sha256] != nil {
+                archived.insert(source.relativePath)
+            } else if source.size <= budget, stored.contains(source.sha256) {
+                archived.insert(source.relativePath)
+                budget -= source.size
+            } else if source.size <= budget, let data = FileManager.default.contents(atPath: source.localPath), Hashing.sha256Hex(data) == source.sha256 {
                 archive[source.sha256] = data
                 archived.insert(source.relativePath)
                 budget -= source.size

@@ -101,15 +101,31 @@ extension Ledger {
         return latest.values.sorted { $0.relativePath < $1.relativePath }
     }
 
-    /// Bytes of the run's inputs already archived.
-    public func archivedInputBytes(runId: String) throws -> Int64 {
+    /// The distinct input contents already archived for a run (sha256 → size).
+    public func archivedInputBlobs(runId: String) throws -> [String: Int64] {
         try read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT coalesce(sum(e.size), 0) FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
+            var out: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT e.blobSha256 AS sha, e.size FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId
                 WHERE m.runId = ? AND e.blobSha256 IS NOT NULL
-                """, arguments: [runId]) ?? 0
+                """, arguments: [runId]) { out[row["sha"]] = row["size"] }
+            return out
         }
     }
+
+    /// Which of these contents the archive already holds.
+    public func existingBlobs(_ shas: [String]) throws -> Set<String> {
+        try read { db in
+            var found = Set<String>()
+            for start in stride(from: 0, to: shas.count, by: 500) {
+                let chunk = Array(shas[start..<min(start + 500, shas.count)])
+                found.formUnion(try String.fetchAll(db, sql: "SELECT sha256 FROM blob WHERE sha256 IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
+                                                    arguments: StatementArguments(chunk)))
+            }
+            return found
+        }
+    }
+
 
     public func artifacts(runId: String) throws -> [ArtifactRecord] {
         try read { db in try ArtifactRecord.fetchAll(db, sql: "SELECT * FROM artifact WHERE runId = ? ORDER BY id", arguments: [runId]) }

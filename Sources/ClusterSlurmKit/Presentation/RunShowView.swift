@@ -84,13 +84,16 @@ public enum RunShowView {
             }
         }
 
-        let inputBytes = a.inputs.reduce(Int64(0)) { $0 + $1.size }
-        let unverified = a.inputs.filter { !$0.verified }.count
+        // each input once, as last uploaded (a re-upload records the same files again)
+        var seen = Set<String>()
+        let inputs = Array(a.inputs.reversed().filter { seen.insert($0.relativePath).inserted }.reversed())
+        let inputBytes = inputs.reduce(Int64(0)) { $0 + $1.size }
+        let unverified = inputs.filter { !$0.verified }.count
         lines.append("")
-        lines.append(palette.paint("inputs", .header) + " \(a.inputs.count) file\(a.inputs.count == 1 ? "" : "s"), \(HumanTime.bytes(inputBytes))"
-                     + (a.inputs.isEmpty ? "" : unverified == 0 ? ", all verified on the cluster" : palette.paint(", \(unverified) NOT verified", .bad))
+        lines.append(palette.paint("inputs", .header) + " \(inputs.count) file\(inputs.count == 1 ? "" : "s"), \(HumanTime.bytes(inputBytes))"
+                     + (inputs.isEmpty ? "" : unverified == 0 ? ", all verified on the cluster" : palette.paint(", \(unverified) NOT verified", .bad))
                      + (r.inputsNotArchived ? ", some not archived (over the cap)" : ""))
-        lines += fileLines(a.inputs.map { ($0.relativePath, $0.size, $0.sha256, $0.verified ? "" : "unverified") }, detail: detail)
+        lines += fileLines(inputs.map { ($0.relativePath, $0.size, $0.sha256, $0.verified ? "" : "unverified") }, detail: detail)
         lines.append(palette.paint("outputs", .header) + " \(a.artifacts.count) file\(a.artifacts.count == 1 ? "" : "s"), \(HumanTime.bytes(a.artifacts.reduce(0) { $0 + $1.size }))")
         lines += fileLines(a.artifacts.map { (relative($0.remotePath, to: r.remoteRunDir), $0.size, $0.sha256, "") }, detail: detail)
 

@@ -14,7 +14,7 @@ import Testing
         var fakeSSH: String { root + "/ssh" }
         let context: ActionContext
 
-        init() throws {
+        init(archiveCap: Int? = nil) throws {
             try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/remote", withIntermediateDirectories: true)
             // ssh's last argument is the command line for the remote shell.
@@ -22,7 +22,7 @@ import Testing
             chmod(root + "/ssh", 0o755)
             let config = """
             {"defaultCluster": "here", "clusters": {"here": {"sshTarget": "localhost-fake", "remoteRoot": "\(root)/remote",
-             "slurmDefaults": {"time": "00:05:00"}}}}
+             "slurmDefaults": {"time": "00:05:00"}}}\(archiveCap.map { ", \"archive\": {\"maxInputBytesPerRun\": \($0)}" } ?? "")}
             """
             let loaded = try ConfigLoader.load(data: Data(config.utf8), source: "test.json")
             let ledger = try Ledger(path: root + "/ws/.openclaw/cluster-runs/ledger.sqlite")
@@ -80,6 +80,26 @@ import Testing
         let result = try await Upload.run(.init(runId: runId, localPaths: ["a.txt"]), context: bed.context)
         #expect(result.bytesSent == 4)
         #expect(bed.remote(runId, "a.txt") == "aaaa")
+    }
+
+    /// Uploading the same inputs again archives nothing again: the run's
+    /// archived bytes count each content once, so a tree over half the cap
+    /// is not declared "not archived" by its second upload.
+    @Test func reUploadKeepsTheArchiveWhole() async throws {
+        let bed = try Bed(archiveCap: 1500)
+        try bed.write("in/a.txt", String(repeating: "a", count: 500))
+        try bed.write("in/b.txt", String(repeating: "b", count: 500))
+        let runId = try await bed.newRun()
+        _ = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        _ = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        let run = try #require(try bed.context.ledger.run(id: runId))
+        #expect(run.inputsNotArchived == false)
+        #expect(try bed.context.ledger.archivedInputBlobs(runId: runId).count == 2)
+        // a third file over what is left of the cap is the one not archived
+        try bed.write("in/c.txt", String(repeating: "c", count: 600))
+        _ = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        #expect(try #require(try bed.context.ledger.run(id: runId)).inputsNotArchived == true)
+        #expect(try bed.context.ledger.archivedInputBlobs(runId: runId).count == 2)
     }
 
     @Test func manyFilesTravelOnStdin() async throws {
