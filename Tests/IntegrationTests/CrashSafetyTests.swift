@@ -93,7 +93,7 @@ struct CrashSafetyTests {
         for delay in [0.3, 0.7, 1.1, 1.6] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Harness.binary)
-            process.arguments = ["ledger", "exercise", "--into-real-ledger", "--count", "100000", "--config", ws.config, "--workspace", ws.path]
+            process.arguments = ["ledger", "exercise", "--count", "100000", "--config", ws.config, "--workspace", ws.path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -107,7 +107,7 @@ struct CrashSafetyTests {
         #expect(runs > 0)
         let scriptless = Int(ws.sql("SELECT count(*) FROM run r WHERE NOT EXISTS (SELECT 1 FROM renderedScript s WHERE s.runId = r.id)")) ?? -1
         #expect((0...4).contains(scriptless), "at most one run per kill was cut between its two transactions (got \(scriptless))")
-        let finish = ws.cli(["ledger", "exercise", "--into-real-ledger", "--count", "5"])
+        let finish = ws.cli(["ledger", "exercise", "--count", "5"])
         #expect(finish.status == 0, "\(finish.stderr)")
         #expect(Int(ws.sql("SELECT count(*) FROM run")) == runs + 5)
     }

@@ -164,6 +164,18 @@ class InputsThatSayWhatTheyMean(unittest.TestCase):
         runs = history.ws.cli("runs", "list", "--grep", "ex-", "--json")
         self.assertEqual(json.loads(runs.stdout), [])
 
+    def test_connect_to_an_unknown_host_says_what_to_check(self):
+        config = Path(history.ws.path, "unknown-host.json")
+        config.write_text(json.dumps({"clusters": {"far": {"sshTarget": "no-such-host.invalid", "remoteRoot": "/tmp/x",
+                                                           "slurmDefaults": {"time": "00:05:00"}}}}))
+        failed = history.ws.cli("connect", "far", "--config", str(config), stdin="")
+        self.assertNotEqual(failed.returncode, 0)
+        self.assertIn("could not open a connection to no-such-host.invalid", failed.stderr)
+        self.assertIn("~/.ssh/config", failed.stderr)
+        unknown = history.ws.cli("connect", "nearby", "--config", str(config))
+        self.assertEqual(unknown.returncode, 2)
+        self.assertIn("the config has: far", unknown.stderr)
+
     def test_a_wrong_runs_json_is_explained(self):
         wrong = Path(history.ws.path, "wrong.json")
         wrong.write_text('{"runs": {"a": {"runId": 5}}}')

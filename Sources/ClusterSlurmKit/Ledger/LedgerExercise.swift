@@ -16,14 +16,18 @@ public enum LedgerExercise {
     /// The marker every synthetic submission carries.
     static let submitCommand = "sbatch (exercise)"
 
-    /// Refuses a ledger holding real runs (any run without a synthetic
-    /// submission) unless `intoRealLedger`: 500 fake runs in a person's
-    /// history would be indistinguishable in `runs list` and the views.
+    /// Refuses a ledger holding real runs (a run with a real submission or an
+    /// upload) unless `intoRealLedger`: 500 fake runs in a person's history
+    /// would be indistinguishable in `runs list` and the views. (A run only
+    /// rendered is not counted: several exercise writers on one ledger see
+    /// each other's runs in that state.)
     public static func run(count: Int, tag: String, intoRealLedger: Bool = false, context: ActionContext) async throws -> Result {
         if !intoRealLedger {
             let real = try context.ledger.read { db in
                 try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM run r WHERE NOT EXISTS (SELECT 1 FROM submitAttempt a WHERE a.runId = r.id AND a.command = ?)
+                    SELECT count(*) FROM run r
+                    WHERE EXISTS (SELECT 1 FROM submitAttempt a WHERE a.runId = r.id AND a.command != ?)
+                       OR EXISTS (SELECT 1 FROM uploadManifest m WHERE m.runId = r.id)
                     """, arguments: [submitCommand]) ?? 0
             }
             if real > 0 {
