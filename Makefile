@@ -41,7 +41,7 @@ test-slurm24: build
 
 # Benchmarks on the local test cluster (release build); they report, they never fail.
 bench: deps cluster
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	python3 bench/run.py
 	python3 bench/readme_table.py
 
@@ -52,13 +52,16 @@ browse: build
 
 # Installs the binary, its man page (generated from the same help text by
 # swift-argument-parser's generate-manual plugin) and bash/zsh/fish completions
-# under PREFIX (default /usr/local; CONFIG=debug reuses the debug build).
+# under PREFIX (default /usr/local; CONFIG=debug installs the debug build instead of a static release build).
+# The manual is the same text in any build; it is generated from the debug build, the one tests already made.
 PREFIX ?= /usr/local
 CONFIG ?= release
+# release binaries carry the Swift runtime and Foundation (static): a faster start, nothing to install beside them
+BUILD_FLAGS = $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 MANUAL := .build/plugins/GenerateManual/outputs/cluster-slurm/cluster-slurm.1
 install: deps
-	$(SWIFT) build -c $(CONFIG)
-	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration $(CONFIG) >/dev/null
+	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+	$(SWIFT) package --disable-sandbox plugin generate-manual --configuration debug >/dev/null
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
