@@ -28,7 +28,7 @@ struct RunsCommand: AsyncParsableCommand {
                 let now = Date(), offset = HumanTime.localUTCOffset()
                 let filter = try RunListOptions.filter(
                     cluster: cluster, state: state, since: since, grep: grep, limit: limit,
-                    configuredClusters: Array(context.config.clusters.keys), clustersInLedger: try context.ledger.clustersInUse(),
+                    configuredClusters: Array(context.config.clusters.keys), clustersInLedger: { try context.ledger.clustersInUse() },
                     now: now, utcOffset: offset)
                 let rows = try context.ledger.runSummaries(filter)
                 if options.json { print(try CanonicalJSON.pretty(rows)); return }

@@ -8,9 +8,10 @@ public enum RunListOptions {
     public static var acceptedStates: [String] { RunStatus.allCases.map { $0.rawValue.uppercased() } }
 
     public static func filter(cluster: String?, state: String?, since: String?, grep: String?, limit: Int,
-                              configuredClusters: [String], clustersInLedger: [String], now: Date, utcOffset: Int) throws -> RunListFilter {
-        if let cluster, !configuredClusters.contains(cluster), !clustersInLedger.contains(cluster) {
-            let known = Array(Set(configuredClusters + clustersInLedger)).sorted()
+                              configuredClusters: [String], clustersInLedger: () throws -> [String], now: Date, utcOffset: Int) throws -> RunListFilter {
+        // the ledger is asked (a scan of its runs) only for a cluster the config does not name
+        if let cluster, !configuredClusters.contains(cluster), case let used = try clustersInLedger(), !used.contains(cluster) {
+            let known = Array(Set(configuredClusters + used)).sorted()
             throw ClusterSlurmError.invalidInput("no cluster \"\(cluster)\" in the config or the ledger; known: \(known.isEmpty ? "none" : known.joined(separator: ", "))",
                                                  path: "--cluster")
         }

@@ -158,7 +158,7 @@ import Testing
 @Suite struct RunListOptionsTests {
     func filter(cluster: String? = nil, state: String? = nil, since: String? = nil, limit: Int = 50) throws -> RunListFilter {
         try RunListOptions.filter(cluster: cluster, state: state, since: since, grep: nil, limit: limit, configuredClusters: ["cpu", "gpu"],
-                                  clustersInLedger: ["old"], now: ViewTests.now, utcOffset: 0)
+                                  clustersInLedger: { ["old"] }, now: ViewTests.now, utcOffset: 0)
     }
 
     @Test func acceptedFilters() throws {
