@@ -60,7 +60,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     /// Loads config, opens the ledger and the OpenSSH transport. Read
     /// commands pass `forReading`: a ledger that cannot be opened for writing
     /// is then opened read-only, with a note on stderr.
-    public func makeContext(forReading: Bool = false) throws -> ActionContext {
+    public func makeContext(forReading: Bool = false, readsOnly: Bool = false) throws -> ActionContext {
         let loaded = try loadConfig()
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let workspace = workspacePath()
@@ -68,8 +68,8 @@ public struct GlobalOptions: ParsableArguments, Sendable {
             throw ClusterSlurmError.invalidInput("workspace \(workspace) does not exist", path: "--workspace")
         }
         let ledger = try Ledger(path: ActionContext.ledgerPath(config: loaded.config, workspace: workspace, override: self.ledger),
-                                options: Ledger.OpenOptions(readOnly: readOnly, readOnlyFallback: forReading))
-        if ledger.mode.readOnly && !readOnly {
+                                options: Ledger.OpenOptions(readOnly: readOnly, readOnlyFallback: forReading || readsOnly, readsOnly: readsOnly))
+        if ledger.mode.readOnly && !readOnly, ledger.mode.reason != nil {
             FileHandle.standardError.write(Data("note: the ledger \(ledger.path) is open read-only: \(ledger.mode.reason ?? "")\n".utf8))
         }
         var context = ActionContext(loaded: loaded, ledger: ledger, transport: transport(), workspace: workspace)

@@ -24,7 +24,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let context = try options.makeContext(forReading: true)
+                let context = try options.makeContext(readsOnly: true)
                 let now = Date(), offset = HumanTime.localUTCOffset()
                 let filter = try RunListOptions.filter(
                     cluster: cluster, state: state, since: since, grep: grep, limit: limit,
@@ -53,7 +53,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let archive = try options.makeContext(forReading: true).ledger.archive(runId: runId)
+                let archive = try options.makeContext(readsOnly: true).ledger.archive(runId: runId)
                 if options.json { print(try CanonicalJSON.pretty(archive)); return }
                 let terminal = Terminal(json: false)
                 let detail: RunShowView.Detail = full ? .full : script ? .script : []
@@ -71,7 +71,7 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let context = try options.makeContext(forReading: true)
+                let context = try options.makeContext(readsOnly: true)
                 let now = Date(), offset = HumanTime.localUTCOffset()
                 let start = try SinceFilter.parse(since, now: now, utcOffset: offset)
                 let report = try context.ledger.report(since: Timestamp.string(start))
@@ -94,7 +94,7 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let diff: RunDiff
             do {
-                let ledger = try options.makeContext(forReading: true).ledger
+                let ledger = try options.makeContext(readsOnly: true).ledger
                 diff = RunDiff.compare(try ledger.archive(runId: runA), try ledger.archive(runId: runB))
             } catch {
                 _ = Output.printError(error)

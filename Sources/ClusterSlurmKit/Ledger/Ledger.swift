@@ -39,11 +39,17 @@ public struct Ledger: Sendable {
         /// For read commands: when the file cannot be opened for writing
         /// (read-only file or directory, full disk), open it read-only.
         public var readOnlyFallback = false
+        /// For commands that only read (`runs list/show/diff/report`): a
+        /// ledger already at this binary's schema is opened with one read-only
+        /// connection, without the writer's set-up (GRDB's pool writes and
+        /// syncs on every open), the lock or the migrator.
+        public var readsOnly = false
         /// Tests inject a filesystem type to exercise the network-filesystem decision.
         public var filesystemOverride: FilesystemKind? = nil
-        public init(readOnly: Bool = false, readOnlyFallback: Bool = false, filesystemOverride: FilesystemKind? = nil) {
+        public init(readOnly: Bool = false, readOnlyFallback: Bool = false, readsOnly: Bool = false, filesystemOverride: FilesystemKind? = nil) {
             self.readOnly = readOnly
             self.readOnlyFallback = readOnlyFallback
+            self.readsOnly = readsOnly
             self.filesystemOverride = filesystemOverride
         }
     }
@@ -57,6 +63,10 @@ public struct Ledger: Sendable {
         let filesystem = options.filesystemOverride ?? FilesystemKind.of(directory.isEmpty ? "." : directory)
         if options.readOnly {
             (writer, mode) = try Self.openReadOnly(path, filesystem: filesystem, reason: "--read-only")
+            return
+        }
+        if options.readsOnly, let current = Self.openCurrentForReading(path, filesystem: filesystem) {
+            (writer, mode) = current
             return
         }
         do {
@@ -120,6 +130,21 @@ public struct Ledger: Sendable {
         let journal = filesystem.isNetwork ? "delete" : "wal"
         return (writer, Mode(journal: journal, filesystem: filesystem.name, readOnly: false,
                              reason: filesystem.isNetwork ? "\(filesystem.name) is a network filesystem: WAL's shared memory is unsafe there, so the rollback journal is used" : nil))
+    }
+
+    /// A read-only connection to a ledger that needs nothing done to it: it
+    /// exists, is ours and has exactly this binary's migrations. Nil sends
+    /// the caller down the normal path (which creates, migrates or explains).
+    private static func openCurrentForReading(_ path: String, filesystem: FilesystemKind) -> (any DatabaseWriter, Mode)? {
+        guard !filesystem.isNetwork, FileManager.default.fileExists(atPath: path), (try? LedgerIdentity.check(path)) != nil else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration),
+              let applied = try? queue.read({ db in try Self.migrator.appliedMigrations(db) }),
+              applied == knownMigrations else { return nil }
+        return (queue, Mode(journal: "wal", filesystem: filesystem.name, readOnly: true, reason: nil))
     }
 
     /// Read-only: never creates, migrates or writes. A WAL ledger in a

@@ -83,3 +83,24 @@ import Testing
         }
     }
 }
+
+@Suite struct TimestampTests {
+    @Test(arguments: [
+        ("2026-11-29T15:29:14.095Z", 1_795_966_154.095), ("2026-11-29T15:29:14Z", 1_795_966_154.0),
+        ("2026-11-29T17:29:14.5+02:00", 1_795_966_154.5), ("1970-01-01T00:00:00.000Z", 0.0),
+    ])
+    func parsesTheLedgersFormatAndZones(_ text: String, _ seconds: Double) throws {
+        let date = try #require(Timestamp.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - seconds) < 0.0005)
+    }
+
+    @Test(arguments: ["", "2026-11-29", "2026-11-29T15:29:14", "2026-13-29T15:29:14Z", "2026-11-29T15:29:14.Z", "2026-11-29T15:29:14+0200", "garbage-and-more-text"])
+    func refusesOtherText(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func roundTrips() throws {
+        let now = Date(timeIntervalSince1970: 1_795_966_154.123)
+        #expect(Timestamp.string(try #require(Timestamp.parse(Timestamp.string(now)))) == Timestamp.string(now))
+    }
+}
