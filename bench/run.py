@@ -155,7 +155,8 @@ def bench_status_purged():
            per_job_seconds=round(per_job, 3), per_job_polled=len(sample), per_job_remote_commands=f"{len(ids)}-{2 * len(ids)}",
            ratio=round(ours / per_job, 4), target="<= 0.01")
     goal(5, f"status of {len(ids)} jobs (purged, finished, running, pending)", f"{ours:.3f} s, 2 remote commands (squeue + sacct)",
-         f"one squeue/sacct per job on a warm connection: {per_job:.1f} s ({len(sample)} polled, scaled)", round(ours / per_job, 4), "<= 0.01")
+         f"one squeue/sacct per job on a warm connection: {per_job:.1f} s ({len(sample)} polled, scaled)", round(ours / per_job, 4), "<= 0.01",
+         bound="two remote commands whatever the count; their time is sacct answering for every id from slurmdbd")
 
 
 def bench_rerun_upload():
@@ -189,7 +190,9 @@ def bench_rerun_upload():
                "archived into the ledger before the action returns")
     if "rsync_second_seconds" in fields:
         goal(6, "re-upload of the unchanged 200 MB tree", f"{second_t:.3f} s, {second.get('bytesSent')} bytes sent",
-             f"rsync's unchanged run {fields['rsync_second_seconds']:.3f} s", round(second_t / fields["rsync_second_seconds"], 3), "<= 2")
+             f"rsync's unchanged run {fields['rsync_second_seconds']:.3f} s", round(second_t / fields["rsync_second_seconds"], 3), "<= 2",
+             bound="local hashes now come from the stat cache; left: the process start, one round trip that stats the remote copies, "
+                   "and the ledger's record of the upload")
 
 
 def bench_sha256():
@@ -229,7 +232,8 @@ def bench_ledger():
     runs_list = latency(["runs", "list", "--limit", "50"])
     sqlite_list = round(median_seconds(lambda: sh(["sqlite3", ledger, "SELECT * FROM run_summary ORDER BY created DESC, run_id DESC LIMIT 50"]), 7) * 1000, 1)
     goal(1, "runs list on a 100k-run ledger (whole process)", f"{runs_list} ms", f"sqlite3 running the same query {sqlite_list} ms",
-         round(runs_list / sqlite_list, 2), "<= 3")
+         round(runs_list / sqlite_list, 2), "<= 3",
+         bound=f"the process start (--version: {version} ms) is most of it; config, one read-only connection and the query follow")
     record("5_ledger_100k_runs_1M_transitions", generator=gen.stdout.strip(), sqlite3_same_query_ms=sqlite_list,
            runs_list_ms=runs_list, runs_show_ms=latency(["runs", "show", "bench-0054321"]),
            runs_diff_ms=latency(["runs", "diff", "bench-0054320", "bench-0054321"]), run_summary_top50_ms=view,
@@ -249,8 +253,8 @@ def bench_cold_start():
            baseline_bin_true_ms=round(statistics.median(true) * 1000, 1), target="<= 4x sqlite3 --version")
     goal(1, "cold start: --version (release)", f"{statistics.median(version) * 1000:.1f} ms, {libraries} shared libraries",
          f"sqlite3 --version {statistics.median(sqlite_version) * 1000:.1f} ms", round(statistics.median(version) / statistics.median(sqlite_version), 2), "<= 4",
-         bound="loading the Swift runtime, Foundation and ICU data (FoundationInternationalization comes with `import Foundation`, "
-               "which GRDB and the Kit need)")
+         bound="starting a 117 MB static binary: relocating the Swift runtime's and Foundation's metadata and initialising them "
+               "(/bin/true takes ~1 ms, sqlite3 --version ~2.5 ms); FoundationInternationalization comes with `import Foundation`, which GRDB needs")
 
 
 def bench_vs_submitit():
@@ -298,7 +302,9 @@ def bench_download_and_tail():
     scp_dest = f"{ws}/scp.bin"
     scp_t, _ = timed(lambda: sh(["scp", "-q", "-F", SSH_CONFIG, "-o", f"ControlPath={control}/%C", f"testcluster:{run_dir}/big.bin", scp_dest]))
     goal(3, "download of 300 MB, sha256 checked", f"{ours_t:.3f} s", f"scp of the same file {scp_t:.3f} s (nothing checked)",
-         round(ours_t / scp_t, 3), "<= 1.2")
+         round(ours_t / scp_t, 3), "<= 1.2",
+         bound="the cluster hashes the file before sending it (a listing pass), then one local thread hashes and writes 1 MiB reads "
+               "as they arrive: the file is read twice on the cluster; not profiled further yet")
     timing = "/usr/bin/time"
     peak = sh([timing, "-f", "%M", BIN, "job-logs", "--remote-path", "big.log", "--run-id", run_id, "--tail", "200", "--json",
                "--config", str(CONFIG), "--workspace", ws], env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control})
@@ -311,7 +317,8 @@ def bench_download_and_tail():
            tail_seconds=round(ours_tail, 3), ssh_tail_seconds=round(ssh_tail, 3), local_peak_kb=peak_kb, remote_tail_peak_kb=remote_peak)
     goal(4, "job_logs tail of a 1 GB log (200 lines)", f"{ours_tail:.3f} s, peak {peak_kb // 1024 if peak_kb else '?'} MB local, "
          f"{int(remote_peak) // 1024 if remote_peak.isdigit() else '?'} MB remote", f"ssh host tail -n 200 {ssh_tail:.3f} s",
-         round(ours_tail / ssh_tail, 3), "<= 1.5", bound="one process start of ours plus the realpath confinement check on the cluster")
+         round(ours_tail / ssh_tail, 3), "<= 1.5", bound="a whole process of ours (start ~10 ms, config, ledger, run lookup) against a bare tail on a warm connection "
+               "(~11 ms); the remote work is tail(1) itself, and memory stays flat on both ends")
     mux_ssh(f"rm -rf {run_dir}", control)
     sh(["ssh", "-o", f"ControlPath={control}/%C", "-O", "exit", "testcluster"])
     shutil.rmtree(ws, ignore_errors=True)
