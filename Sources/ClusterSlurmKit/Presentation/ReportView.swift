@@ -22,7 +22,7 @@ public enum ReportView {
                                     .init("STATE"), .init("EXIT"), .init("WHY", cut: .end, minWidth: 12)])
             for f in report.failed {
                 let created = Timestamp.parse(f.created).map { HumanTime.relative($0, now: now, utcOffset: utcOffset) } ?? f.created
-                let why = [f.reason.flatMap { $0 == "None" ? nil : $0 }, f.stderr_tail?.split(separator: "\n").last.map(String.init)]
+                let why = [EndFacts.reason(f.reason), f.stderr_tail?.split(separator: "\n").last.map(String.init)]
                     .compactMap { $0 }.joined(separator: "; ")
                 failed.append([.init(f.run_id), .init(created), .init(f.partition ?? "-"), .init(f.gpus.map(String.init) ?? "-"),
                                .init(f.state, .bad), .init(RunListView.exitText(f.exit_code)), .init(why.isEmpty ? "-" : why, .muted)])

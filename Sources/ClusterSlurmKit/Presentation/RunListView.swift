@@ -35,7 +35,7 @@ public enum RunListView {
         let failed = Palette.role(forState: row.last_state) == .bad || Palette.role(forState: row.last_state) == .warning
         if failed {
             let lastLine = row.stderr_tail?.split(separator: "\n").last.map(String.init)
-            let reason = row.reason.flatMap { ["None", ""].contains($0) ? nil : $0 }
+            let reason = EndFacts.reason(row.reason)
             if let text = [reason, lastLine].compactMap({ $0 }).first { return text }
         }
         if let parent = row.replay_of { return "replay of \(parent): \(row.verdict ?? "not verified")" }

@@ -33,9 +33,7 @@ public enum RunShowView {
             var parts = ["\(job.jobId)"]
             if let nodes = end?.nodeList ?? final?.nodeList { parts.append("on \(nodes)") }
             var times: [String] = []
-            if let submit = end?.submitTime.flatMap(HumanTime.slurmTimestamp), let start = end?.startTime.flatMap(HumanTime.slurmTimestamp) {
-                times.append("queued \(HumanTime.duration(Int(start.timeIntervalSince(submit))))")
-            }
+            if let queued = EndFacts.queuedSeconds(end) { times.append("queued \(HumanTime.duration(queued))") }
             if let elapsed = end?.elapsedSeconds ?? final?.elapsedSeconds { times.append("ran \(HumanTime.duration(elapsed))") }
             if let rss = end?.maxRssBytes ?? final?.maxRssBytes { times.append("MaxRSS \(HumanTime.bytes(rss))") }
             else if end != nil { times.append("MaxRSS not recorded by SLURM") }
@@ -75,13 +73,9 @@ public enum RunShowView {
             var why = "ended \(end.state)"
             if let exit = end.exitCode { why += ", exit \(RunListView.exitText(exit))" }
             if let signal = end.signal { why += " (signal \(signal))" }
-            if let reason = end.reason, reason != "None" { why += "; SLURM's reason: \(reason)" }
+            if let reason = EndFacts.reason(end.reason) { why += "; SLURM's reason: \(reason)" }
             lines.append(palette.paint(why, .bad))
-            let tail = (end.stderrTail ?? "").split(separator: "\n", omittingEmptySubsequences: true).suffix(10)
-            if !tail.isEmpty {
-                lines.append("  stderr, last \(tail.count) line\(tail.count == 1 ? "" : "s"):")
-                for line in tail { lines.append("    " + DisplayWidth.oneLine(String(line))) }
-            }
+            lines += EndFacts.stderrLines(end)
         }
 
         // each input once, as last uploaded (a re-upload records the same files again)

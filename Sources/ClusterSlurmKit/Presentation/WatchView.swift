@@ -8,7 +8,7 @@ public enum WatchView {
         let clock = String(HumanTime.absolute(date, utcOffset: utcOffset).dropFirst(11).prefix(8))
         var detail: [String] = []
         if let nodes = result.status.nodeList, !nodes.isEmpty, result.state != "PENDING" { detail.append("on \(nodes)") }
-        if let reason = result.status.reason, !reason.isEmpty, reason != "None" { detail.append("(\(reason))") }
+        if let reason = EndFacts.reason(result.status.reason) { detail.append("(\(reason))") }
         if let exit = result.status.exitCode { detail.append("exit \(RunListView.exitText(exit))") }
         detail.append(result.status.cached == true ? "from the ledger" : "by \(result.status.source.rawValue)")
         return "\(clock)  +\(HumanTime.duration(Int(date.timeIntervalSince(start))))  job \(result.jobId) "
@@ -26,9 +26,7 @@ public enum WatchView {
         let state = end?.state ?? final?.state ?? "UNKNOWN"
         var facts: [String] = []
         if let exit = end?.exitCode ?? final?.exitCode { facts.append("exit \(RunListView.exitText(exit))") }
-        if let submit = end?.submitTime.flatMap(HumanTime.slurmTimestamp), let start = end?.startTime.flatMap(HumanTime.slurmTimestamp) {
-            facts.append("queued \(HumanTime.duration(Int(start.timeIntervalSince(submit))))")
-        }
+        if let queued = EndFacts.queuedSeconds(end) { facts.append("queued \(HumanTime.duration(queued))") }
         if let elapsed = end?.elapsedSeconds ?? final?.elapsedSeconds { facts.append("ran \(HumanTime.duration(elapsed))") }
         if let rss = end?.maxRssBytes ?? final?.maxRssBytes { facts.append("MaxRSS \(HumanTime.bytes(rss))") }
         else { facts.append("MaxRSS not recorded by SLURM") }
@@ -36,12 +34,8 @@ public enum WatchView {
         var lines = [palette.paint("run \(archive.run.id) ", .header) + palette.paint(state, Palette.role(forState: state) ?? .emphasis)
                      + " · " + facts.joined(separator: " · ")]
         if state != "COMPLETED", let end {
-            if let reason = end.reason, reason != "None", !reason.isEmpty { lines.append("  SLURM's reason: \(reason)") }
-            let tail = (end.stderrTail ?? "").split(separator: "\n").suffix(10)
-            if !tail.isEmpty {
-                lines.append("  stderr, last \(tail.count) line\(tail.count == 1 ? "" : "s"):")
-                lines += tail.map { "    " + DisplayWidth.oneLine(String($0)) }
-            }
+            if let reason = EndFacts.reason(end.reason) { lines.append("  SLURM's reason: \(reason)") }
+            lines += EndFacts.stderrLines(end)
             lines.append(palette.paint("  more: cluster-slurm fetch-workload-logs \(archive.run.id) · cluster-slurm runs show \(archive.run.id)", .muted))
         }
         return lines.joined(separator: "\n")
