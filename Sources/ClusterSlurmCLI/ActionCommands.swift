@@ -47,14 +47,13 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         var call = ToolCall(action: .upload)
         call.runId = runId; call.remoteDir = remoteDir; call.localPaths = paths
-        try await runAction(call, options: options)
-        // files land by name (as the reference places them); folders keep their layout
-        let nested = paths.filter { path in
-            var isDirectory: ObjCBool = false
-            return path.contains("/") && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
-        if !options.json, let first = nested.first {
-            Output.note("files land in the run dir by name (\(first) → \((first as NSString).lastPathComponent)); upload the folder to keep its layout, or use --remote-dir")
+        let result = try await runAction(call, options: options)
+        // Files land by name (as the reference places them), folders keep their layout: a path
+        // given with a folder in it whose name arrived alone was a file placed by its name.
+        guard !options.json, case .array(let uploaded)? = result?["uploaded"] else { return }
+        let names = Set(uploaded.compactMap { entry -> String? in if case .string(let name)? = entry["relativePath"] { name } else { nil } })
+        if let flattened = paths.first(where: { $0.contains("/") && names.contains(($0 as NSString).lastPathComponent) }) {
+            Output.note("files land in the run dir by name (\(flattened) → \((flattened as NSString).lastPathComponent)); upload the folder to keep its layout, or use --remote-dir")
         }
     }
 }

@@ -159,19 +159,17 @@ class Examples(unittest.TestCase):
         self.assertNotIn("No such file", done.stderr, example)
         return done
 
-    def test_help_examples(self):
-        examples = help_examples()
-        self.assertGreater(len(examples), 25)
+    def check_all(self, examples, at_least):
+        self.assertGreater(len(examples), at_least)
         for example in examples:
             with self.subTest(example=example):
                 self.check(example)
 
+    def test_help_examples(self):
+        self.check_all(help_examples(), 25)
+
     def test_readme_examples(self):
-        examples = readme_examples()
-        self.assertGreater(len(examples), 30)
-        for example in examples:
-            with self.subTest(example=example):
-                self.check(example)
+        self.check_all(readme_examples(), 30)
         # the connect example left a master connection; close it as the README says
         self.world.run("cluster-slurm connect gautschi-cpu --close")
 

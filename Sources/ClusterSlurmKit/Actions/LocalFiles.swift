@@ -148,14 +148,12 @@ public enum LocalFiles {
         var hashed: [(path: String, signature: FileSignature, sha256: String)] = []
         var out: [Source] = []
         for file in found {
-            if let sha = known[file.path] {
-                out.append(Source(localPath: file.path, relativePath: file.name, size: file.signature.size, sha256: sha,
-                                  mtime: file.signature.mtimeNs / 1_000_000_000))
-                continue
+            var (sha, size) = (known[file.path] ?? "", file.signature.size)
+            if sha.isEmpty {
+                (sha, size) = try Hashing.sha256Hex(fileAt: file.path, onBytes: meter.add)
+                // remembered only when nothing changed while it was read
+                if size == file.signature.size, FileSignature.of(file.path) == file.signature { hashed.append((file.path, file.signature, sha)) }
             }
-            let (sha, size) = try Hashing.sha256Hex(fileAt: file.path, onBytes: meter.add)
-            // remembered only when nothing changed while it was read
-            if size == file.signature.size, FileSignature.of(file.path) == file.signature { hashed.append((file.path, file.signature, sha)) }
             out.append(Source(localPath: file.path, relativePath: file.name, size: size, sha256: sha, mtime: file.signature.mtimeNs / 1_000_000_000))
         }
         try? cache?.remember(hashed, now: now())

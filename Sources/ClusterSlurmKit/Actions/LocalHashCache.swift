@@ -37,20 +37,14 @@ public protocol LocalHashCache: Sendable {
 extension Ledger: LocalHashCache {
     public func hashes(for files: [(path: String, signature: FileSignature)]) throws -> [String: String] {
         let wanted = Dictionary(files.map { ($0.path, $0.signature) }, uniquingKeysWith: { first, _ in first })
-        let paths = files.map(\.path)
         return try read { db in
             var found: [String: String] = [:]
-            for start in stride(from: 0, to: paths.count, by: 500) {
-                let chunk = Array(paths[start..<min(start + 500, paths.count)])
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT path, device, inode, size, mtimeNs, ctimeNs, sha256 FROM localFileHash
-                    WHERE path IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
-                    """, arguments: StatementArguments(chunk))
-                for row in rows {
-                    let path: String = row["path"]
-                    let stored = FileSignature(device: row["device"], inode: row["inode"], size: row["size"], mtimeNs: row["mtimeNs"], ctimeNs: row["ctimeNs"])
-                    if wanted[path] == stored { found[path] = row["sha256"] }
-                }
+            let rows = try Self.rows(db, sql: "SELECT path, device, inode, size, mtimeNs, ctimeNs, sha256 FROM localFileHash WHERE path IN",
+                                     matching: files.map(\.path))
+            for row in rows {
+                let path: String = row["path"]
+                let stored = FileSignature(device: row["device"], inode: row["inode"], size: row["size"], mtimeNs: row["mtimeNs"], ctimeNs: row["ctimeNs"])
+                if wanted[path] == stored { found[path] = row["sha256"] }
             }
             return found
         }

@@ -116,14 +116,20 @@ extension Ledger {
     /// Which of these contents the archive already holds.
     public func existingBlobs(_ shas: [String]) throws -> Set<String> {
         try read { db in
-            var found = Set<String>()
-            for start in stride(from: 0, to: shas.count, by: 500) {
-                let chunk = Array(shas[start..<min(start + 500, shas.count)])
-                found.formUnion(try String.fetchAll(db, sql: "SELECT sha256 FROM blob WHERE sha256 IN (\(chunk.map { _ in "?" }.joined(separator: ",")))",
-                                                    arguments: StatementArguments(chunk)))
-            }
-            return found
+            Set(try Self.rows(db, sql: "SELECT sha256 FROM blob WHERE sha256 IN", matching: shas).map { $0["sha256"] as String })
         }
+    }
+
+    /// Rows of `sql` (ending in `… IN`) for any number of values: SQLite caps the
+    /// bound parameters of one statement, so they go 500 at a time.
+    static func rows(_ db: Database, sql: String, matching values: [String]) throws -> [Row] {
+        var rows: [Row] = []
+        for start in stride(from: 0, to: values.count, by: 500) {
+            let chunk = Array(values[start..<min(start + 500, values.count)])
+            rows += try Row.fetchAll(db, sql: sql + " (" + chunk.map { _ in "?" }.joined(separator: ",") + ")",
+                                     arguments: StatementArguments(chunk))
+        }
+        return rows
     }
 
 

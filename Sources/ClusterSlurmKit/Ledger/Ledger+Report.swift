@@ -36,12 +36,13 @@ public struct LedgerReport: Codable, Sendable {
 }
 
 extension Ledger {
+    /// What counts as failed is the `failed_runs` view's one list of states.
     public func report(since: String, failedLimit: Int = 20) throws -> LedgerReport {
         try read { db in
             let clusters = try LedgerReport.ClusterLine.fetchAll(db, sql: """
                 SELECT cluster, count(*) AS runs,
                        sum(last_state = 'COMPLETED') AS completed,
-                       sum(last_state IN ('FAILED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'BOOT_FAIL', 'DEADLINE', 'PREEMPTED', 'CANCELLED', 'SUBMIT_FAILED')) AS failed,
+                       sum(run_id IN (SELECT run_id FROM failed_runs)) AS failed,
                        sum(last_state IN ('PENDING', 'RUNNING', 'SUBMITTED', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'REQUEUED')) AS active,
                        round(coalesce(sum(gpus * coalesce(elapsed_seconds, 0)), 0) / 3600.0, 3) AS gpu_hours,
                        coalesce(sum(elapsed_seconds), 0) AS elapsed_seconds
