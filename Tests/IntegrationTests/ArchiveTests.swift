@@ -40,6 +40,24 @@ struct ArchiveTests {
         #expect((plan.json["deltas"] as? [String: String])?["override.time"] == "00:20:00")
     }
 
+    /// Uploading the same inputs again keeps the run's archive whole: each
+    /// content counts once against the cap, so a tree over half of it is not
+    /// declared "not archived" by the second upload (it was, before).
+    @Test func reUploadedInputsStayArchived() throws {
+        let base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)
+        let config = WorkloadFlowTests.derivedConfig(from: base, replacing: "\"localRunsDir\"", with: "\"archive\": {\"maxInputBytesPerRun\": 1500},\n  \"localRunsDir\"")
+        let ws = Harness.Workspace(config: config)
+        ws.write("in/a.txt", String(repeating: "a", count: 500))
+        ws.write("in/b.txt", String(repeating: "b", count: 500))
+        let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
+        for _ in 0..<2 {
+            let upload = ws.tool(["action": "upload", "runId": runId, "localPath": "in"])
+            #expect(upload.status == 0, "\(upload.stdout) \(upload.stderr)")
+        }
+        #expect(ws.sql("SELECT inputsNotArchived FROM run WHERE id = '\(runId)'") == "0")
+        #expect(ws.sql("SELECT count(DISTINCT blobSha256) FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId WHERE m.runId = '\(runId)'") == "2")
+    }
+
     /// Inputs over the archive cap keep only their hashes; diff and replay say so.
     @Test func inputsOverTheCapAreReported() throws {
         let base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)

@@ -26,9 +26,9 @@ class Workspace:
         self.env.pop("NO_COLOR", None)
         self.runs = []
 
-    def cli(self, *args, env=None, stdin=None):
+    def cli(self, *args, env=None, stdin=None, cwd=None):
         """The CLI with stdout and stderr piped (not a terminal)."""
-        return subprocess.run([str(BINARY), *args], cwd=self.path, env={**self.env, **(env or {})},
+        return subprocess.run([str(BINARY), *args], cwd=cwd or self.path, env={**self.env, **(env or {})},
                               input=stdin, capture_output=True, text=True, timeout=600)
 
     def cli_in_terminal(self, *args, columns=100, env=None):

@@ -150,6 +150,21 @@ class InputsThatSayWhatTheyMean(unittest.TestCase):
         self.assertIn("render_job", tool.stdout)
         self.assertIn("scriptPath", tool.stdout)
 
+    def test_upload_says_when_a_file_lands_by_name_from_any_directory(self):
+        ws = history.ws
+        Path(ws.path, "proj", "sub").mkdir(parents=True, exist_ok=True)
+        Path(ws.path, "proj", "x.py").write_text("print(1)\n")
+        Path(ws.path, "proj", "sub", "a.txt").write_text("a\n")
+        run_id = json.loads(ws.cli("init-run", "--prefix", "flat", "--json").stdout)["run"]["runId"]
+        ws.runs.append(run_id)
+        # run from / with the workspace given by environment: the paths are the workspace's, not the current directory's
+        flattened = ws.cli("upload", "--run-id", run_id, "proj/x.py", cwd="/")
+        self.assertEqual(flattened.returncode, 0, flattened.stderr)
+        self.assertIn("files land in the run dir by name (proj/x.py → x.py)", flattened.stderr)
+        folder = ws.cli("upload", "--run-id", run_id, "proj/sub", cwd="/")
+        self.assertEqual(folder.returncode, 0, folder.stderr)
+        self.assertNotIn("land in the run dir by name", folder.stderr)
+
     def test_render_job_without_run_id_says_which_run_it_made(self):
         rendered = history.ws.cli("render-job", "--command", "echo hi")
         self.assertEqual(rendered.returncode, 0, rendered.stderr)
