@@ -66,6 +66,7 @@ let package = Package(
                 .embedInCode("0009_secret_fingerprint.sql"),
                 .embedInCode("0010_reporting.sql"),
                 .embedInCode("0011_local_hash_cache.sql"),
+                .embedInCode("0012_arrays_dependencies_retries.sql"),
             ]
         ),
         .executableTarget(

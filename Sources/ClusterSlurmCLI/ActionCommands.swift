@@ -65,8 +65,32 @@ struct ScriptOptions: ParsableArguments {
     @Option(name: .customLong("env"), help: "NAME=value exported in the job (repeat for several).") var env: [String] = []
     @Option(name: .customLong("header"), help: "A slurmDefaults override as key=value, e.g. time=00:10:00 (repeat).") var headers: [String] = []
     @Option(name: .customLong("script-name"), help: "The script's file name in the run dir.") var scriptName: String?
+    @Option(help: "The run's parameters, a JSON object (the job sees it as CLUSTER_SLURM_PARAMS).") var params: String?
+    @Option(help: "Make the job an array: a spec such as 0-19%4, or @FILE, a JSON list of parameter objects (one task each).") var array: String?
+    @Option(name: .customLong("array-max-running"), help: "At most this many array tasks at once.") var arrayMaxRunning: Int?
 
     func apply(to call: inout ToolCall) throws {
+        if let params {
+            guard let value = try? JSONValue.parse(Data(params.utf8)) else {
+                throw ClusterSlurmError.invalidInput("must be a JSON object such as '{\"lr\": 0.01}' (got \(params.prefix(60)))", path: "--params")
+            }
+            call.params = try RenderJob.checkedParams(value, path: "--params")
+        }
+        if let array {
+            var value = JSONValue.string(array)
+            if array.hasPrefix("@") {
+                let file = String(array.dropFirst())
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw ClusterSlurmError.invalidInput("cannot read \(file) (give @FILE, a JSON list of parameter objects)", path: "--array")
+                }
+                do { value = try JSONValue.parse(data) } catch {
+                    throw ClusterSlurmError.invalidInput("\(file) is not JSON: \(error)", path: "--array")
+                }
+            }
+            call.array = try JobArray.parse(value, maxRunning: arrayMaxRunning, path: "--array")
+        } else if arrayMaxRunning != nil {
+            throw ClusterSlurmError.invalidInput("limits the tasks of an array: give --array too", path: "--array-max-running")
+        }
         call.commands = commands
         call.workload = workload
         if !env.isEmpty {
@@ -131,8 +155,10 @@ struct SubmitJobCommand: AsyncParsableCommand {
     @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
     @Flag(name: .customLong("allow-repeated-failures"), help: "Submit even though this exact workload failed several times in a row (a person's override of the loop breaker).") var allowRepeatedFailures = false
     @Flag(name: .customLong("custom-script"), help: "Submit a script this ledger did not render (a person's choice; the policy's held-job check still applies).") var customScript = false
+    @Option(help: "Start only after this run: RUN (completed), RUN:any (ended) or RUN:notok (failed); repeat for several.") var after: [String] = []
     func run() async throws {
         var call = ToolCall(action: .submitJob)
+        do { call.after = try after.map { try RunDependencyRequest.parse($0, path: "--after") } } catch { throw ExitCode(Output.printError(error)) }
         call.allowRepeatedFailures = allowRepeatedFailures
         call.allowCustomScript = customScript
         call.runId = runId; call.scriptPath = scriptPath; call.scriptName = scriptName; call.submitArgs = submitArgs
@@ -209,17 +235,18 @@ struct JobLogsCommand: AsyncParsableCommand {
     @Option(help: "The cluster.", completion: .custom(Completions.clusters)) var cluster: String?
     @Flag(help: "Keep printing what the logs gain until the job ends.") var follow = false
     @Option(name: .customLong("max-wait"), help: "With --follow: stop after this many seconds (exit 124).") var maxWait: Int?
+    @Option(help: "A task of the job array (its own logs).") var task: Int?
     func run() async throws {
         guard follow else {
             var call = ToolCall(action: .jobLogs)
-            call.runId = runId; call.jobId = jobId; call.remotePath = remotePath; call.tail = tail; call.cluster = cluster
+            call.runId = runId; call.jobId = jobId; call.remotePath = remotePath; call.tail = tail; call.cluster = cluster; call.taskIndex = task
             try await runAction(call, options: options)
             return
         }
         do {
             if remotePath != nil { throw ClusterSlurmError.invalidInput("--follow follows a job's own logs; give --run-id or --job-id", path: "--remote-path") }
             let context = try options.makeContext()
-            let outcome = try await FollowLogs.run(.init(runId: runId, jobId: jobId, cluster: cluster, tail: tail, maxSeconds: maxWait),
+            let outcome = try await FollowLogs.run(.init(runId: runId, jobId: jobId, cluster: cluster, tail: tail, maxSeconds: maxWait, taskIndex: task),
                                                    context: context) { stream, text in
                 let handle = stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
                 handle.write(Data(DisplayWidth.block(text).utf8))
@@ -278,8 +305,10 @@ struct RunWorkloadCommand: AsyncParsableCommand {
     @Option(name: .customLong("submit-arg"), parsing: .unconditionalSingleValue, help: "An extra sbatch option (repeat).") var submitArgs: [String] = []
     @Flag(name: .customLong("no-gpu-fallback"), help: "Do not retry on the GPU profile when sbatch says a GPU is required.") var noFallback = false
     @Flag(name: .customLong("allow-repeated-failures"), help: "Submit even though this exact workload failed several times in a row (a person's override of the loop breaker).") var allowRepeatedFailures = false
+    @Option(help: "Start only after this run: RUN (completed), RUN:any (ended) or RUN:notok (failed); repeat for several.") var after: [String] = []
     func run() async throws {
         var call = ToolCall(action: .runWorkload)
+        do { call.after = try after.map { try RunDependencyRequest.parse($0, path: "--after") } } catch { throw ExitCode(Output.printError(error)) }
         call.allowRepeatedFailures = allowRepeatedFailures
         call.cluster = cluster; call.runId = runId; call.prefix = prefix; call.localPaths = localPaths; call.submitArgs = submitArgs
         if noFallback { call.autoFallbackToGpu = false }
@@ -310,9 +339,10 @@ struct FetchWorkloadLogsCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The run id.") var runId: String
     @Option(help: "Lines to show (1-20000, default 200).") var tail: Int?
+    @Option(help: "A task of the run's job array (its own logs).") var task: Int?
     func run() async throws {
         var call = ToolCall(action: .fetchWorkloadLogs)
-        call.runId = runId; call.tail = tail
+        call.runId = runId; call.tail = tail; call.taskIndex = task
         try await runAction(call, options: options)
     }
 }
@@ -326,9 +356,10 @@ struct DownloadWorkloadOutputsCommand: AsyncParsableCommand {
     @Option(name: .customLong("remote-file"), help: "A file in the run dir (default result.json).") var remoteFile: String?
     @Option(name: .customLong("remote-path"), help: "A file, folder or glob in the run dir.") var remotePath: String?
     @Option(name: .customLong("local-path"), help: "Where to put it, inside the run's local dir.") var localPath: String?
+    @Option(help: "A task of the run's job array: paths are taken from its tasks/N dir.") var task: Int?
     func run() async throws {
         var call = ToolCall(action: .downloadWorkloadOutputs)
-        call.runId = runId; call.remoteFile = remoteFile; call.remotePath = remotePath; call.localPath = localPath
+        call.runId = runId; call.remoteFile = remoteFile; call.remotePath = remotePath; call.localPath = localPath; call.taskIndex = task
         try await runAction(call, options: options)
     }
 }

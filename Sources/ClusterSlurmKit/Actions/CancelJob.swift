@@ -39,7 +39,7 @@ public enum CancelJob {
     /// Cancels the jobs still active, records a CANCELLED observation (source
     /// `scancel`) for each, and says how the others ended. Jobs the ledger
     /// has seen end are not sent to scancel at all.
-    static func cancelActive(_ jobs: [JobRecord], cluster: String, context: ActionContext)
+    static func cancelActive(_ jobs: [JobRecord], cluster: String, context: ActionContext, reason: String = "cancelled by cluster-slurm (scancel)")
         async throws -> (cancelled: [String], ended: [String: String], output: String) {
         var ended: [String: String] = [:]
         var active: [JobRecord] = []
@@ -64,7 +64,7 @@ public enum CancelJob {
             let stamp = Timestamp.string(context.now())
             try context.ledger.recordObservations(cancelled.map { id in
                 var status = JobStatus(jobId: id, source: .unknown, rawState: "CANCELLED")
-                status.reason = "cancelled by cluster-slurm (scancel)"
+                status.reason = reason
                 return JobObservationRecord(status: status, cluster: cluster, observedAt: stamp, source: .scancel)
             })
             if !endedNow.isEmpty {

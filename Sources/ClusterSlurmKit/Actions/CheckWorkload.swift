@@ -36,6 +36,13 @@ public enum CheckWorkload {
         public var lost: Bool
         /// Why the job did not complete, when it ended otherwise (from the ledger's end-state capture).
         public var failure: Failure?
+        /// For a job array: tasks by state, and which failed.
+        public var tasks: ArrayStatus.Summary?
+        /// A retry this check made (or why it made none), per the profile's `retry`.
+        public var retry: RetryOnEnd.Outcome?
+        /// True when the job can never start (an upstream run ended so that
+        /// its dependency cannot be met); it was cancelled.
+        public var neverStarted: Bool?
         var runIdentifier: String? { runId }
     }
 
@@ -46,6 +53,9 @@ public enum CheckWorkload {
         public var signal: Int?
         public var stderrTail: String?
         public var hint: String
+        /// For a job array: the tasks that did not complete, and them as an `array` spec to run again.
+        public var failedTasks: [Int]?
+        public var rerunArray: String?
     }
 
     /// `verifyReplays`: a finished replay is diffed against its parent on
@@ -75,10 +85,19 @@ public enum CheckWorkload {
             }
             throw ClusterSlurmError.invalidInput("jobId is required (or provide runId with a submitted job)", path: "jobId")
         }
-        let status = try await JobStatusAction.run(
+        var status = try await JobStatusAction.run(
             .init(cluster: request.cluster ?? run?.cluster, jobId: jobId, runId: run?.id, includeAccounting: request.includeAccounting,
                   refresh: request.refresh),
             context: context)
+        var neverStarted: Bool?
+        if RunDependencies.neverSatisfied(status.status), let job = try context.ledger.job(cluster: status.cluster, jobId: jobId) {
+            // SLURM keeps such a job pending for ever: it is cancelled, and ends with that reason.
+            let blockers = try RunDependencies.blockers(runId: job.runId, context: context)
+            let why = "DependencyNeverSatisfied" + (blockers.isEmpty ? "" : ": " + blockers.joined(separator: ", "))
+            _ = try await CancelJob.cancelActive([job], cluster: status.cluster, context: context, reason: why + "; cancelled by cluster-slurm, it could never start")
+            if let final = try JobStatusAction.finalStatus(cluster: status.cluster, jobId: jobId, context: context) { status.status = final }
+            neverStarted = true
+        }
         var done = status.status.done
         var lost = false
         if status.status.jobState == .notFound {
@@ -94,12 +113,35 @@ public enum CheckWorkload {
         if done, status.status.jobState != .completed {
             let end = try context.ledger.jobEnd(cluster: status.cluster, jobId: jobId)
             let stderrTail = end?.stderrTail.map { String($0.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).joined(separator: "\n")) }
+            let tasks = status.status.tasks
             failure = Failure(state: status.status.state, reason: end?.reason ?? status.status.reason, exitCode: end?.exitCode ?? status.status.exitCode,
                               signal: end?.signal, stderrTail: stderrTail,
-                              hint: hint(state: status.status.jobState, stderr: end?.stderrTail ?? "", cluster: status.cluster))
+                              hint: tasks.map { arrayHint($0) } ?? hint(state: status.status.jobState, stderr: end?.stderrTail ?? "", cluster: status.cluster),
+                              failedTasks: tasks?.failedTasks, rerunArray: tasks?.rerunSpec)
         }
-        return Result(runId: run?.id ?? owner, cluster: status.cluster,
-                      jobId: jobId, status: status.status, state: status.status.state, done: done, lost: lost, failure: failure)
+        var result = Result(runId: run?.id ?? owner, cluster: status.cluster, jobId: jobId, status: status.status, state: status.status.state,
+                            done: done, lost: lost, failure: failure, tasks: status.status.tasks, neverStarted: neverStarted)
+        if done, !lost, neverStarted == nil, status.status.jobState != .completed, let runId = result.runId,
+           let owningRun = try context.ledger.run(id: runId), let job = try context.ledger.job(cluster: status.cluster, jobId: jobId),
+           let retry = await RetryOnEnd.attempt(run: owningRun, job: job, state: status.status.jobState, context: context) {
+            result.retry = retry
+            if let newJob = retry.jobId {
+                // The run goes on as its new job; the attempt that ended stays in `failure`.
+                var submitted = JobStatus(jobId: newJob, source: .unknown, rawState: JobState.pending.rawValue)
+                submitted.reason = "retry \(retry.attempt) of \(retry.maxRetries) submitted after \(retry.endedState); not observed yet"
+                result.jobId = newJob
+                result.status = submitted
+                result.state = submitted.state
+                result.done = false
+            }
+        }
+        return result
+    }
+
+    /// What to do next for an array with failed tasks.
+    static func arrayHint(_ tasks: ArrayStatus.Summary) -> String {
+        guard let rerun = tasks.rerunSpec, let first = tasks.failedTasks.first else { return "every task completed" }
+        return "\(tasks.failedTasks.count) of \(tasks.total) tasks did not complete (\(rerun)): read one with fetch_workload_logs taskIndex \(first); run just those again with run_workload array \"\(rerun)\""
     }
 
     /// What to do next, by how the job ended.

@@ -9,7 +9,10 @@ public enum DownloadWorkloadOutputs {
         public var remotePath: String?
         public var remoteFile: String?
         public var localPath: String?
-        public init(runId: String, remotePath: String? = nil, remoteFile: String? = nil, localPath: String? = nil) {
+        /// A task of the run's job array: paths are taken from its task dir (`tasks/N`).
+        public var taskIndex: Int?
+        public init(runId: String, remotePath: String? = nil, remoteFile: String? = nil, localPath: String? = nil, taskIndex: Int? = nil) {
+            self.taskIndex = taskIndex
             self.runId = runId
             self.remotePath = remotePath
             self.remoteFile = remoteFile
@@ -30,12 +33,31 @@ public enum DownloadWorkloadOutputs {
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
         let field = request.remotePath?.isEmpty == false ? "remotePath" : "remoteFile"
         let target = request.remotePath?.isEmpty == false ? request.remotePath! : (request.remoteFile?.isEmpty == false ? request.remoteFile! : defaultRemoteFile)
-        let trimmed = field == "remoteFile" ? String(target.drop { $0 == "/" }) : target
+        var trimmed = field == "remoteFile" ? String(target.drop { $0 == "/" }) : target
+        let taskDir = try request.taskIndex.map { try taskDirectory(runId: request.runId, taskIndex: $0, context: context) }
+        if let taskDir {
+            guard !trimmed.hasPrefix("/") else {
+                throw ClusterSlurmError.invalidInput("with taskIndex, \(field) is taken from the task's dir \(taskDir): give a relative path", path: field)
+            }
+            trimmed = taskDir + "/" + trimmed
+        }
         let downloaded = try await Download.run(.init(runId: request.runId, remotePaths: [trimmed], localPath: request.localPath),
                                                 context: context, field: field)
-        await ingestRunInfo(runId: downloaded.runId, context: context)
+        if taskDir == nil { await ingestRunInfo(runId: downloaded.runId, context: context) }
         return Result(runId: downloaded.runId, cluster: downloaded.cluster, remotePath: downloaded.remotePath,
                       localPath: downloaded.localPath, files: downloaded.files)
+    }
+
+    /// `tasks/N`, the dir of task N of the run's job array.
+    static func taskDirectory(runId: String, taskIndex: Int, context: ActionContext) throws -> String {
+        let run = try context.ledger.requireRun(id: runId)
+        guard let job = try context.ledger.jobs(runId: run.id).last(where: { $0.arraySpec != nil }) else {
+            throw ClusterSlurmError.invalidInput("run \(run.id) has no job array; leave taskIndex out", path: "taskIndex")
+        }
+        guard try context.ledger.arrayTasks(cluster: job.cluster, arrayJobId: job.jobId).contains(where: { $0.taskIndex == taskIndex }) else {
+            throw ClusterSlurmError.invalidInput("job array \(job.jobId) of run \(run.id) has no task \(taskIndex) (its tasks: \(job.arraySpec ?? "?"))", path: "taskIndex")
+        }
+        return "tasks/\(taskIndex)"
     }
 
     /// Reads the job's run-info file (written by the rendered script) into

@@ -9,7 +9,10 @@ public enum FetchWorkloadLogs {
         public var cluster: String?
         public var remotePath: String?
         public var tail: Int?
-        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, remotePath: String? = nil, tail: Int? = nil) {
+        public var taskIndex: Int?
+        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, remotePath: String? = nil, tail: Int? = nil,
+                    taskIndex: Int? = nil) {
+            self.taskIndex = taskIndex
             self.runId = runId
             self.jobId = jobId
             self.cluster = cluster
@@ -48,7 +51,8 @@ public enum FetchWorkloadLogs {
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
         let logs = try await JobLogs.run(.init(cluster: request.cluster, runId: request.runId, jobId: request.jobId,
-                                               remotePath: request.remotePath, tail: request.tail), context: context)
+                                               remotePath: request.remotePath, tail: request.tail, taskIndex: request.taskIndex),
+                                         context: context)
         if request.remotePath?.isEmpty == false {
             return Result(runId: logs.runId, jobId: logs.jobId, cluster: logs.cluster, remotePath: logs.remotePath, missing: logs.missing,
                           log: logs.log, logs: nil, missingPackageHint: hint(logs.log, cluster: logs.cluster))

@@ -11,8 +11,12 @@ public enum FollowLogs {
         public var tail: Int?
         /// Stop after this long (the call's timeout); nil: a week.
         public var maxSeconds: Int?
-        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, tail: Int? = nil, maxSeconds: Int? = nil) {
+        /// A task of a job array.
+        public var taskIndex: Int?
+        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, tail: Int? = nil, maxSeconds: Int? = nil,
+                    taskIndex: Int? = nil) {
             self.runId = runId; self.jobId = jobId; self.cluster = cluster; self.tail = tail; self.maxSeconds = maxSeconds
+            self.taskIndex = taskIndex
         }
     }
 
@@ -32,7 +36,7 @@ public enum FollowLogs {
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
         let cluster = try JobStatusAction.resolveCluster(explicit: request.cluster ?? run?.cluster, jobId: jobId, runId: run?.id, context: context)
         let endpoint = SSHEndpoint(profile: try context.profile(cluster))
-        let job = try JobLogs.locateJob(jobId: jobId, run: run, cluster: cluster, context: context)
+        let job = try JobLogs.locateJob(jobId: jobId, taskIndex: request.taskIndex, run: run, cluster: cluster, context: context)
         let owningRun = try context.ledger.requireRun(id: job.runId)
         let runDirectory = try context.remoteRunDirectory(owningRun)
         let paths = try JobLogs.logPaths(job: job, context: context)

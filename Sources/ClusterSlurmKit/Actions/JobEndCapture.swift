@@ -16,7 +16,7 @@ enum JobEndCapture {
                   let run = try? context.ledger.run(id: job.runId), let runDir = try? context.remoteRunDirectory(run) else { continue }
             var stdoutTail: String?
             var stderrTail: String?
-            if let paths = try? JobLogs.logPaths(job: job, context: context) {
+            if let paths = try? JobLogs.logPaths(job: representative(job, cluster: cluster, context: context), context: context) {
                 var words = [paths.stdout.word]
                 if let stderr = paths.stderr { words.append(stderr.word) }
                 if let tails = try? await RemoteLogs.tails(of: words, in: runDir, within: runDir, lines: tailLines, endpoint: SSHEndpoint(profile: profile),
@@ -35,6 +35,16 @@ enum JobEndCapture {
                 submitTime: status.submitTime, startTime: status.startTime, endTime: status.endTime)
             try? context.ledger.recordJobEnd(record)
         }
+    }
+
+    /// Whose logs tell how a job ended: for an array, its first task that
+    /// did not complete (else its first task).
+    static func representative(_ job: JobRecord, cluster: String, context: ActionContext) -> JobRecord {
+        guard job.arraySpec != nil, let tasks = try? context.ledger.arrayTasks(cluster: cluster, arrayJobId: job.jobId), let first = tasks.first else { return job }
+        let failed = tasks.first { $0.lastState.flatMap(JobState.init(rawValue:)).map { $0.isTerminal && $0 != .completed } ?? false }
+        var task = job
+        task.jobId = (failed ?? first).jobId
+        return task
     }
 
     /// The last `tailBytes` of a text, cut at a line start when it can be.

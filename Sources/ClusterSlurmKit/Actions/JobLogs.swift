@@ -7,7 +7,11 @@ public enum JobLogs {
         public var jobId: String?
         public var remotePath: String?
         public var tail: Int?
-        public init(cluster: String? = nil, runId: String? = nil, jobId: String? = nil, remotePath: String? = nil, tail: Int? = nil) {
+        /// A task of a job array: its own logs.
+        public var taskIndex: Int?
+        public init(cluster: String? = nil, runId: String? = nil, jobId: String? = nil, remotePath: String? = nil, tail: Int? = nil,
+                    taskIndex: Int? = nil) {
+            self.taskIndex = taskIndex
             self.cluster = cluster
             self.runId = runId
             self.jobId = jobId
@@ -54,7 +58,7 @@ public enum JobLogs {
             try refuseOutside(tails, root: root, field: "remotePath", asked: display)
             return Result(cluster: cluster, remotePath: display, missing: !tails[0].present, log: tails[0].text, runId: run?.id, jobId: jobId)
         }
-        let job = try locateJob(jobId: jobId, run: run, cluster: cluster, context: context)
+        let job = try locateJob(jobId: jobId, taskIndex: request.taskIndex, run: run, cluster: cluster, context: context)
         let owningRun = try context.ledger.requireRun(id: job.runId)
         let runDirectory = try context.remoteRunDirectory(owningRun)
         var paths = try logPaths(job: job, context: context)
@@ -81,17 +85,46 @@ public enum JobLogs {
         }
     }
 
-    static func locateJob(jobId: String?, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {
+    /// The job whose logs are wanted. An array task (`123_4`, or the run's
+    /// array with `taskIndex`) is its array's job under the task's own id,
+    /// so its `%A_%a` log paths expand to that task's files.
+    static func locateJob(jobId: String?, taskIndex: Int? = nil, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {
+        var job: JobRecord
+        var task = taskIndex
         if let jobId {
-            guard let job = try context.ledger.job(cluster: cluster, jobId: jobId) else {
+            let parts = jobId.split(separator: "_", maxSplits: 1).map(String.init)
+            if let found = try context.ledger.job(cluster: cluster, jobId: jobId) {
+                job = found
+            } else if parts.count == 2, let index = Int(parts[1]), let array = try context.ledger.job(cluster: cluster, jobId: parts[0]),
+                      array.arraySpec != nil {
+                guard task == nil || task == index else {
+                    throw ClusterSlurmError.invalidInput("jobId \(jobId) is task \(index), but taskIndex says \(task!)", path: "taskIndex")
+                }
+                job = array
+                task = index
+            } else {
                 throw ClusterSlurmError(.notFound, "job \(jobId) on \(cluster) is not in the ledger, so its log paths are unknown; pass remotePath", path: "jobId")
+            }
+        } else {
+            guard let run else { throw ClusterSlurmError.invalidInput("give jobId, runId or remotePath", path: "jobId") }
+            guard let last = try context.ledger.jobs(runId: run.id).last else {
+                throw ClusterSlurmError(.notFound, "run \(run.id) has no submitted job yet", path: "runId")
+            }
+            job = last
+        }
+        guard let spec = job.arraySpec else {
+            if task != nil {
+                throw ClusterSlurmError.invalidInput("job \(job.jobId) is not a job array; leave taskIndex out", path: "taskIndex")
             }
             return job
         }
-        guard let run else { throw ClusterSlurmError.invalidInput("give jobId, runId or remotePath", path: "jobId") }
-        guard let job = try context.ledger.jobs(runId: run.id).last else {
-            throw ClusterSlurmError(.notFound, "run \(run.id) has no submitted job yet", path: "runId")
+        guard let task else {
+            throw ClusterSlurmError.invalidInput("job \(job.jobId) is a job array (\(spec)): each task has its own logs; give taskIndex (or jobId \(job.jobId)_N)", path: "taskIndex")
         }
+        guard try context.ledger.arrayTasks(cluster: cluster, arrayJobId: job.jobId).contains(where: { $0.taskIndex == task }) else {
+            throw ClusterSlurmError.invalidInput("job array \(job.jobId) has no task \(task) (its tasks: \(spec))", path: "taskIndex")
+        }
+        job.jobId = "\(job.jobId)_\(task)"
         return job
     }
 

@@ -102,7 +102,13 @@ public enum JobStatusAction {
         if !claim.allowed {
             return answers.merging(try cachedStatuses(jobIds: toQuery, cluster: cluster, lastQuery: claim.lastQueryAt, context: context)) { a, _ in a }
         }
-        let report = try await context.slurm(cluster).status(jobIds: toQuery, since: earliest)
+        var arrays: [String: [Int]] = [:]
+        for id in toQuery {
+            if let spec = try context.ledger.job(cluster: cluster, jobId: id)?.arraySpec, case .success(let parsed) = ArraySpec.parse(spec) {
+                arrays[id] = parsed.indexes
+            }
+        }
+        let report = try await context.slurm(cluster).status(jobIds: toQuery, since: earliest, arrays: arrays)
         var statuses = report.statuses
         for (id, status) in statuses where status.error == nil {
             // Slurm 22.05's sacct names a job's allocation row "allocation" while it starts: no name to compare.
@@ -114,6 +120,10 @@ public enum JobStatusAction {
         let recorded = try context.ledger.recordObservations(statuses.values.filter { $0.error == nil }.map {
             JobObservationRecord(status: $0, cluster: cluster, observedAt: stamp)
         })
+        for (id, tasks) in report.tasks where statuses[id]?.error == nil {
+            try context.ledger.recordTaskObservations(cluster: cluster, arrayJobId: id, tasks: tasks, observedAt: stamp)
+            statuses[id]?.tasks = report.summaries[id]
+        }
         let newlyEnded = recorded.filter { $0.isTransition && (JobState(rawValue: $0.state)?.isTerminal ?? false) }
         if !newlyEnded.isEmpty {
             await JobEndCapture.capture(newlyEnded.compactMap { statuses[$0.jobId] }, cluster: cluster, context: context)
@@ -126,7 +136,21 @@ public enum JobStatusAction {
         guard let last = try context.ledger.latestObservation(cluster: cluster, jobId: jobId) else { return nil }
         var status = JobStatus(observation: last, now: context.now())
         status.note = "ended: answered from the ledger (an ended job is not queried again; --refresh asks the cluster)"
+        status.tasks = try taskSummary(cluster: cluster, jobId: jobId, context: context)
         return status
+    }
+
+    /// An array's tasks as the ledger last saw them; nil for a plain job.
+    static func taskSummary(cluster: String, jobId: String, context: ActionContext) throws -> ArrayStatus.Summary? {
+        let rows = try context.ledger.arrayTasks(cluster: cluster, arrayJobId: jobId)
+        guard !rows.isEmpty else { return nil }
+        var tasks: [Int: JobStatus] = [:]
+        for row in rows {
+            var status = JobStatus(jobId: row.jobId, source: .ledger, rawState: row.lastState ?? JobState.pending.rawValue)
+            status.exitCode = row.exitCode
+            tasks[row.taskIndex] = status
+        }
+        return ArrayStatus.aggregate(jobId, tasks: tasks, expected: rows.map(\.taskIndex)).summary
     }
 
     /// The ledger's last word on each job, used inside the polite-polling
@@ -139,6 +163,7 @@ public enum JobStatusAction {
             var status: JobStatus
             if let last = try context.ledger.latestObservation(cluster: cluster, jobId: id) {
                 status = JobStatus(observation: last, now: context.now())
+                status.tasks = try taskSummary(cluster: cluster, jobId: id, context: context)
             } else if try context.ledger.job(cluster: cluster, jobId: id) != nil {
                 status = JobStatus(jobId: id, source: .ledger, rawState: "SUBMITTED")
                 status.reason = "not observed yet"

@@ -15,10 +15,16 @@ public enum RenderJob {
         public var headerOverrides: SlurmDirectives
         public var scriptName: String?
         public var allowEnvOverrides: Bool
+        /// The run's parameters (an object): recorded, and `CLUSTER_SLURM_PARAMS` in the job.
+        public var params: JSONValue?
+        public var array: JobArray?
 
         public init(runId: String? = nil, cluster: String? = nil, prefix: String? = nil, commands: [String], workload: String? = nil,
                     env: [String: String] = [:], setupCommands: [String] = [], modules: [String] = [],
-                    headerOverrides: SlurmDirectives = SlurmDirectives(), scriptName: String? = nil, allowEnvOverrides: Bool = false) {
+                    headerOverrides: SlurmDirectives = SlurmDirectives(), scriptName: String? = nil, allowEnvOverrides: Bool = false,
+                    params: JSONValue? = nil, array: JobArray? = nil) {
+            self.params = params
+            self.array = array
             self.runId = runId
             self.cluster = cluster
             self.prefix = prefix
@@ -68,7 +74,7 @@ public enum RenderJob {
         let rendered = try ScriptRenderer.render(profile: profile, request: RenderRequest(
             runId: run.runId, overrides: request.headerOverrides, env: request.env,
             extraSetupCommands: request.setupCommands, extraModules: request.modules, commands: request.commands,
-            secretNames: secretNames))
+            secretNames: secretNames, params: request.params, array: request.array))
         // Secret values never touch the local disk: they are streamed into a
         // private (0600) file in the remote run dir, which the job removes
         // right after reading it. A file an older version left here goes.
@@ -93,8 +99,18 @@ public enum RenderJob {
         }
         _ = try context.ledger.recordScript(runId: run.runId, scriptName: scriptName, localPath: localPath, rendered: rendered,
                                             envNames: Array(request.env.keys), now: context.now())
+        try context.ledger.recordRunShape(runId: run.runId, params: request.params, array: request.array)
         return Result(cluster: run.cluster, runId: run.runId, localScriptPath: localPath, script: rendered.text,
                       scriptName: scriptName, scriptSha256: rendered.sha256)
+    }
+
+    /// `params` must be an object of parameters (any JSON inside).
+    public static func checkedParams(_ value: JSONValue?, path: String = "params") throws -> JSONValue? {
+        guard let value, value != .null else { return nil }
+        guard case .object = value else {
+            throw ClusterSlurmError.invalidInput("must be an object of parameters such as {\"lr\": 0.01, \"seed\": 3} (got \(value.typeName))", path: path)
+        }
+        return value
     }
 
     static func checkedScriptName(_ name: String?) throws -> String {

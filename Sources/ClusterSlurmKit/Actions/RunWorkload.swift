@@ -21,6 +21,10 @@ public enum RunWorkload {
         public var allowEnvOverrides: Bool
         /// A person's override of the loop breaker (CLI only).
         public var allowRepeatedFailures = false
+        public var params: JSONValue?
+        public var array: JobArray?
+        /// Runs this one waits for (sbatch's afterok/afterany/afternotok).
+        public var after: [RunDependencyRequest] = []
 
         public init(cluster: String? = nil, runId: String? = nil, prefix: String? = nil, workload: String? = nil, commands: [String],
                     localPaths: [String] = [], env: [String: String] = [:], setupCommands: [String] = [], modules: [String] = [],
@@ -65,6 +69,11 @@ public enum RunWorkload {
         public var allowEnvOverrides: Bool
         public var fallback: Fallback
         public var uploaded: [Upload.Entry]
+        /// For an array: its spec and task count.
+        public var array: String?
+        public var arrayTasks: Int?
+        /// The runs it waits for, as submitted.
+        public var after: [SubmitJob.Dependency]?
         var runIdentifier: String? { runId }
     }
 
@@ -86,6 +95,8 @@ public enum RunWorkload {
             throw ClusterSlurmError.invalidInput("runId \(existing.id) belongs to cluster \"\(existing.cluster)\" (requested \"\(explicit)\")", path: "cluster")
         }
         let primary = existing?.cluster ?? selection.clusterId
+        // Upstream runs are checked before anything is created or sent.
+        _ = try RunDependencies.check(request.after, cluster: primary, runId: runId, context: context)
         let decision = existing.map { RoutingDecision(clusterId: $0.cluster, reason: .existingRun) } ?? selection
 
         do {
@@ -115,7 +126,7 @@ public enum RunWorkload {
         let rendered = try await RenderJob.run(
             .init(runId: runId, cluster: cluster, prefix: prefix, commands: commands, workload: request.workload, env: request.env,
                   setupCommands: request.setupCommands, modules: request.modules, headerOverrides: headerOverrides,
-                  scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides),
+                  scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides, params: request.params, array: request.array),
             context: context, policyChecked: true, createRemote: runId == nil, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
         // Policy first: nothing reaches the cluster for a refused request.
@@ -130,10 +141,12 @@ public enum RunWorkload {
             // The sources collected (and hashed) for the policy check are the ones sent.
             uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh).uploaded
         }
-        let submitted = try await SubmitJob.run(.init(runId: run.id, submitArgs: request.submitArgs,
-                                                      allowRepeatedFailures: request.allowRepeatedFailures), context: context)
+        var submit = SubmitJob.Request(runId: run.id, submitArgs: request.submitArgs, allowRepeatedFailures: request.allowRepeatedFailures)
+        submit.after = request.after
+        let submitted = try await SubmitJob.run(submit, context: context)
         return Result(cluster: cluster, clusterSelection: selection, runId: run.id, jobId: submitted.jobId, remoteRunDir: run.remoteRunDir,
                       localScriptPath: rendered.localScriptPath, submitOutput: submitted.submitOutput,
-                      allowEnvOverrides: request.allowEnvOverrides, fallback: fallback, uploaded: uploaded)
+                      allowEnvOverrides: request.allowEnvOverrides, fallback: fallback, uploaded: uploaded,
+                      array: request.array?.spec.text, arrayTasks: request.array?.spec.indexes.count, after: submitted.after)
     }
 }

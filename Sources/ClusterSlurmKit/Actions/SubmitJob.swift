@@ -15,6 +15,8 @@ public enum SubmitJob {
         /// A person's permission to submit a script this ledger did not
         /// render (CLI only; agents need the profile's `allowCustomScripts`).
         public var allowCustomScript: Bool = false
+        /// Runs this one waits for.
+        public var after: [RunDependencyRequest] = []
         public init(runId: String, scriptPath: String? = nil, scriptName: String? = nil, submitArgs: [String] = [],
                     allowRepeatedFailures: Bool = false, allowCustomScript: Bool = false) {
             self.allowRepeatedFailures = allowRepeatedFailures
@@ -36,7 +38,17 @@ public enum SubmitJob {
         public var submitCommand: String
         /// True when sbatch's answer was lost and the job was found on the cluster instead.
         public var adopted: Bool
+        /// The runs it waits for, and how each was settled.
+        public var after: [Dependency]?
         var runIdentifier: String? { runId }
+    }
+
+    public struct Dependency: Codable, Sendable, Equatable {
+        public var runId: String
+        public var when: DependencyKind
+        public var jobId: String?
+        /// `slurm` (the scheduler waits for it) or `satisfied` (it had already ended as required).
+        public var resolution: String
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
@@ -73,7 +85,8 @@ public enum SubmitJob {
         }
         if let adopted { return adopted }
 
-        let options = profile.submitArgs + request.submitArgs
+        var options = profile.submitArgs + request.submitArgs
+        let dependencies = try await RunDependencies.resolve(request.after, run: run, context: context)
         let checked = try await SubmitPolicy.enforce(
             cluster: run.cluster, runId: run.id, scriptText: scriptText, submitArgs: options,
             inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
@@ -85,13 +98,16 @@ public enum SubmitJob {
         let inputs = try context.ledger.currentInputs(runId: run.id).filter { profile.verifyInputsOnComputeNode || !$0.verified }
         let manifest = InputManifest.text(inputs.map { ($0.relativePath, $0.sha256) })
         let fingerprint = checked.fingerprint
+        // Added after the policy's reading of the caller's options: it is ours, not theirs.
+        if let dependency = dependencies.option { options.append("--dependency=\(dependency)") }
 
         let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
         let display = Shell.line(["sbatch", "--parsable", "--hold", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
         let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
                                         createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil,
                                         jobName: directives["job-name"] ?? scriptName, outputPattern: directives["output"] ?? LogPathPattern.defaultOutput,
-                                        errorPattern: directives["error"], remoteScriptPath: remoteScript, fingerprint: fingerprint)
+                                        errorPattern: directives["error"], remoteScriptPath: remoteScript, fingerprint: fingerprint,
+                                        arraySpec: directives["array"])
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
         do {
@@ -164,8 +180,12 @@ public enum SubmitJob {
             jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
             stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: SubmitRecovery.jobRecord(parsed.jobId, intent: intent, run: run, submittedAt: stamp, context: context))
         try context.ledger.resolveSubmitIntent(token: token, outcome: .submitted, now: context.now())
+        try context.ledger.recordDependencies(dependencies.records)
         return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
-                      remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false)
+                      remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false,
+                      after: dependencies.records.isEmpty ? nil : dependencies.records.map {
+                          Dependency(runId: $0.upstreamRunId, when: $0.kind, jobId: $0.upstreamJobId, resolution: $0.resolution)
+                      })
     }
 
     /// The run-scoped, attempt-unique comment every submitted job carries.

@@ -120,7 +120,8 @@ enum SubmitRecovery {
         let remoteScript = try intent.remoteScriptPath ?? context.remoteRunDirectory(run).appending(intent.scriptName).description
         return JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
                          outputPattern: intent.outputPattern ?? LogPathPattern.defaultOutput, errorPattern: intent.errorPattern,
-                         jobName: intent.jobName ?? intent.scriptName, submittedAt: submittedAt, lastState: nil, lastObservedAt: nil)
+                         jobName: intent.jobName ?? intent.scriptName, submittedAt: submittedAt, lastState: nil, lastObservedAt: nil,
+                         arraySpec: intent.arraySpec, arrayTaskCount: intent.arraySpec.flatMap(ArraySpec.taskCount))
     }
 
     /// The error for a submission that may still create a job.

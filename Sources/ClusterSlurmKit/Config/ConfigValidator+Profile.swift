@@ -41,6 +41,8 @@ extension ConfigValidator {
         let policy = readPolicy(object["policy"], at: "\(path).policy")
         let verifyInputs = bool(object["verifyInputsOnComputeNode"], at: "\(path).verifyInputsOnComputeNode") ?? true
         let allowCustomScripts = bool(object["allowCustomScripts"], at: "\(path).allowCustomScripts") ?? false
+        let retry = readRetry(object["retry"], at: "\(path).retry")
+        let preemption = readPreemption(object["preemption"], at: "\(path).preemption")
         guard let sshTarget, let remoteRoot else { return nil }
         var profile = ClusterProfile(
             sshTarget: sshTarget, remoteRoot: remoteRoot, scheduler: scheduler, loginShell: loginShell,
@@ -48,6 +50,8 @@ extension ConfigValidator {
             slurmDefaults: slurmDefaults, sshConfigFile: sshConfigFile, sshTimeoutSeconds: timeout, policy: policy,
             verifyInputsOnComputeNode: verifyInputs)
         profile.allowCustomScripts = allowCustomScripts
+        profile.retry = retry
+        profile.preemption = preemption
         return profile
     }
 

@@ -132,22 +132,29 @@ extension Ledger {
 
     public func recordScript(runId: String, scriptName: String, localPath: String, rendered: RenderedScript,
                              envNames: [String], now: Date = Date()) throws -> ScriptRecord {
-        let data = Data(rendered.text.utf8)
-        let sha = Hashing.sha256Hex(data)
         var directives: [String: String] = [:]
         for (key, _, value) in rendered.directives.renderedPairs { directives[key] = value }
-        var record = ScriptRecord(
-            id: nil, runId: runId, scriptSha256: sha, scriptName: scriptName, localPath: localPath,
+        return try recordScript(ScriptRecord(
+            id: nil, runId: runId, scriptSha256: "", scriptName: scriptName, localPath: localPath,
             directivesJson: try CanonicalJSON.encode(directives), envNamesJson: try CanonicalJSON.encode(envNames.sorted()),
             setupCommandsJson: try CanonicalJSON.encode(rendered.setupCommands),
-            modulesJson: try CanonicalJSON.encode(rendered.modules), createdAt: Timestamp.string(now))
+            modulesJson: try CanonicalJSON.encode(rendered.modules), createdAt: Timestamp.string(now)), text: rendered.text)
+    }
+
+    /// Records `text` as the run's newest script, described by `record` (its hash is filled in).
+    public func recordScript(_ record: ScriptRecord, text: String) throws -> ScriptRecord {
+        let data = Data(text.utf8)
+        let sha = Hashing.sha256Hex(data)
+        var record = record
+        record.id = nil
+        record.scriptSha256 = sha
         let stored = record
         record = try write("recordScript") { db in
             var copy = stored
             try Ledger.storeBlob(db, sha256: sha, data: data, at: copy.createdAt)
             try copy.insert(db)
             try db.execute(sql: "UPDATE run SET updatedAt = ?, status = CASE WHEN status = 'initialized' THEN 'rendered' ELSE status END WHERE id = ?",
-                           arguments: [copy.createdAt, runId])
+                           arguments: [copy.createdAt, copy.runId])
             return copy
         }
         return record
@@ -185,12 +192,15 @@ extension Ledger {
             try copy.insert(db)
             if let job {
                 try job.insert(db, onConflict: .ignore)
+                try Ledger.insertArrayTasks(db, job: job)
                 try db.execute(sql: "UPDATE run SET status = 'submitted', updatedAt = ?, cluster = cluster WHERE id = ?",
                                arguments: [attempt.submittedAt, attempt.runId])
             }
             return copy
         }
     }
+
+    static let startedStates: Set<JobState> = [.running, .completing, .configuring, .suspended, .stopped]
 
     /// Stores observations; each one whose state differs from the job's last
     /// known state is marked as a transition. Unknown jobs are skipped.
@@ -205,6 +215,18 @@ extension Ledger {
                 // source, never this job's truth.
                 if let last = job.lastState.flatMap(JobState.init(rawValue:)), last.isTerminal,
                    !(JobState(rawValue: observation.state)?.isTerminal ?? false) { continue }
+                if let last = job.lastState.flatMap(JobState.init(rawValue:)), Ledger.startedStates.contains(last),
+                   observation.state == JobState.pending.rawValue {
+                    // Started, then waiting again: the job was requeued (by
+                    // `scontrol requeue`, preemption or a node failure) between
+                    // two looks; SLURM shows REQUEUED only for a moment.
+                    var requeued = observation
+                    requeued.state = JobState.requeued.rawValue
+                    requeued.rawState = JobState.requeued.rawValue
+                    requeued.reason = "requeued: seen \(last.rawValue), then PENDING again"
+                    requeued.isTransition = true
+                    try requeued.insert(db)
+                }
                 var copy = observation
                 copy.isTransition = job.lastState != observation.state
                 try copy.insert(db)

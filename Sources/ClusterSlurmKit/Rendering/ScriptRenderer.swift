@@ -11,10 +11,18 @@ public struct RenderRequest: Sendable, Equatable {
     /// Env names whose values must not be in the script: the job sources
     /// them from a private file in its run dir instead.
     public var secretNames: [String] = []
+    /// The run's parameters (an object), exported as `CLUSTER_SLURM_PARAMS`.
+    public var params: JSONValue?
+    /// Makes the job an array (`#SBATCH --array`), each task with its own
+    /// log files, task dir and (for a list) parameters.
+    public var array: JobArray?
 
     public init(runId: String, overrides: SlurmDirectives = SlurmDirectives(), env: [String: String] = [:],
-                extraSetupCommands: [String] = [], extraModules: [String] = [], commands: [String], secretNames: [String] = []) {
+                extraSetupCommands: [String] = [], extraModules: [String] = [], commands: [String], secretNames: [String] = [],
+                params: JSONValue? = nil, array: JobArray? = nil) {
         self.secretNames = secretNames
+        self.params = params
+        self.array = array
         self.runId = runId
         self.overrides = overrides
         self.env = env
@@ -51,6 +59,11 @@ public enum ScriptRenderer {
         }
         var directives = profile.slurmDefaults.merged(with: request.overrides)
         if directives.jobName == nil { directives.jobName = request.runId }
+        if request.array != nil {
+            // Every task writes its own logs, found again by `%A_%a`.
+            directives.output = ArrayLogs.taskPattern(directives.output ?? LogPathPattern.defaultOutput)
+            if let error = directives.error { directives.error = ArrayLogs.taskPattern(error) }
+        }
         if let gpus = directives.gpus, let perNode = directives.gpusPerNode {
             // As the reference: an ambiguous GPU request is refused, never silently resolved.
             let from = { (key: String) in request.overrides.value(for: key) != nil ? "headerOverrides.\(key)" : "slurmDefaults.\(key) of profile" }
@@ -66,6 +79,11 @@ public enum ScriptRenderer {
         for (_, flag, value) in directives.renderedPairs {
             lines.append("#SBATCH --\(flag)=\(value)")
         }
+        if let array = request.array { lines.append("#SBATCH --array=\(array.spec.text)") }
+        if let preemption = profile.preemption {
+            lines.append(preemption.requeue ? "#SBATCH --requeue" : "#SBATCH --no-requeue")
+            if let signal = preemption.signal { lines.append("#SBATCH --signal=B:\(signal)@\(preemption.secondsBefore)") }
+        }
         lines.append("")
         lines.append("# cluster-slurm run \(Shell.quote(request.runId))")
         let publicNames = request.env.keys.filter { !request.secretNames.contains($0) }.sorted()
@@ -75,6 +93,7 @@ public enum ScriptRenderer {
                 lines.append("export \(name)=\(Shell.quote(request.env[name]!))")
             }
         }
+        lines.append(contentsOf: try parameterLines(params: request.params, array: request.array))
         if !request.secretNames.isEmpty {
             lines.append("")
             lines.append("# secret values (\(request.secretNames.sorted().joined(separator: ", "))) come from a private file, never from this script")
@@ -97,7 +116,7 @@ public enum ScriptRenderer {
             lines.append("module load " + modules.map(Shell.quote).joined(separator: " "))
         }
         lines.append("")
-        lines.append(contentsOf: runInfoLines)
+        lines.append(contentsOf: runInfoLines(file: request.array == nil ? runInfoFile : "\"$CLUSTER_SLURM_TASK_DIR\"/" + runInfoFile))
         lines.append(contentsOf: inputVerificationLines)
         lines.append("")
         // The workload runs in a subshell with strict mode and the script exits
@@ -105,11 +124,15 @@ public enum ScriptRenderer {
         // otherwise fire inside ~/.bash_logout and turn `exit 3` into 1.
         lines.append("# workload")
         lines.append("set +e")
-        lines.append("(")
-        lines.append("set -euo pipefail")
-        lines.append(contentsOf: request.commands)
-        lines.append(")")
-        lines.append("cluster_slurm_status=$?")
+        if let signal = profile.preemption?.signal {
+            lines.append(contentsOf: forwardedWorkload(commands: request.commands, signal: signal))
+        } else {
+            lines.append("(")
+            lines.append("set -euo pipefail")
+            lines.append(contentsOf: request.commands)
+            lines.append(")")
+            lines.append("cluster_slurm_status=$?")
+        }
         lines.append("exit \"$cluster_slurm_status\"")
         return RenderedScript(text: lines.joined(separator: "\n") + "\n", directives: directives,
                               setupCommands: setupCommands, modules: modules)
@@ -141,17 +164,65 @@ public enum ScriptRenderer {
     public static func secretsText(_ env: [String: String], names: [String]) -> String {
         names.sorted().map { "export \($0)=\(Shell.quote(env[$0] ?? ""))" }.joined(separator: "\n") + "\n"
     }
-    static let runInfoLines = [
-        "# provenance for the ledger: where and with what this ran",
-        "( set +eu",
-        "  echo \"slurm_version=$(sinfo --version 2>/dev/null)\"",
-        "  echo \"cluster=${SLURM_CLUSTER_NAME:-}\"",
-        "  echo \"job_id=${SLURM_JOB_ID:-}\"",
-        "  echo \"nodes=${SLURM_JOB_NODELIST:-}\"",
-        "  echo \"python=$(python3 --version 2>&1)\"",
-        "  echo \"modules=$(module -t list 2>&1 | tr '\\n' ' ')\"",
-        ") > \(runInfoFile) 2>/dev/null || true",
-    ]
+    /// `file` is shell syntax (an array task writes into its task dir).
+    static func runInfoLines(file: String) -> [String] {
+        [
+            "# provenance for the ledger: where and with what this ran",
+            "( set +eu",
+            "  echo \"slurm_version=$(sinfo --version 2>/dev/null)\"",
+            "  echo \"cluster=${SLURM_CLUSTER_NAME:-}\"",
+            "  echo \"job_id=${SLURM_JOB_ID:-}\"",
+            "  echo \"nodes=${SLURM_JOB_NODELIST:-}\"",
+            "  echo \"python=$(python3 --version 2>&1)\"",
+            "  echo \"modules=$(module -t list 2>&1 | tr '\\n' ' ')\"",
+            ") > \(file) 2>/dev/null || true",
+        ]
+    }
+
+    /// The run's parameters and, for an array, the task's own: a list's i-th
+    /// object is line i+1 of a here-document (compact JSON never spans lines
+    /// and never equals the end marker), so the script alone says what every
+    /// task was given.
+    static func parameterLines(params: JSONValue?, array: JobArray?) throws -> [String] {
+        var lines: [String] = []
+        if let params {
+            lines += ["", "# the run's parameters (params)", "export CLUSTER_SLURM_PARAMS=" + Shell.quote(try CanonicalJSON.encode(params))]
+        }
+        guard let array else { return lines }
+        lines += ["", "# array task \(array.spec.text): each task has its own dir for its outputs",
+                  "export CLUSTER_SLURM_TASK_DIR=\"tasks/${SLURM_ARRAY_TASK_ID:-0}\"",
+                  "mkdir -p -- \"$CLUSTER_SLURM_TASK_DIR\""]
+        let byIndex = try array.paramsJSON()
+        guard !byIndex.isEmpty else { return lines }
+        lines += ["# task i's parameters are line i+1 below",
+                  "CLUSTER_SLURM_PARAMS=$(awk -v n=\"$(( ${SLURM_ARRAY_TASK_ID:-0} + 1 ))\" 'NR == n' <<'CLUSTER_SLURM_PARAMS_END'"]
+        lines += (0..<byIndex.count).map { byIndex[$0]! }
+        lines += ["CLUSTER_SLURM_PARAMS_END", ")", "export CLUSTER_SLURM_PARAMS"]
+        return lines
+    }
+
+    /// The workload in the background so the batch shell can take `signal`
+    /// (sent by SLURM before the time limit, or on preemption) and pass it
+    /// to every process of the job. The subshell only notes the signal; the
+    /// programs it runs get it with their own (default or installed) handling.
+    static func forwardedWorkload(commands: [String], signal: String) -> [String] {
+        [
+            "cluster_slurm_forward() { trap '' \(signal); kill -s \(signal) 0 2>/dev/null; trap cluster_slurm_forward \(signal); }",
+            "trap cluster_slurm_forward \(signal)",
+            "(",
+            "trap : \(signal)",
+            "set -euo pipefail",
+        ] + commands + [
+            ") &",
+            "cluster_slurm_child=$!",
+            "# wait returns early when a signal arrives: wait again until the workload has ended",
+            "while :; do",
+            "  wait \"$cluster_slurm_child\"",
+            "  cluster_slurm_status=$?",
+            "  kill -0 \"$cluster_slurm_child\" 2>/dev/null || break",
+            "done",
+        ]
+    }
 
     public static func validateEnv(_ env: [String: String]) throws {
         for name in env.keys.sorted() {

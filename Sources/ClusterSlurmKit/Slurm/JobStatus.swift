@@ -32,6 +32,8 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var error: String?
     /// What the answer rests on when one source failed (e.g. "squeue failed; state from accounting").
     public var note: String?
+    /// For a job array: its tasks by state and which failed.
+    public var tasks: ArrayStatus.Summary?
 
     public init(jobId: String, source: Source, rawState: String) {
         let parsed = JobState.parse(rawState)

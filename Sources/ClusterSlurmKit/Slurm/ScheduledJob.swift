@@ -92,21 +92,6 @@ public struct ScheduledJob: Sendable, Equatable, Codable {
         return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "/" || $0 == ":" || $0 == "_" }
     }
 
-    /// Tasks in an array spec: `0-9`, `1,3,5-7`, `0-15:4`, each with an
-    /// optional `%N` throttle. nil when unreadable.
-    public static func arrayTaskCount(_ spec: String) -> Int? {
-        let body = spec.split(separator: "%", maxSplits: 1).first.map(String.init) ?? spec
-        var total = 0
-        for part in body.split(separator: ",", omittingEmptySubsequences: false) {
-            let stepParts = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard (1...2).contains(stepParts.count) else { return nil }
-            let step = stepParts.count == 2 ? Int(stepParts[1]) : 1
-            let bounds = stepParts[0].split(separator: "-", omittingEmptySubsequences: false)
-            guard let step, step > 0, (1...2).contains(bounds.count), let low = Int(bounds[0]), low >= 0 else { return nil }
-            let high = bounds.count == 2 ? Int(bounds[1]) : low
-            guard let high, high >= low else { return nil }
-            total += (high - low) / step + 1
-        }
-        return total > 0 ? total : nil
-    }
+    /// Tasks in an array spec (see `ArraySpec.taskCount`).
+    public static func arrayTaskCount(_ spec: String) -> Int? { ArraySpec.taskCount(spec) }
 }

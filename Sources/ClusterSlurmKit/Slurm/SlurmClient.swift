@@ -102,20 +102,25 @@ public struct SlurmClient: Sendable {
         public var squeueExit: Int32?
         public var sacctExit: Int32?
         public var diagnostics: String
+        /// For each array asked about: its tasks' statuses by index, and their sum.
+        public var tasks: [String: [Int: JobStatus]] = [:]
+        public var summaries: [String: ArrayStatus.Summary] = [:]
     }
 
     /// The state of every job in `jobIds`, from one squeue and one sacct run
     /// in a single round trip. squeue answers for jobs slurmctld still holds;
-    /// sacct for the rest and for accounting (exit code, MaxRSS…).
-    public func status(jobIds: [String], since: Date) async throws -> StatusReport {
+    /// sacct for the rest and for accounting (exit code, MaxRSS…). `arrays`
+    /// names the job arrays among them with their task indexes: still one
+    /// squeue and one sacct, whatever the number of tasks.
+    public func status(jobIds: [String], since: Date, arrays: [String: [Int]] = [:]) async throws -> StatusReport {
         guard !jobIds.isEmpty else { return StatusReport(statuses: [:], squeueExit: nil, sacctExit: nil, diagnostics: "") }
         let call = RemoteCall(label: "job status", script: RemoteScripts.jobStatus,
                               arguments: [.literal(jobIds.joined(separator: ",")), .literal(Self.sacctTime(since))])
         let result = try await transport.run(call, on: endpoint)
-        return Self.parseStatusOutput(result.stdoutText, jobIds: jobIds)
+        return Self.parseStatusOutput(result.stdoutText, jobIds: jobIds, arrays: arrays)
     }
 
-    static func parseStatusOutput(_ text: String, jobIds: [String]) -> StatusReport {
+    static func parseStatusOutput(_ text: String, jobIds: [String], arrays: [String: [Int]] = [:]) -> StatusReport {
         func section(_ start: String?, _ end: String) -> (body: String, code: Int32?) {
             var body = Substring(text)
             if let start, let range = text.range(of: start) { body = text[range.upperBound...] }
@@ -129,14 +134,16 @@ public struct SlurmClient: Sendable {
         let sacctBody = sacct.body.drop { $0 != "\n" }
         var diagnostics = ""
         var fromSqueue: [String: JobStatus] = [:]
+        let squeueStatuses = squeue.code == 0 ? SqueueOutput.parse(squeue.body) : []
         if squeue.code == 0 {
-            for status in SqueueOutput.parse(squeue.body) { fromSqueue[status.jobId] = status }
+            for status in squeueStatuses { fromSqueue[status.jobId] = status }
         } else if !SqueueOutput.isInvalidJobIdError(squeue.body) {
             diagnostics += "squeue: " + squeue.body.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
         }
         var fromSacct: [String: JobStatus] = [:]
+        let sacctStatuses = sacct.code == 0 ? SacctOutput.parse(String(sacctBody)) : []
         if sacct.code == 0 {
-            for status in SacctOutput.parse(String(sacctBody)) { fromSacct[status.jobId] = status }
+            for status in sacctStatuses { fromSacct[status.jobId] = status }
         } else {
             diagnostics += "sacct: " + sacctBody.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
         }
@@ -145,6 +152,19 @@ public struct SlurmClient: Sendable {
         // for is undetermined, never NOT_FOUND.
         let squeueFailed = squeue.code != 0 && !SqueueOutput.isInvalidJobIdError(squeue.body)
         var statuses: [String: JobStatus] = [:]
+        var tasks: [String: [Int: JobStatus]] = [:]
+        var summaries: [String: ArrayStatus.Summary] = [:]
+        for (id, expected) in arrays {
+            let found = ArrayStatus.tasks(of: id, squeue: squeueStatuses, sacct: sacctStatuses)
+            // A task is only counted from an answer received: without
+            // accounting, a task squeue no longer shows could have ended any way.
+            guard !found.isEmpty, sacct.code == 0 || expected.allSatisfy({ found[$0] != nil }) else { continue }
+            let (status, summary) = ArrayStatus.aggregate(id, tasks: found, expected: expected)
+            fromSqueue[id] = nil
+            fromSacct[id] = status
+            tasks[id] = found
+            summaries[id] = summary
+        }
         for id in jobIds {
             if var status = merge(squeue: fromSqueue[id], sacct: fromSacct[id]) {
                 if squeueFailed && fromSqueue[id] == nil { status.note = "squeue failed (\(firstLine(squeue.body))); state from accounting" }
@@ -158,7 +178,8 @@ public struct SlurmClient: Sendable {
                 statuses[id] = JobStatus.undetermined(id, why)
             }
         }
-        return StatusReport(statuses: statuses, squeueExit: squeue.code, sacctExit: sacct.code, diagnostics: diagnostics)
+        return StatusReport(statuses: statuses, squeueExit: squeue.code, sacctExit: sacct.code, diagnostics: diagnostics,
+                            tasks: tasks, summaries: summaries)
     }
 
     private static func firstLine(_ text: String) -> String {

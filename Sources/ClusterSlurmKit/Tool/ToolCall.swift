@@ -33,6 +33,12 @@ public struct ToolCall: Sendable {
     public var autoFallbackToGpu: Bool?
     public var allowEnvOverrides: Bool?
     public var tail: Int?
+    /// The run's parameters (an object).
+    public var params: JSONValue?
+    /// A job array (spec or list of parameter objects), with `arrayMaxRunning` folded in.
+    public var array: JobArray?
+    public var after: [RunDependencyRequest]?
+    public var taskIndex: Int?
     /// Set only by the CLI's `--allow-repeated-failures` (a person's override
     /// of the loop breaker); `parse` never sets it, so no tool call can.
     public var allowRepeatedFailures = false
@@ -47,7 +53,8 @@ public struct ToolCall: Sendable {
                                       "scriptPath", "scriptName", "command", "workload", "jobId"]
     public static let arrayFields = ["localPaths", "commands", "setupCommands", "modules", "submitArgs"]
     public static let boolFields = ["includeAccounting", "autoFallbackToGpu", "allowEnvOverrides"]
-    public static let allFields = ["action"] + stringFields + arrayFields + boolFields + ["env", "headerOverrides", "tail"]
+    public static let allFields = ["action"] + stringFields + arrayFields + boolFields
+        + ["env", "headerOverrides", "tail", "params", "array", "arrayMaxRunning", "after", "taskIndex"]
 
     public static func parse(_ value: JSONValue) throws -> ToolCall {
         do { return try parseFields(value) } catch let problem as JSONFields.Problem {
@@ -128,6 +135,15 @@ public struct ToolCall: Sendable {
             call.headerOverrides = try ConfigValidator.parseDirectives(header, path: "headerOverrides")
         }
         call.tail = try JSONFields.integer(object["tail"], at: "tail", minimum: 1, maximum: 20_000).get()
+        call.params = try RenderJob.checkedParams(object["params"])
+        let maxRunning = try JSONFields.integer(object["arrayMaxRunning"], at: "arrayMaxRunning", minimum: 1, maximum: ArraySpec.mostTasks).get()
+        if let array = object["array"], array != .null {
+            call.array = try JobArray.parse(array, maxRunning: maxRunning)
+        } else if maxRunning != nil {
+            throw ClusterSlurmError.invalidInput("limits the tasks of an array running at once: give array too", path: "arrayMaxRunning")
+        }
+        if let after = object["after"], after != .null { call.after = try RunDependencyRequest.parseList(after) }
+        call.taskIndex = try JSONFields.integer(object["taskIndex"], at: "taskIndex", minimum: 0, maximum: ArraySpec.largestIndex).get()
         if let jobId = call.jobId { call.jobId = try JobId.validate(jobId) }
         if let runId = call.runId { call.runId = try RunId.validate(runId) }
         for field in spec.required where !call.has(field) {

@@ -43,18 +43,19 @@ public enum ToolDispatcher {
                 runId: call.runId, cluster: call.cluster, prefix: call.prefix, commands: commands, workload: call.workload,
                 env: call.env ?? [:], setupCommands: call.setupCommands ?? [], modules: call.modules ?? [],
                 headerOverrides: call.headerOverrides ?? SlurmDirectives(), scriptName: call.scriptName,
-                allowEnvOverrides: call.allowEnvOverrides ?? false), context: context))
+                allowEnvOverrides: call.allowEnvOverrides ?? false, params: call.params, array: call.array), context: context))
         case .submitJob:
-            return try encode(await SubmitJob.run(.init(runId: try require(call.runId, "runId"), scriptPath: call.scriptPath,
-                                                        scriptName: call.scriptName, submitArgs: call.submitArgs ?? [],
-                                                        allowRepeatedFailures: call.allowRepeatedFailures,
-                                                        allowCustomScript: call.allowCustomScript), context: context))
+            var request = SubmitJob.Request(runId: try require(call.runId, "runId"), scriptPath: call.scriptPath,
+                                            scriptName: call.scriptName, submitArgs: call.submitArgs ?? [],
+                                            allowRepeatedFailures: call.allowRepeatedFailures, allowCustomScript: call.allowCustomScript)
+            request.after = call.after ?? []
+            return try encode(await SubmitJob.run(request, context: context))
         case .jobStatus:
             return try encode(await JobStatusAction.run(.init(cluster: call.cluster, jobId: try require(call.jobId, "jobId"), runId: call.runId,
                                                               includeAccounting: call.includeAccounting ?? false, refresh: call.refresh), context: context))
         case .jobLogs:
             return try encode(await JobLogs.run(.init(cluster: call.cluster, runId: call.runId, jobId: call.jobId, remotePath: call.remotePath,
-                                                      tail: call.tail), context: context))
+                                                      tail: call.tail, taskIndex: call.taskIndex), context: context))
         case .download:
             let remotePath = try require(call.remotePath, "remotePath")
             guard let runId = call.runId else {
@@ -64,22 +65,27 @@ public enum ToolDispatcher {
         case .cancelJob:
             return try encode(await CancelJob.run(.init(cluster: call.cluster, jobId: try require(call.jobId, "jobId"), runId: call.runId), context: context))
         case .runWorkload:
-            return try encode(await RunWorkload.run(.init(
+            var request = RunWorkload.Request(
                 cluster: call.cluster, runId: call.runId, prefix: call.prefix, workload: call.workload, commands: call.mergedCommands,
                 localPaths: call.mergedLocalPaths, env: call.env ?? [:], setupCommands: call.setupCommands ?? [], modules: call.modules ?? [],
                 headerOverrides: call.headerOverrides ?? SlurmDirectives(), submitArgs: call.submitArgs ?? [], scriptName: call.scriptName,
                 autoFallbackToGpu: call.autoFallbackToGpu, allowEnvOverrides: call.allowEnvOverrides ?? false,
-                allowRepeatedFailures: call.allowRepeatedFailures), context: context))
+                allowRepeatedFailures: call.allowRepeatedFailures)
+            request.params = call.params
+            request.array = call.array
+            request.after = call.after ?? []
+            return try encode(await RunWorkload.run(request, context: context))
         case .checkWorkload:
             return try encode(await CheckWorkload.run(.init(runId: call.runId, jobId: call.jobId, cluster: call.cluster,
                                                             includeAccounting: call.includeAccounting ?? false, refresh: call.refresh), context: context))
         case .fetchWorkloadLogs:
             return try encode(await FetchWorkloadLogs.run(.init(runId: call.runId, jobId: call.jobId, cluster: call.cluster,
-                                                                remotePath: call.remotePath, tail: call.tail), context: context))
+                                                                remotePath: call.remotePath, tail: call.tail, taskIndex: call.taskIndex),
+                                                          context: context))
         case .downloadWorkloadOutputs:
             let runId = try call.runId ?? Download.owningRun(remotePath: try require(call.remotePath, "runId"), context: context)
             return try encode(await DownloadWorkloadOutputs.run(.init(runId: runId, remotePath: call.remotePath, remoteFile: call.remoteFile,
-                                                                      localPath: call.localPath), context: context))
+                                                                      localPath: call.localPath, taskIndex: call.taskIndex), context: context))
         }
     }
 
@@ -105,6 +111,11 @@ public enum ToolDispatcher {
             try c.encodeIfPresent(call.autoFallbackToGpu, forKey: Key("autoFallbackToGpu"))
             try c.encodeIfPresent(call.allowEnvOverrides, forKey: Key("allowEnvOverrides"))
             try c.encodeIfPresent(call.tail, forKey: Key("tail"))
+            try c.encodeIfPresent(call.params, forKey: Key("params"))
+            try c.encodeIfPresent(call.array?.spec.text, forKey: Key("array"))
+            try c.encodeIfPresent(call.array?.taskParams.map(\.count), forKey: Key("arrayTaskParams"))
+            try c.encodeIfPresent(call.after, forKey: Key("after"))
+            try c.encodeIfPresent(call.taskIndex, forKey: Key("taskIndex"))
         }
         struct Key: CodingKey {
             var stringValue: String

@@ -52,6 +52,24 @@ public enum ToolSchema {
         "autoFallbackToGpu": boolean("Override routing.autoFallbackToGpuOnSignatures for run_workload"),
         "allowEnvOverrides": boolean("Allow call-level environment changes (needs execution.allowCustomEnvOverride)"),
         "tail": .object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(20000), "description": .string("Log lines to return")]),
+        "params": .object(["type": .string("object"),
+                           "description": .string("The run's parameters: recorded in the ledger and given to the job as CLUSTER_SLURM_PARAMS (JSON)")]),
+        "array": .object(["anyOf": .array([
+            .object(["type": .string("string"), "description": .string("A SLURM array spec: \"0-19\", \"1,3,5-7\", \"0-15:4\", \"0-99%10\"")]),
+            .object(["type": .string("array"), "items": .object(["type": .string("object")]), "minItems": .int(1),
+                     "description": .string("One parameter object per task: task i gets the i-th as CLUSTER_SLURM_PARAMS")]),
+        ]), "description": .string("Make the job an array: one submission, many tasks (SLURM_ARRAY_TASK_ID; outputs in CLUSTER_SLURM_TASK_DIR = tasks/<i>)")]),
+        "arrayMaxRunning": .object(["type": .string("integer"), "minimum": .int(1),
+                                    "description": .string("At most this many array tasks run at once (the spec's %N)")]),
+        "after": .object(["type": .string("array"), "items": .object(["anyOf": .array([
+            .object(["type": .string("string"), "description": .string("A run id: start after it completed")]),
+            .object(["type": .string("object"), "properties": .object([
+                "runId": .object(["type": .string("string")]),
+                "when": .object(["type": .string("string"), "enum": .array([.string("ok"), .string("any"), .string("notok")])]),
+            ]), "required": .array([.string("runId")]), "additionalProperties": .bool(false)]),
+        ])]), "description": .string("Runs to wait for: start when each completed (ok, default), ended (any) or failed (notok); a run that can never start is cancelled and reported")]),
+        "taskIndex": .object(["type": .string("integer"), "minimum": .int(0),
+                              "description": .string("A task of the run's job array: its own logs, or outputs from its tasks/<i> dir")]),
     ]
 
     public static let toolName = "cluster_slurm"

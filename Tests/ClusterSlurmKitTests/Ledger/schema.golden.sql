@@ -1,3 +1,10 @@
+CREATE VIEW array_tasks AS
+SELECT t.runId AS run_id, t.cluster, t.arrayJobId AS array_job_id, t.taskIndex AS task_index,
+       t.arrayJobId || '_' || t.taskIndex AS job_id,
+       coalesce(t.lastState, 'PENDING') AS state, t.exitCode AS exit_code, t.reason, t.elapsedSeconds AS elapsed_seconds,
+       t.maxRssBytes AS max_rss_bytes, t.nodeList AS node_list, t.startTime AS started, t.endTime AS ended,
+       t.paramsJson AS params
+FROM arrayTask t;
 CREATE VIEW artifact_index AS
 SELECT m.runId AS run_id, 'input' AS direction, e.relativePath AS path, e.remotePath AS remote_path, e.size, e.sha256,
        e.blobSha256 IS NOT NULL AS archived, m.createdAt AS recorded_at
@@ -18,11 +25,20 @@ SELECT substr(s.created, 1, 10) AS day, s.cluster, s.account,
 FROM run_summary s
 WHERE s.gpus > 0
 GROUP BY day, s.cluster, s.account;
+CREATE VIEW job_attempts AS
+SELECT j.runId AS run_id, j.cluster, j.jobId AS job_id, j.submittedAt AS submitted, j.lastState AS state,
+       j.retryOfJobId AS retry_of, j.retryReason AS retry_reason, j.arraySpec AS array_spec, j.arrayTaskCount AS array_tasks
+FROM job j;
 CREATE VIEW job_timeline AS
 SELECT j.runId AS run_id, o.cluster, o.jobId AS job_id, o.observedAt AS observed_at, o.state, o.rawState AS raw_state,
        o.source, o.reason, o.exitCode AS exit_code, o.elapsedSeconds AS elapsed_seconds, o.nodeList AS node_list
 FROM jobObservation o JOIN job j ON j.cluster = o.cluster AND j.jobId = o.jobId
 WHERE o.isTransition = 1;
+CREATE VIEW run_dependencies AS
+SELECT d.runId AS run_id, d.upstreamRunId AS upstream_run_id, d.kind, d.upstreamJobId AS upstream_job_id, d.resolution,
+       (SELECT coalesce(j.lastState, upper(u.status)) FROM run u LEFT JOIN job j ON j.runId = u.id AND j.jobId = d.upstreamJobId
+         WHERE u.id = d.upstreamRunId) AS upstream_state
+FROM runDependency d;
 CREATE VIEW run_summary AS
 SELECT r.id AS run_id,
        r.cluster,
@@ -90,6 +106,23 @@ CREATE TABLE actionLog (
     startedAt       TEXT NOT NULL,
     durationMs      INTEGER NOT NULL
 );
+CREATE TABLE arrayTask (
+    cluster         TEXT NOT NULL,
+    arrayJobId      TEXT NOT NULL,
+    taskIndex       INTEGER NOT NULL CHECK (taskIndex >= 0),
+    runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    paramsJson      TEXT,
+    lastState       TEXT,
+    reason          TEXT,
+    exitCode        TEXT,
+    elapsedSeconds  INTEGER,
+    maxRssBytes     INTEGER,
+    nodeList        TEXT,
+    startTime       TEXT,
+    endTime         TEXT,
+    lastObservedAt  TEXT,
+    PRIMARY KEY (cluster, arrayJobId, taskIndex)
+) WITHOUT ROWID;
 CREATE TABLE artifact (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     runId       TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
@@ -120,7 +153,7 @@ CREATE TABLE job (
     jobName         TEXT,
     submittedAt     TEXT NOT NULL,
     lastState       TEXT,
-    lastObservedAt  TEXT,
+    lastObservedAt  TEXT, arraySpec TEXT, arrayTaskCount INTEGER, retryOfJobId TEXT, retryReason TEXT, retryClaimedAt TEXT,
     PRIMARY KEY (cluster, jobId)
 );
 CREATE TABLE jobEnd (
@@ -216,7 +249,18 @@ CREATE TABLE run (
     localHost           TEXT,
     gitCommit           TEXT,
     gitDirtySha256      TEXT
-, inputsNotArchived INTEGER NOT NULL DEFAULT 0);
+, inputsNotArchived INTEGER NOT NULL DEFAULT 0, paramsJson TEXT, arrayJson TEXT);
+CREATE TABLE runDependency (
+    runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    upstreamRunId   TEXT NOT NULL REFERENCES run(id),
+    kind            TEXT NOT NULL CHECK (kind IN ('ok', 'any', 'notok')),
+    upstreamJobId   TEXT,
+    -- How it was settled at submit time: 'slurm' (left to the scheduler) or
+    -- 'satisfied' (the upstream had already ended as required).
+    resolution      TEXT NOT NULL CHECK (resolution IN ('slurm', 'satisfied')),
+    createdAt       TEXT NOT NULL,
+    PRIMARY KEY (runId, upstreamRunId)
+) WITHOUT ROWID;
 CREATE TABLE runInfo (
     runId       TEXT PRIMARY KEY NOT NULL REFERENCES run(id) ON DELETE CASCADE,
     json        TEXT NOT NULL,
@@ -253,7 +297,7 @@ CREATE TABLE submitIntent (
     createdAt   TEXT NOT NULL,
     resolvedAt  TEXT,
     outcome     TEXT CHECK (outcome IN ('submitted', 'failed', 'adopted', 'not_found'))
-, jobName TEXT, outputPattern TEXT, errorPattern TEXT, remoteScriptPath TEXT, fingerprint TEXT);
+, jobName TEXT, outputPattern TEXT, errorPattern TEXT, remoteScriptPath TEXT, fingerprint TEXT, arraySpec TEXT);
 CREATE TABLE uploadEntry (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     manifestId      INTEGER NOT NULL REFERENCES uploadManifest(id) ON DELETE CASCADE,
@@ -274,11 +318,13 @@ CREATE TABLE uploadManifest (
     createdAt   TEXT NOT NULL
 );
 CREATE INDEX actionLog_run ON actionLog(runId);
+CREATE INDEX arrayTask_run ON arrayTask(runId);
 CREATE INDEX artifact_run ON artifact(runId);
 CREATE INDEX jobObservation_job ON jobObservation(cluster, jobId, id);
 CREATE INDEX job_run ON job(runId);
 CREATE INDEX renderedScript_run ON renderedScript(runId, id);
 CREATE INDEX replay_parent ON replay(parentRunId);
+CREATE INDEX runDependency_upstream ON runDependency(upstreamRunId);
 CREATE INDEX run_cluster ON run(cluster, createdAt);
 CREATE INDEX run_createdAt ON run(createdAt);
 CREATE INDEX submitAttempt_fingerprint ON submitAttempt(fingerprint, submittedAt);

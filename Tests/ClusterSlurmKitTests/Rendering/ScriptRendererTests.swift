@@ -18,7 +18,10 @@ import Testing
         "init": #"{"clusters": {"p": {"sshTarget": "h", "remoteRoot": "~/runs", "moduleInitScripts": ["/opt/site/init.sh", "~/my init.sh"], "setupCommands": ["module load a"], "slurmDefaults": {"modules": ["b/1.0"]}}}}"#,
         "nomodules": #"{"clusters": {"p": {"sshTarget": "h", "remoteRoot": "/x", "loginShell": true, "setupCommands": ["export OMP_NUM_THREADS=4"], "slurmDefaults": {"time": "10", "partition": "debug"}}}}"#,
         "gpus": #"{"clusters": {"p": {"sshTarget": "h", "remoteRoot": "/x", "slurmDefaults": {"gpus": "a100:2", "gres": "gpu:a100:2", "constraint": "a100", "jobName": "fixed-name"}}}}"#,
+        "preempt": #"{"clusters": {"p": {"sshTarget": "h", "remoteRoot": "/x", "slurmDefaults": {"time": "01:00:00", "output": "logs/%x-%j.out", "error": "logs/%x-%j.err"}, "preemption": {"requeue": true, "signal": "USR1", "secondsBefore": 90}}}}"#,
     ]
+    static let sweep = JobArray(spec: .tasks(count: 3, maxRunning: 2),
+                                taskParams: [.object(["lr": .double(0.1)]), .object(["lr": .double(0.01), "name": .string("it's \"b\"\nline")]), .object([:])])
 
     static let scenarios: [Scenario] = [
         Scenario(name: "seed-cpu", cluster: "gautschi-cpu", configPath: seed, request: RenderRequest(runId: "run-20261129-101500", commands: ["python3 numpy_stats.py input.csv outputs/stats.json"])),
@@ -42,6 +45,12 @@ import Testing
         Scenario(name: "local-gpu", cluster: "local-gpu", configPath: local, request: RenderRequest(runId: "gpu-20261129-000000", commands: ["echo $CUDA_VISIBLE_DEVICES"])),
         Scenario(name: "multi-line-commands", cluster: "gautschi-cpu", configPath: seed, request: RenderRequest(
             runId: "r9", commands: ["for i in 1 2 3; do\n  echo \"$i\"\ndone", "cat <<'EOF'\nheredoc $kept\nEOF"])),
+        Scenario(name: "array-of-params", cluster: "p", configPath: nil, request: RenderRequest(
+            runId: "sweep-1", commands: ["python3 train.py"], params: .object(["epochs": .int(3)]), array: sweep)),
+        Scenario(name: "array-spec", cluster: "p:preempt", configPath: nil, request: RenderRequest(
+            runId: "seeds-1", commands: ["python3 seed.py \"$SLURM_ARRAY_TASK_ID\""],
+            array: JobArray(spec: try! ArraySpec.parse("0-19:2%4").get()))),
+        Scenario(name: "preemption-signal", cluster: "p:preempt", configPath: nil, request: RenderRequest(runId: "ckpt-1", commands: ["python3 ckpt.py"])),
     ]
 
     func profile(for scenario: Scenario) throws -> ClusterProfile {
@@ -105,5 +114,65 @@ import Testing
             try ScriptRenderer.render(profile: profile, request: RenderRequest(runId: "r", env: ["1BAD": "x"], commands: ["x"]))
         }
         #expect(error.path == "env.1BAD")
+    }
+
+    /// Runs a rendered script's parameter block in bash as task `index`
+    /// would: the task sees its own parameters, byte for byte.
+    @Test(arguments: [0, 1, 2]) func eachTaskSeesItsOwnParameters(_ index: Int) throws {
+        let lines = try ScriptRenderer.parameterLines(params: nil, array: Self.sweep)
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let file = scratch.path + "/params.sh"
+        try (["cd \"$1\"", "SLURM_ARRAY_TASK_ID=\(index)"] + lines + ["printf '%s|%s' \"$CLUSTER_SLURM_PARAMS\" \"$CLUSTER_SLURM_TASK_DIR\""])
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let out = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [file, scratch.path]
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let expected = try CanonicalJSON.encode(Self.sweep.taskParams![index])
+        #expect(text == "\(expected)|tasks/\(index)")
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/tasks/\(index)"))
+    }
+
+    /// The batch shell passes the warning signal on to the workload, and
+    /// exits with the workload's status once it has ended.
+    @Test func warningSignalReachesTheWorkload() throws {
+        let lines = ScriptRenderer.forwardedWorkload(commands: [
+            "trap 'echo saved > \"$1\"/checkpoint; exit 7' USR1",
+            "touch \"$1\"/started",
+            "for i in $(seq 100); do sleep 0.1; done",
+        ], signal: "USR1")
+        let scratch = TestSupport.Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let file = scratch.path + "/job.sh"
+        try (["set +e"] + lines + ["exit \"$cluster_slurm_status\""]).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        // The test runner's threads block most signals and Process passes that
+        // mask on; a batch script under slurmstepd starts with none blocked,
+        // so the script runs with an empty mask, in its own process group as there.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/perl")
+        process.arguments = ["-MPOSIX", "-e", "sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die; setsid(); exec @ARGV or die", "/bin/bash", file, scratch.path]
+        try process.run()
+        // The signal is sent once the workload has started (its own marker file says so).
+        let started = scratch.path + "/started"
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: started), Date() < deadline { usleep(10_000) }
+        #expect(FileManager.default.fileExists(atPath: started))
+        kill(process.processIdentifier, SIGUSR1)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 7)
+        #expect((try? String(contentsOfFile: scratch.path + "/checkpoint", encoding: .utf8)) == "saved\n")
+    }
+
+    @Test func arrayLogPatternsNameTheTask() {
+        let cases: [(String, String)] = [
+            ("slurm-%j.out", "slurm-%A_%a.out"), ("logs/%x-%j.err", "logs/%x-%A_%a.err"), ("out-%A_%a.txt", "out-%A_%a.txt"),
+            ("job.log", "job_%A_%a.log"), ("logs.d/out", "logs.d/out_%A_%a"), ("%%j-%j", "%%j-%A_%a"), ("x-%5j", "x-%A_%a"),
+        ]
+        for (pattern, expected) in cases { #expect(ArrayLogs.taskPattern(pattern) == expected, "\(pattern)") }
     }
 }

@@ -21,6 +21,10 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var gitCommit: String?
     public var gitDirtySha256: String?
     public var inputsNotArchived: Bool = false
+    /// The run's `params` object, canonical JSON.
+    public var paramsJson: String? = nil
+    /// The array the run's script was rendered with (`JobArray`, JSON).
+    public var arrayJson: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)

@@ -17,4 +17,6 @@ public struct SubmitIntentRecord: Codable, Sendable, Equatable, FetchableRecord,
     public var errorPattern: String? = nil
     public var remoteScriptPath: String? = nil
     public var fingerprint: String? = nil
+    /// The script's `--array` spec, when it makes a job array.
+    public var arraySpec: String? = nil
 }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// `after`: a run starts only once other runs' jobs ended as asked. The
+/// scheduler enforces it (`--dependency=afterok:…`); an upstream that has
+/// already ended is settled here, because SLURM forgets ended jobs after
+/// MinJobAge and would then refuse the dependency.
+enum RunDependencies {
+    /// The upstream runs, checked against the ledger alone (before anything
+    /// is created or sent): they exist, are on `cluster`, are not the run
+    /// itself, and have been submitted.
+    static func check(_ after: [RunDependencyRequest], cluster: String, runId: String?, context: ActionContext) throws -> [(RunDependencyRequest, JobRecord)] {
+        var out: [(RunDependencyRequest, JobRecord)] = []
+        for (index, entry) in after.enumerated() {
+            let path = "after[\(index)]"
+            guard entry.runId != runId else {
+                throw ClusterSlurmError.invalidInput("a run cannot wait for itself", path: path)
+            }
+            guard let upstream = try context.ledger.run(id: entry.runId) else {
+                throw ClusterSlurmError(.notFound, "no run \"\(entry.runId)\" in the ledger to wait for; list runs with `cluster-slurm runs list`", path: path)
+            }
+            guard upstream.cluster == cluster else {
+                throw ClusterSlurmError.invalidInput("run \(upstream.id) is on cluster \"\(upstream.cluster)\", this run on \"\(cluster)\": SLURM dependencies only work within one cluster", path: path)
+            }
+            guard let job = try context.ledger.jobs(runId: upstream.id).last else {
+                throw ClusterSlurmError.invalidInput("run \(upstream.id) has no job yet (its status is \(upstream.status.rawValue)); submit it first", path: path)
+            }
+            out.append((entry, job))
+        }
+        return out
+    }
+
+    /// The sbatch `--dependency` value (nil when every upstream has already
+    /// ended as required) and the edges to record. An upstream that ended
+    /// so that this run could never start is refused: nothing is submitted.
+    static func resolve(_ after: [RunDependencyRequest], run: RunRecord, context: ActionContext) async throws -> (option: String?, records: [RunDependencyRecord]) {
+        guard !after.isEmpty else { return (nil, []) }
+        let checked = try check(after, cluster: run.cluster, runId: run.id, context: context)
+        // What the upstream jobs are now: one status query for those not known to have ended.
+        let open = checked.map(\.1).filter { !(JobState(rawValue: $0.lastState ?? "")?.isTerminal ?? false) }.map(\.jobId)
+        let statuses = open.isEmpty ? [:] : try await JobStatusAction.observe(jobIds: open, cluster: run.cluster, context: context)
+        var byType: [String: [String]] = [:]
+        var records: [RunDependencyRecord] = []
+        let stamp = Timestamp.string(context.now())
+        for (index, (entry, job)) in checked.enumerated() {
+            let state = JobState(rawValue: job.lastState ?? "").flatMap { $0.isTerminal ? $0 : nil }
+                ?? statuses[job.jobId].flatMap { $0.error == nil && $0.jobState.isTerminal ? $0.jobState : nil }
+            var resolution = "slurm"
+            if let state {
+                guard entry.kind.isSatisfied(by: state) else {
+                    throw ClusterSlurmError.invalidInput(
+                        "run \(entry.runId) (job \(job.jobId)) ended \(state.rawValue), so a run after it (when \(entry.kind.rawValue)) could never start; nothing was submitted",
+                        path: "after[\(index)]")
+                }
+                resolution = "satisfied"
+            } else {
+                byType[entry.kind.sbatchType, default: []].append(job.jobId)
+            }
+            records.append(RunDependencyRecord(runId: run.id, upstreamRunId: entry.runId, kind: entry.kind, upstreamJobId: job.jobId,
+                                               resolution: resolution, createdAt: stamp))
+        }
+        let option = byType.keys.sorted().map { type in ([type] + byType[type]!).joined(separator: ":") }.joined(separator: ",")
+        return (option.isEmpty ? nil : option, records)
+    }
+
+    /// Why a pending job can never start, when the scheduler says so.
+    static func neverSatisfied(_ status: JobStatus) -> Bool {
+        status.jobState == .pending && (status.reason ?? "").hasPrefix("DependencyNeverSatisfied")
+    }
+
+    /// The upstream runs that ended so that `runId` cannot start, for the reason text.
+    static func blockers(runId: String, context: ActionContext) throws -> [String] {
+        try context.ledger.dependencies(runId: runId).compactMap { edge in
+            guard let job = try context.ledger.jobs(runId: edge.upstreamRunId).last,
+                  let state = job.lastState.flatMap(JobState.init(rawValue:)), state.isTerminal, !edge.kind.isSatisfied(by: state) else { return nil }
+            return "\(edge.upstreamRunId) ended \(state.rawValue)"
+        }
+    }
+}

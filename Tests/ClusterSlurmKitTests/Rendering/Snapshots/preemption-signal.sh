@@ -1,0 +1,49 @@
+#!/bin/bash
+#SBATCH --job-name=ckpt-1
+#SBATCH --time=01:00:00
+#SBATCH --output=logs/%x-%j.out
+#SBATCH --error=logs/%x-%j.err
+#SBATCH --requeue
+#SBATCH --signal=B:USR1@90
+
+# cluster-slurm run ckpt-1
+
+set -euo pipefail
+
+# provenance for the ledger: where and with what this ran
+( set +eu
+  echo "slurm_version=$(sinfo --version 2>/dev/null)"
+  echo "cluster=${SLURM_CLUSTER_NAME:-}"
+  echo "job_id=${SLURM_JOB_ID:-}"
+  echo "nodes=${SLURM_JOB_NODELIST:-}"
+  echo "python=$(python3 --version 2>&1)"
+  echo "modules=$(module -t list 2>&1 | tr '\n' ' ')"
+) > .cluster-slurm-run-info.txt 2>/dev/null || true
+for cluster_slurm_manifest in .cluster-slurm-inputs.*.sha256; do
+  [ -e "$cluster_slurm_manifest" ] || continue
+  if sha256sum --check --quiet --strict -- "$cluster_slurm_manifest" >/dev/null 2>&1; then
+    echo "inputs_verified=ok" >> .cluster-slurm-run-info.txt
+  else
+    echo "inputs_verified=failed" >> .cluster-slurm-run-info.txt
+    echo "cluster-slurm: inputs do not match their sha256 ($cluster_slurm_manifest); not running the workload" >&2
+    exit 1
+  fi
+done
+
+# workload
+set +e
+cluster_slurm_forward() { trap '' USR1; kill -s USR1 0 2>/dev/null; trap cluster_slurm_forward USR1; }
+trap cluster_slurm_forward USR1
+(
+trap : USR1
+set -euo pipefail
+python3 ckpt.py
+) &
+cluster_slurm_child=$!
+# wait returns early when a signal arrives: wait again until the workload has ended
+while :; do
+  wait "$cluster_slurm_child"
+  cluster_slurm_status=$?
+  kill -0 "$cluster_slurm_child" 2>/dev/null || break
+done
+exit "$cluster_slurm_status"
