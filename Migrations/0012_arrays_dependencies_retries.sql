@@ -1,7 +1,7 @@
 -- cluster-slurm ledger, schema 12: sweeps, pipelines and resilience.
--- * A job may be a job array: its spec and task count, and one row per task
---   (arrayTask) with the task's last state and accounting. Task state changes
---   are also kept in jobObservation under the task's id ("123_4").
+-- * A job may be a job array: its spec and task count, one row per task
+--   (arrayTask) with the task's last state and accounting, and each task's
+--   changes of state (arrayTaskTransition).
 -- * Parameters of a run (the `params` object) and of each array task.
 -- * Dependencies between runs (runDependency), as sbatch's afterok/afterany/
 --   afternotok on the upstream run's job.
@@ -38,6 +38,19 @@ CREATE TABLE arrayTask (
     PRIMARY KEY (cluster, arrayJobId, taskIndex)
 ) WITHOUT ROWID;
 CREATE INDEX arrayTask_run ON arrayTask(runId);
+
+CREATE TABLE arrayTaskTransition (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster     TEXT NOT NULL,
+    arrayJobId  TEXT NOT NULL,
+    taskIndex   INTEGER NOT NULL,
+    state       TEXT NOT NULL,
+    reason      TEXT,
+    exitCode    TEXT,
+    observedAt  TEXT NOT NULL,
+    FOREIGN KEY (cluster, arrayJobId, taskIndex) REFERENCES arrayTask(cluster, arrayJobId, taskIndex) ON DELETE CASCADE
+);
+CREATE INDEX arrayTaskTransition_task ON arrayTaskTransition(cluster, arrayJobId, taskIndex, id);
 
 CREATE TABLE runDependency (
     runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,

@@ -87,7 +87,8 @@ public enum JobLogs {
 
     /// The job whose logs are wanted. An array task (`123_4`, or the run's
     /// array with `taskIndex`) is its array's job under the task's own id,
-    /// so its `%A_%a` log paths expand to that task's files.
+    /// so its `%A_%a` log paths expand to that task's files; an array asked
+    /// for without a task answers with its first failed task.
     static func locateJob(jobId: String?, taskIndex: Int? = nil, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {
         var job: JobRecord
         var task = taskIndex
@@ -119,7 +120,8 @@ public enum JobLogs {
             return job
         }
         guard let task else {
-            throw ClusterSlurmError.invalidInput("job \(job.jobId) is a job array (\(spec)): each task has its own logs; give taskIndex (or jobId \(job.jobId)_N)", path: "taskIndex")
+            // No task named: the one that tells most, its first failed task (else its first).
+            return JobEndCapture.representative(job, cluster: cluster, context: context)
         }
         guard try context.ledger.arrayTasks(cluster: cluster, arrayJobId: job.jobId).contains(where: { $0.taskIndex == task }) else {
             throw ClusterSlurmError.invalidInput("job array \(job.jobId) has no task \(task) (its tasks: \(spec))", path: "taskIndex")

@@ -143,14 +143,7 @@ public enum JobStatusAction {
     /// An array's tasks as the ledger last saw them; nil for a plain job.
     static func taskSummary(cluster: String, jobId: String, context: ActionContext) throws -> ArrayStatus.Summary? {
         let rows = try context.ledger.arrayTasks(cluster: cluster, arrayJobId: jobId)
-        guard !rows.isEmpty else { return nil }
-        var tasks: [Int: JobStatus] = [:]
-        for row in rows {
-            var status = JobStatus(jobId: row.jobId, source: .ledger, rawState: row.lastState ?? JobState.pending.rawValue)
-            status.exitCode = row.exitCode
-            tasks[row.taskIndex] = status
-        }
-        return ArrayStatus.aggregate(jobId, tasks: tasks, expected: rows.map(\.taskIndex)).summary
+        return rows.isEmpty ? nil : ArrayTaskRecord.summary(rows)
     }
 
     /// The ledger's last word on each job, used inside the polite-polling

@@ -119,7 +119,8 @@ public enum SubmitJob {
                     return .refuse(ClusterSlurmError.remote("scontrol could not show held job \(held.jobId) (\(held.scontrolText.prefix(300))); it was cancelled, nothing ran"))
                 }
                 do {
-                    try PolicyCheck.checkScheduled(job, runDirectory: held.runDirectory, policy: policy, usage: usage)
+                    try PolicyCheck.checkScheduled(job, runDirectory: held.runDirectory, policy: policy, usage: usage,
+                                                   dependsOn: Set(dependencies.records.filter { $0.resolution == "slurm" }.compactMap(\.upstreamJobId)))
                     return .release
                 } catch let error as ClusterSlurmError {
                     return .refuse(error)

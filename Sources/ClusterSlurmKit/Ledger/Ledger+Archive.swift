@@ -17,6 +17,11 @@ public struct RunArchive: Sendable, Codable {
     public var replays: [ReplayRecord]
     /// How the run's jobs ended (end-state capture).
     public var ends: [JobEndRecord] = []
+    /// The tasks of the run's last job array.
+    public var tasks: [ArrayTaskRecord] = []
+    /// The runs this one waited for, and the runs that wait for it.
+    public var after: [RunDependencyRecord] = []
+    public var before: [RunDependencyRecord] = []
 
     /// The last observation of the run's last job.
     public var finalObservation: JobObservationRecord? {
@@ -111,7 +116,13 @@ extension Ledger {
                 runInfoJSON: try String.fetchOne(db, sql: "SELECT json FROM runInfo WHERE runId = ?", arguments: [runId]),
                 replay: try ReplayRecord.fetchOne(db, key: runId),
                 replays: try ReplayRecord.fetchAll(db, sql: "SELECT * FROM replay WHERE parentRunId = ? ORDER BY createdAt", arguments: [runId]),
-                ends: try JobEndRecord.fetchAll(db, sql: "SELECT * FROM jobEnd WHERE runId = ? ORDER BY capturedAt", arguments: [runId]))
+                ends: try JobEndRecord.fetchAll(db, sql: "SELECT * FROM jobEnd WHERE runId = ? ORDER BY capturedAt", arguments: [runId]),
+                tasks: try jobs.last(where: { $0.arraySpec != nil }).map { job in
+                    try ArrayTaskRecord.fetchAll(db, sql: "SELECT * FROM arrayTask WHERE cluster = ? AND arrayJobId = ? ORDER BY taskIndex",
+                                                 arguments: [job.cluster, job.jobId])
+                } ?? [],
+                after: try RunDependencyRecord.fetchAll(db, sql: "SELECT * FROM runDependency WHERE runId = ? ORDER BY upstreamRunId", arguments: [runId]),
+                before: try RunDependencyRecord.fetchAll(db, sql: "SELECT * FROM runDependency WHERE upstreamRunId = ? ORDER BY runId", arguments: [runId]))
         }
     }
 

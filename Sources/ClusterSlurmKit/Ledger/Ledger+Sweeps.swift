@@ -28,8 +28,8 @@ extension Ledger {
     }
 
     /// Stores what squeue and sacct said about an array's tasks: each task's
-    /// last state and accounting, and a jobObservation row (under `123_4`)
-    /// for each change of state. An ended task stays ended.
+    /// last state and accounting, and an arrayTaskTransition row for each
+    /// change of state. An ended task stays ended.
     public func recordTaskObservations(cluster: String, arrayJobId: String, tasks: [Int: JobStatus], observedAt: String) throws {
         try write("recordTaskObservations") { db in
             guard let job = try JobRecord.fetchOne(db, key: ["cluster": cluster, "jobId": arrayJobId]) else { return }
@@ -54,10 +54,10 @@ extension Ledger {
                 row.lastObservedAt = observedAt
                 try row.save(db)
                 if changed {
-                    var observation = JobObservationRecord(status: status, cluster: cluster, observedAt: observedAt)
-                    observation.jobId = row.jobId
-                    observation.isTransition = true
-                    try observation.insert(db)
+                    try db.execute(sql: """
+                        INSERT INTO arrayTaskTransition (cluster, arrayJobId, taskIndex, state, reason, exitCode, observedAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [cluster, arrayJobId, index, status.state, status.reason, status.exitCode, observedAt])
                 }
             }
         }
@@ -109,5 +109,14 @@ extension Ledger {
             try db.execute(sql: "UPDATE job SET retryOfJobId = ?, retryReason = ? WHERE cluster = ? AND jobId = ?",
                            arguments: [retryOf, reason, cluster, jobId])
         }
+    }
+}
+
+extension ArrayTaskRecord {
+    /// An array's tasks as the ledger last saw them, summed up.
+    public static func summary(_ tasks: [ArrayTaskRecord]) -> ArrayStatus.Summary {
+        var statuses: [Int: JobStatus] = [:]
+        for t in tasks { statuses[t.taskIndex] = JobStatus(jobId: t.jobId, source: .ledger, rawState: t.lastState ?? JobState.pending.rawValue) }
+        return ArrayStatus.aggregate(tasks.first?.arrayJobId ?? "", tasks: statuses, expected: tasks.map(\.taskIndex)).summary
     }
 }

@@ -96,7 +96,10 @@ public enum PolicyCheck {
     /// The scheduler's view of a held job against the policy, plus what only
     /// that view shows: whole-node jobs, where the job runs and writes, and
     /// dependencies. `runDirectory` is the run dir's physical path.
-    public static func checkScheduled(_ job: ScheduledJob, runDirectory: String, policy: PolicyConfig, usage: PolicyUsage) throws {
+    /// `dependsOn`: the jobs this submission was made to wait for (`after`); a
+    /// dependency on any other job was not asked for through the tool.
+    public static func checkScheduled(_ job: ScheduledJob, runDirectory: String, policy: PolicyConfig, usage: PolicyUsage,
+                                      dependsOn: Set<String> = []) throws {
         let source = Source.scheduler(jobId: job.jobId)
         let requested = RequestedResources(
             time: job.timeLimitText, timeSeconds: job.timeLimitSeconds, nodes: job.nodes, cpus: job.cpus, gpus: job.gpus,
@@ -117,8 +120,25 @@ public enum PolicyCheck {
             }
         }
         if let dependency = job.dependency {
-            try refuse("dependency", "none", dependency, "\(source.asks) a dependency (\(dependency)); dependencies are not available to agents")
+            let named = dependencyJobIds(dependency)
+            if named.isEmpty || !named.isSubset(of: dependsOn) {
+                try refuse("dependency", dependsOn.isEmpty ? "none" : "the runs named in after", dependency,
+                           "\(source.asks) a dependency (\(dependency)) that was not asked for with `after`; wait for other runs with after: [runId…]")
+            }
         }
+    }
+
+    /// The job ids scontrol's `Dependency=` names (`afterok:12(unfulfilled),afterany:13_*(…)`
+    /// → 12, 13); empty when it names none (`singleton`).
+    static func dependencyJobIds(_ text: String) -> Set<String> {
+        var ids = Set<String>()
+        for clause in text.split(whereSeparator: { $0 == "," || $0 == "?" }) {
+            for part in clause.split(separator: ":").dropFirst() {
+                let id = part.prefix { $0.isNumber }
+                if !id.isEmpty { ids.insert(String(id)) }
+            }
+        }
+        return ids
     }
 
     /// The loop breaker: the last `max` submissions of this workload within

@@ -51,6 +51,21 @@ public enum RunShowView {
             for more in commands.dropFirst() { lines.append("  " + String(repeating: " ", count: 11) + DisplayWidth.oneLine(more)) }
         }
         field("ran with", ranWith(a.runInfoJSON))
+        field("params", r.paramsJson.map(DisplayWidth.oneLine))
+        if let array = a.jobs.last(where: { $0.arraySpec != nil }), !a.tasks.isEmpty {
+            let summary = ArrayTaskRecord.summary(a.tasks)
+            field("array", "\(array.arraySpec ?? "") · " + summary.text + (summary.rerunSpec.map { " · failed tasks \($0)" } ?? ""))
+        }
+        if !a.after.isEmpty || !a.before.isEmpty {
+            // upstream ──ok──▶ this run ──any──▶ downstream
+            let upstream = a.after.map { "\($0.upstreamRunId) ──\($0.kind.rawValue)──▶ " }.joined()
+            let downstream = a.before.map { " ──\($0.kind.rawValue)──▶ \($0.runId)" }.joined()
+            field("chain", DisplayWidth.oneLine(upstream + "this run" + downstream))
+        }
+        let retries = a.jobs.filter { $0.retryOfJobId != nil }
+        if !retries.isEmpty {
+            field("retries", retries.map { "job \($0.retryOfJobId!) → \($0.jobId) (\($0.retryReason ?? "retry"))" }.joined(separator: "; "))
+        }
         var provenance = ["git " + (r.gitCommit.map { String($0.prefix(12)) } ?? "none")]
         if let dirty = r.gitDirtySha256 { provenance.append("uncommitted changes \(dirty.prefix(12))") }
         provenance.append("config \(r.configSha256.map { String($0.prefix(12)) } ?? "-")")
@@ -101,6 +116,15 @@ public enum RunShowView {
             lines.append(palette.paint("timeline", .header))
             for o in a.observations where o.isTransition {
                 lines.append("  \(o.observedAt)  job \(o.jobId) \(o.state) (\(o.source.rawValue))\(o.exitCode.map { " exit \($0)" } ?? "")\(o.reason.map { " \($0)" } ?? "")")
+            }
+            if !a.tasks.isEmpty {
+                lines.append(palette.paint("tasks", .header))
+                var table = TextTable([.init("TASK", alignRight: true), .init("STATE"), .init("EXIT"), .init("RAN", alignRight: true), .init("NODE"), .init("PARAMS", cut: .end)])
+                for t in a.tasks {
+                    table.append([.init(String(t.taskIndex)), .init(t.lastState ?? "PENDING"), .init(t.exitCode.map(RunListView.exitText) ?? "-"),
+                                  .init(t.elapsedSeconds.map(HumanTime.duration) ?? "-"), .init(t.nodeList ?? "-"), .init(t.paramsJson.map(DisplayWidth.oneLine) ?? "")])
+                }
+                lines += table.render(maxWidth: nil, palette: palette).split(separator: "\n").map { "  " + String($0).trimmingTrailingSpaces() }
             }
             if let f = final {
                 lines.append(palette.paint("accounting", .header))

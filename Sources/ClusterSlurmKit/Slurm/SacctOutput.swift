@@ -44,6 +44,7 @@ public enum SacctOutput {
             status.startTime = column("Start")
             status.endTime = column("End")
             status.reason = column("Reason")
+            if status.done, let reason = status.reason, staleAfterEnd(reason) { status.reason = nil }
             if byJob[jobId] == nil { order.append(jobId) }
             byJob[jobId] = status
         }
@@ -53,6 +54,14 @@ public enum SacctOutput {
             status.maxRss = maxRssText[id]
             return status
         }
+    }
+
+    /// sacct keeps the reason a job last waited for after it has ended
+    /// (`Dependency`, `JobArrayTaskLimit`…): not why it ended.
+    static func staleAfterEnd(_ reason: String) -> Bool {
+        let waiting: Set = ["Priority", "Resources", "Dependency", "JobArrayTaskLimit", "BeginTime", "JobHeldUser", "JobHeldAdmin",
+                            "ReqNodeNotAvail", "Reservation", "Licenses", "PartitionDown", "PartitionInactive", "NodeDown"]
+        return waiting.contains(reason) || ((reason.hasPrefix("QOS") || reason.hasPrefix("Assoc")) && reason.contains("Limit"))
     }
 
     /// `[D-]HH:MM:SS`, `MM:SS`, `MM:SS.mmm` → seconds.

@@ -159,7 +159,16 @@ public struct SlurmClient: Sendable {
             // A task is only counted from an answer received: without
             // accounting, a task squeue no longer shows could have ended any way.
             guard !found.isEmpty, sacct.code == 0 || expected.allSatisfy({ found[$0] != nil }) else { continue }
-            let (status, summary) = ArrayStatus.aggregate(id, tasks: found, expected: expected)
+            var (status, summary) = ArrayStatus.aggregate(id, tasks: found, expected: expected)
+            if status.done, sacct.code == 0, found.values.contains(where: { $0.done && $0.jobState != .completed && $0.exitCode == nil }) {
+                // Ended as squeue says, but accounting has not recorded how yet
+                // (it lags a moment): once recorded as ended, the array is not
+                // asked about again, so it stays completing until then.
+                var waiting = JobStatus(jobId: id, source: .squeue, rawState: JobState.completing.rawValue)
+                waiting.reason = "\(summary.text); waiting for accounting to record the failed tasks' exit codes"
+                waiting.jobName = status.jobName
+                status = waiting
+            }
             fromSqueue[id] = nil
             fromSacct[id] = status
             tasks[id] = found

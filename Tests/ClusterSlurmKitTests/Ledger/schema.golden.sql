@@ -123,6 +123,17 @@ CREATE TABLE arrayTask (
     lastObservedAt  TEXT,
     PRIMARY KEY (cluster, arrayJobId, taskIndex)
 ) WITHOUT ROWID;
+CREATE TABLE arrayTaskTransition (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster     TEXT NOT NULL,
+    arrayJobId  TEXT NOT NULL,
+    taskIndex   INTEGER NOT NULL,
+    state       TEXT NOT NULL,
+    reason      TEXT,
+    exitCode    TEXT,
+    observedAt  TEXT NOT NULL,
+    FOREIGN KEY (cluster, arrayJobId, taskIndex) REFERENCES arrayTask(cluster, arrayJobId, taskIndex) ON DELETE CASCADE
+);
 CREATE TABLE artifact (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     runId       TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
@@ -318,6 +329,7 @@ CREATE TABLE uploadManifest (
     createdAt   TEXT NOT NULL
 );
 CREATE INDEX actionLog_run ON actionLog(runId);
+CREATE INDEX arrayTaskTransition_task ON arrayTaskTransition(cluster, arrayJobId, taskIndex, id);
 CREATE INDEX arrayTask_run ON arrayTask(runId);
 CREATE INDEX artifact_run ON artifact(runId);
 CREATE INDEX jobObservation_job ON jobObservation(cluster, jobId, id);

@@ -87,6 +87,19 @@ import Testing
         #expect(report.tasks["5377"]?.count == 10)
     }
 
+    /// Every task ended as squeue says, but accounting has not recorded the
+    /// failed ones yet: not done, or their exit codes would never be asked for.
+    @Test func endedArrayWaitsForAccountingOfItsFailures() throws {
+        let squeue = (0...9).map { "5377_\($0)|\([3, 7].contains($0) ? "FAILED|NonZeroExitCode" : "COMPLETED|None")|vm|0:00|fx-array" }.joined(separator: "\n")
+        let early = SlurmClient.parseStatusOutput(squeue + "\n@@SQUEUE_RC=0@@\n\n@@SACCT_RC=0@@\n", jobIds: ["5377"], arrays: ["5377": Array(0...9)])
+        #expect(early.statuses["5377"]?.state == "COMPLETING" && early.statuses["5377"]?.done == false)
+        #expect(early.summaries["5377"]?.failedTasks == [3, 7])
+        let later = SlurmClient.parseStatusOutput(squeue + "\n@@SQUEUE_RC=0@@\n" + (try TestSupport.fixture("sacct_array_ended.txt")) + "@@SACCT_RC=0@@\n",
+                                                  jobIds: ["5377"], arrays: ["5377": Array(0...9)])
+        #expect(later.statuses["5377"]?.state == "FAILED" && later.statuses["5377"]?.exitCode == "2:0")
+        #expect(later.tasks["5377"]?[4]?.reason == nil, "a pending reason kept after the end is not why it ended")
+    }
+
     @Test func arrayWithoutAccountingIsNotGuessed() throws {
         // squeue shows only some tasks and sacct failed: the others could have ended any way.
         let text = "5377_1|RUNNING|None|vm|0:01|fx-array\n@@SQUEUE_RC=0@@\nsacct: error: slurmdbd down\n@@SACCT_RC=1@@\n"
