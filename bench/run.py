@@ -42,6 +42,32 @@ def accepted():
     return open(SSHD_LOG, "rb").read().count(b"Accepted publickey")
 
 
+WORKSPACES = []
+
+
+def workspace(prefix):
+    """A local workspace for one benchmark; `cleanup` removes it and the run dirs its ledger made on the cluster."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    WORKSPACES.append(path)
+    return path
+
+
+def cleanup():
+    dirs = []
+    for ws in WORKSPACES:
+        ledger = Path(ws, ".openclaw/cluster-runs/ledger.sqlite")
+        if ledger.exists():
+            with sqlite3.connect(ledger) as db:
+                dirs += [row[0] for row in db.execute("SELECT remoteRunDir FROM run") if row[0].startswith(REMOTE_ROOT + "/")]
+                jobs = [row[0] for row in db.execute("SELECT jobId FROM job")]
+            if jobs:
+                plain_ssh("scancel " + " ".join(jobs) + " 2>/dev/null; true")
+        shutil.rmtree(ws, ignore_errors=True)
+    for i in range(0, len(dirs), 200):
+        plain_ssh("rm -rf -- " + " ".join(dirs[i:i + 200]))
+    plain_ssh(f"rm -rf -- {REMOTE_ROOT}/bench-* /scratch/hpcuser/submitit-bench")
+
+
 def tool(workspace, call, control):
     out = sh([BIN, "tool", "--config", str(CONFIG), "--workspace", workspace], input=json.dumps(call),
              env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control})
@@ -79,7 +105,7 @@ def record(name, **fields):
 
 
 def bench_run_workload():
-    ws = tempfile.mkdtemp(prefix="bench-rw-")
+    ws = workspace("bench-rw-")
     for i in range(5):
         Path(ws, f"input{i}.dat").write_bytes(os.urandom(10_000))
     Path(ws, "job.slurm").write_text("#!/bin/bash\n#SBATCH --time=00:05:00\n#SBATCH --output=slurm-%j.out\ntrue\n")
@@ -139,7 +165,7 @@ def bench_status_purged():
     # and older jobs from the cluster's accounting, to make 1,000
     history = mux_ssh("sacct -X -n -P -o JobID -S 2026-01-01 | grep -E '^[0-9]+$' | tail -n 800", control).stdout.split()
     ids = finished + active + [i for i in history if i not in finished and i not in active][:1000 - len(finished) - len(active)]
-    ws = tempfile.mkdtemp(prefix="bench-st-")
+    ws = workspace("bench-st-")
     ours, out = timed(lambda: sh([BIN, "job-status", *ids, "--json", "--config", str(CONFIG), "--workspace", ws],
                                  env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control}))
     states = json.loads(out.stdout or "[]")
@@ -159,8 +185,38 @@ def bench_status_purged():
          bound="two remote commands whatever the count; their time is sacct answering for every id from slurmdbd")
 
 
+def bench_array():
+    """A 1,000-task array: one run_workload (one sbatch) against a run_workload
+    per task, and its status (one squeue and one sacct for every task) against
+    polling each task, both on a warm connection in the same run."""
+    ws = workspace("bench-array-")
+    control = tempfile.mkdtemp(prefix="bench-cm-")
+    submit_t, started = timed(lambda: tool(ws, {"action": "run_workload", "prefix": "bench-array", "command": "true", "array": "0-999"}, control))
+    run_id, job = started["runId"], started["jobId"]
+    per_run = statistics.median(timed(lambda: tool(ws, {"action": "run_workload", "prefix": "bench-one", "command": "true"}, control))[0]
+                                for _ in range(5))
+    time.sleep(5)  # some tasks have run, most wait: a mix of states for the status check
+    checks = [timed(lambda: tool(ws, {"action": "check_workload", "runId": run_id}, control)) for _ in range(3)]
+    check_t = statistics.median(t for t, _ in checks)
+    summary = checks[-1][1].get("tasks", {}).get("text")
+    sample = list(range(0, 1000, 20))  # 50 tasks polled one by one, scaled to 1,000
+    poll_t, _ = timed(lambda: [mux_ssh(f"squeue -h -j {job}_{i} -o %T 2>/dev/null | grep . || sacct -n -X -P -j {job}_{i} -o State", control)
+                               for i in sample])
+    per_task = poll_t * 1000 / len(sample)
+    mux_ssh(f"scancel {job}", control)
+    record("9_array_of_1000", tasks=1000, submit_seconds=round(submit_t, 3), per_task_run_workload_seconds=round(per_run, 3),
+           submissions_ours=1, submissions_per_task=1000, check_seconds=round(check_t, 3), check_remote_commands=2,
+           summary=summary, per_task_poll_seconds_scaled=round(per_task, 3), per_task_polled=len(sample),
+           ratio_check=round(check_t / per_task, 4), ratio_submit=round(submit_t / (per_run * 1000), 5))
+    goal(5, "status of a 1,000-task array (check_workload)", f"{check_t:.3f} s, 2 remote commands (squeue --array + sacct): {summary}",
+         f"one squeue/sacct per task on a warm connection: {per_task:.1f} s ({len(sample)} polled, scaled)", round(check_t / per_task, 4), "<= 0.01",
+         bound="two remote commands whatever the task count; the time is sacct listing every task's steps and the ledger recording each task")
+    sh(["ssh", "-o", f"ControlPath={control}/%C", "-O", "exit", "testcluster"])
+    shutil.rmtree(control, ignore_errors=True)
+
+
 def bench_rerun_upload():
-    ws = tempfile.mkdtemp(prefix="bench-up-")
+    ws = workspace("bench-up-")
     tree = Path(ws, "tree")
     tree.mkdir()
     for i in range(200):
@@ -217,7 +273,7 @@ def bench_sha256():
 
 
 def bench_ledger():
-    ws = tempfile.mkdtemp(prefix="bench-ledger-")
+    ws = workspace("bench-ledger-")
     ledger = f"{ws}/ledger.sqlite"
     sh([BIN, "ledger", "check", "--config", str(CONFIG), "--workspace", ws, "--ledger", ledger])
     gen = sh([sys.executable, str(REPO / "bench/generate_ledger.py"), ledger, "100000"])
@@ -241,7 +297,7 @@ def bench_ledger():
 
 
 def bench_cold_start():
-    ws = tempfile.mkdtemp(prefix="bench-cs-")
+    ws = workspace("bench-cs-")
     version = [timed(lambda: sh([BIN, "--version"]))[0] for _ in range(20)]
     clusters = [timed(lambda: sh([BIN, "list-clusters", "--config", str(CONFIG), "--workspace", ws]))[0] for _ in range(20)]
     true = [timed(lambda: sh(["/bin/true"]))[0] for _ in range(20)]
@@ -292,7 +348,7 @@ def bench_held_check():
 def bench_download_and_tail():
     """Download of 300 MB (hash checked) against scp of the same file, and the
     tail of a 1 GB log against `ssh host tail -n 200`, with peak memory."""
-    ws = tempfile.mkdtemp(prefix="bench-dl-")
+    ws = workspace("bench-dl-")
     control = tempfile.mkdtemp(prefix="bench-cm-")
     run = tool(ws, {"action": "init_run"}, control)["run"]
     run_id, run_dir = run["runId"], run["remoteRunDir"]
@@ -336,8 +392,8 @@ def print_goals():
 
 
 only = sys.argv[1:]
-for bench in [bench_cold_start, bench_held_check, bench_sha256, bench_run_workload, bench_status, bench_rerun_upload, bench_download_and_tail,
-              bench_ledger, bench_vs_submitit]:
+for bench in [bench_cold_start, bench_held_check, bench_sha256, bench_run_workload, bench_status, bench_array, bench_rerun_upload,
+              bench_download_and_tail, bench_ledger, bench_vs_submitit]:
     if only and not any(name in bench.__name__ for name in only):
         continue
     try:
@@ -345,6 +401,7 @@ for bench in [bench_cold_start, bench_held_check, bench_sha256, bench_run_worklo
     except Exception as error:  # a benchmark reports, it never fails the run
         record(bench.__name__, error=repr(error))
 
+cleanup()
 out = REPO / "bench/results/latest.json"
 if only and out.exists():  # a partial run updates the figures it measured
     previous = json.loads(out.read_text())

@@ -38,11 +38,18 @@ struct WatchCommand: AsyncParsableCommand {
             }
             if options.json {
                 print(try CanonicalJSON.encode(result))
-            } else if result.state != lastState {
-                heartbeat.clear()
-                print(WatchView.stateLine(result, at: Date(), watchingSince: started, utcOffset: offset, palette: terminal.palette))
+            } else {
+                let seen = result.state + (result.tasks?.text ?? "")
+                if let retry = result.retry {
+                    heartbeat.clear()
+                    print(WatchView.retryLine(retry, palette: terminal.palette))
+                }
+                if seen != lastState {
+                    heartbeat.clear()
+                    print(WatchView.stateLine(result, at: Date(), watchingSince: started, utcOffset: offset, palette: terminal.palette))
+                }
+                lastState = seen
             }
-            lastState = result.state
             if result.done {
                 heartbeat.clear()
                 if !options.json, let archive = try? context.ledger.archive(runId: result.runId ?? runId) {

@@ -98,6 +98,8 @@ struct SweepIntegrationTests {
 
         #expect(ws.waitUntilDone(runId: prepId)["state"] as? String == "COMPLETED")
         #expect(ws.waitUntilDone(runId: trainId)["state"] as? String == "FAILED")
+        // The check that saw train fail already settled report, before anyone asked about it.
+        #expect(ws.sql("SELECT lastState FROM job WHERE runId = '\(reportId)'") == "CANCELLED")
         let never = ws.waitUntilDone(runId: reportId)
         #expect(never["state"] as? String == "CANCELLED")
         #expect(never["neverStarted"] as? Bool == true, "\(never)")
@@ -129,6 +131,9 @@ struct SweepIntegrationTests {
                                "command": "if [ -e attempt1 ]; then echo second attempt; else touch attempt1; sleep 600; fi"]).json
         let runId = try #require(started["runId"] as? String, "\(started)")
         let firstJob = try #require(started["jobId"] as? String)
+        // A run waiting for it follows the retry instead of waiting for ever.
+        let after = ws.tool(["action": "run_workload", "prefix": "after-slow", "command": "echo after", "after": [runId]]).json
+        let afterId = try #require(after["runId"] as? String, "\(after)")
         var retried: [String: Any] = [:]
         let deadline = Date().addingTimeInterval(240)
         while Date() < deadline {
@@ -147,7 +152,9 @@ struct SweepIntegrationTests {
         #expect(done["retry"] == nil)
         #expect(ws.sql("SELECT group_concat(job_id || ':' || state || ':' || coalesce(retry_of, '-'), ' ') FROM (SELECT * FROM job_attempts ORDER BY submitted)")
                 == "\(firstJob):TIMEOUT:- \(secondJob):COMPLETED:\(firstJob)")
-        #expect(ws.sql("SELECT count(*) FROM submitAttempt") == "2")
+        #expect(ws.sql("SELECT count(*) FROM submitAttempt WHERE runId = '\(runId)'") == "2")
+        #expect(ws.waitUntilDone(runId: afterId)["state"] as? String == "COMPLETED")
+        #expect(ws.sql("SELECT upstream_job_id FROM run_dependencies WHERE run_id = '\(afterId)'") == secondJob)
         #expect((ws.tool(["action": "fetch_workload_logs", "runId": runId]).json["log"] as? String)?.contains("second attempt") == true)
         let shown = ws.cli(["runs", "show", runId]).stdout
         #expect(shown.contains("job \(firstJob) → \(secondJob) (TIMEOUT: retry 1 of 1; time 00:01:00 → 00:02:00)"), "\(shown)")

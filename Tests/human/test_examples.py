@@ -109,6 +109,12 @@ class World:
                   "'mkdir -p outputs && echo {} > outputs/result.json && sleep 2'")
         self.must("cluster-slurm run-workload --cluster gautschi-cpu --run-id numpy-demo-20261129-101500 --command 'echo demo'")
         self.must("cluster-slurm watch numpy-demo-20261129-101500")
+        # a sweep and a finished run to wait for (Sweeps, pipelines and retries)
+        self.must("cluster-slurm run-workload --cluster gautschi-cpu --run-id seeds-20261129-101500 --array 0-9 --array-max-running 4 "
+                  "--command 'echo \"{\\\"seed\\\": $SLURM_ARRAY_TASK_ID}\" > \"$CLUSTER_SLURM_TASK_DIR/metrics.json\"'")
+        self.must("cluster-slurm run-workload --cluster gautschi-cpu --run-id train-20261129-101500 --command 'echo train'")
+        for run_id in ["seeds-20261129-101500", "train-20261129-101500"]:
+            self.must(f"cluster-slurm watch {run_id}")
         for run_id in ["numpy-20261129-050432", "numpy-20261129-051803"]:
             self.must(f"cluster-slurm init-run --cluster gautschi-cpu --run-id {run_id}")
         replay = json.loads(self.must("cluster-slurm runs replay numpy-demo-20261129-101500 --json"))

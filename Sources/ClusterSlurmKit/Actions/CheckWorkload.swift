@@ -98,6 +98,7 @@ public enum CheckWorkload {
             if let final = try JobStatusAction.finalStatus(cluster: status.cluster, jobId: jobId, context: context) { status.status = final }
             neverStarted = true
         }
+        if status.status.jobState == .cancelled, (status.status.reason ?? "").hasPrefix("DependencyNeverSatisfied") { neverStarted = true }
         var done = status.status.done
         var lost = false
         if status.status.jobState == .notFound {
@@ -126,6 +127,7 @@ public enum CheckWorkload {
            let retry = await RetryOnEnd.attempt(run: owningRun, job: job, state: status.status.jobState, context: context) {
             result.retry = retry
             if let newJob = retry.jobId {
+                try? await RunDependencies.followRetry(runId: runId, oldJob: jobId, newJob: newJob, context: context)
                 // The run goes on as its new job; the attempt that ended stays in `failure`.
                 var submitted = JobStatus(jobId: newJob, source: .unknown, rawState: JobState.pending.rawValue)
                 submitted.reason = "retry \(retry.attempt) of \(retry.maxRetries) submitted after \(retry.endedState); not observed yet"
@@ -134,6 +136,10 @@ public enum CheckWorkload {
                 result.state = submitted.state
                 result.done = false
             }
+        }
+        if result.done, result.retry?.jobId == nil, let runId = result.runId, status.status.jobState.isTerminal,
+           try context.ledger.jobs(runId: runId).last?.jobId == jobId {
+            await RunDependencies.settleDependents(of: runId, endedAs: status.status.jobState, context: context)
         }
         return result
     }

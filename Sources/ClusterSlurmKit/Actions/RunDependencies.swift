@@ -75,4 +75,46 @@ enum RunDependencies {
             return "\(edge.upstreamRunId) ended \(state.rawValue)"
         }
     }
+
+    /// A run's job ended for good (no retry): the runs waiting for it that
+    /// now never can start are cancelled at once, with that reason, and so
+    /// on down the chain. Best effort: a run not reached now is settled by
+    /// its own next check (SLURM holds it as DependencyNeverSatisfied).
+    static func settleDependents(of runId: String, endedAs state: JobState, context: ActionContext) async {
+        var queue: [(String, JobState)] = [(runId, state)]
+        var seen: Set<String> = [runId]
+        while !queue.isEmpty {
+            let (upstream, ended) = queue.removeFirst()
+            guard let edges = try? context.ledger.dependents(runId: upstream) else { continue }
+            for edge in edges where edge.resolution == "slurm" && !edge.kind.isSatisfied(by: ended) && seen.insert(edge.runId).inserted {
+                guard let job = try? context.ledger.jobs(runId: edge.runId).last,
+                      !(job.lastState.flatMap(JobState.init(rawValue:))?.isTerminal ?? false) else { continue }
+                let why = "DependencyNeverSatisfied: \(upstream) ended \(ended.rawValue); cancelled by cluster-slurm, it could never start"
+                guard let outcome = try? await CancelJob.cancelActive([job], cluster: job.cluster, context: context, reason: why),
+                      outcome.cancelled.contains(job.jobId) else { continue }
+                queue.append((edge.runId, .cancelled))
+            }
+        }
+    }
+
+    /// A retry replaced `oldJob` of `runId` by `newJob`: the runs still
+    /// waiting for it wait for the new job instead (`scontrol update`), so a
+    /// chain follows its retries.
+    static func followRetry(runId: String, oldJob: String, newJob: String, context: ActionContext) async throws {
+        let edges = try context.ledger.dependents(runId: runId).filter { $0.resolution == "slurm" && $0.upstreamJobId == oldJob }
+        var updates: [(jobId: String, dependency: String)] = []
+        for edge in edges {
+            guard let job = try context.ledger.jobs(runId: edge.runId).last,
+                  !(job.lastState.flatMap(JobState.init(rawValue:))?.isTerminal ?? false) else { continue }
+            var moved = edge
+            moved.upstreamJobId = newJob
+            try context.ledger.recordDependencies([moved])
+            let all = try context.ledger.dependencies(runId: edge.runId).filter { $0.resolution == "slurm" }
+            var byType: [String: [String]] = [:]
+            for e in all { if let id = e.upstreamJobId { byType[e.kind.sbatchType, default: []].append(id) } }
+            updates.append((job.jobId, byType.keys.sorted().map { ([$0] + byType[$0]!).joined(separator: ":") }.joined(separator: ",")))
+        }
+        guard !updates.isEmpty, let cluster = edges.first.flatMap({ _ in try? context.ledger.run(id: runId)?.cluster }) else { return }
+        _ = try await context.slurm(cluster).updateDependencies(updates)
+    }
 }

@@ -10,9 +10,19 @@ public enum WatchView {
         if let nodes = result.status.nodeList, !nodes.isEmpty, result.state != "PENDING" { detail.append("on \(nodes)") }
         if let reason = EndFacts.reason(result.status.reason) { detail.append("(\(reason))") }
         if let exit = result.status.exitCode { detail.append("exit \(RunListView.exitText(exit))") }
+        if let tasks = result.tasks { detail.append("· " + tasks.text) }
         detail.append(result.status.cached == true ? "from the ledger" : "by \(result.status.source.rawValue)")
         return "\(clock)  +\(HumanTime.duration(Int(date.timeIntervalSince(start))))  job \(result.jobId) "
             + palette.paint(result.state, Palette.role(forState: result.state) ?? .emphasis) + " " + detail.joined(separator: " ")
+    }
+
+    /// What a check did about an ended job under the profile's `retry`.
+    public static func retryLine(_ retry: RetryOnEnd.Outcome, palette: Palette) -> String {
+        if let job = retry.jobId {
+            return palette.paint("  job \(retry.endedJobId) ended \(retry.endedState): retry \(retry.attempt) of \(retry.maxRetries) submitted as job \(job)"
+                                 + (retry.timeLimit.map { " (time limit \($0))" } ?? ""), .emphasis)
+        }
+        return palette.paint("  job \(retry.endedJobId) ended \(retry.endedState): not retried: \(retry.notRetried ?? "")", .muted)
     }
 
     /// The heartbeat shown (on a terminal) while waiting for the next check.

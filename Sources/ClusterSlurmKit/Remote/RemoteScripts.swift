@@ -321,4 +321,14 @@ public enum RemoteScripts {
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
     cat > ".$2.tmp.$$" && chmod 600 ".$2.tmp.$$" && mv -f -- ".$2.tmp.$$" "$2" || exit 4
     """#
+
+    /// Pairs of `$1` job id, `$2` dependency: points each waiting job at the
+    /// jobs it should now wait for (a retry replaced one). Prints per job.
+    public static let updateDependencies = #"""
+    while [ "$#" -ge 2 ]; do
+      if out=$(scontrol update "JobId=$1" "Dependency=$2" 2>&1); then echo "@@UPDATED $1"; else echo "@@FAILED $1 $out" | tr '\n' ' '; echo; fi
+      shift 2
+    done
+    exit 0
+    """#
 }

@@ -266,6 +266,13 @@ public struct SlurmClient: Sendable {
         return submission
     }
 
+    /// Sets each job's dependency (`scontrol update`), all in one round trip.
+    public func updateDependencies(_ updates: [(jobId: String, dependency: String)]) async throws -> RemoteResult {
+        try await transport.run(RemoteCall(label: "update dependencies", script: RemoteScripts.updateDependencies,
+                                           arguments: updates.flatMap { [ShellWord.literal($0.jobId), .literal($0.dependency)] }),
+                                on: endpoint)
+    }
+
     public func cancel(jobIds: [String]) async throws -> RemoteResult {
         try await transport.run(RemoteCall(label: "cancel", script: RemoteScripts.cancel, arguments: jobIds.map(ShellWord.literal)),
                                 on: endpoint)
