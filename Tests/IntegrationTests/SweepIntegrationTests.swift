@@ -122,6 +122,26 @@ struct SweepIntegrationTests {
         #expect(unknown.status != 0 && unknown.json["path"] as? String == "after[0]", "\(unknown.stdout)")
     }
 
+    /// The other site setting: with `DependencyParameters=kill_invalid_depend`
+    /// SLURM cancels the run that can never start itself (reason
+    /// `Dependency`); the check still says it never started and why.
+    @Test func slurmCancelsTheRunThatCanNeverStart() throws {
+        let script = Harness.repository.appendingPathComponent("scripts/testcluster").path
+        #expect(Harness.run("/bin/bash", [script, "set", "DependencyParameters", "kill_invalid_depend"]).status == 0)
+        defer { Harness.run("/bin/bash", [script, "unset", "DependencyParameters"]) }
+        let ws = Harness.Workspace()
+        let failing = ws.tool(["action": "run_workload", "prefix": "fails", "command": "sleep 1; exit 5"]).json
+        let failingId = try #require(failing["runId"] as? String, "\(failing)")
+        let next = ws.tool(["action": "run_workload", "prefix": "next", "command": "echo next", "after": [failingId]]).json
+        let nextId = try #require(next["runId"] as? String, "\(next)")
+        // SLURM cancels it as soon as the upstream fails, before this ledger looks at either.
+        #expect(Self.waitFor { Harness.ssh("sacct -n -X -P -j \(next["jobId"] as! String) -o State").stdout.hasPrefix("CANCELLED") })
+        #expect(ws.waitUntilDone(runId: failingId)["state"] as? String == "FAILED")
+        let never = ws.waitUntilDone(runId: nextId)
+        #expect(never["state"] as? String == "CANCELLED" && never["neverStarted"] as? Bool == true, "\(never)")
+        #expect(((never["status"] as? [String: Any])?["reason"] as? String)?.hasPrefix("DependencyNeverSatisfied: \(failingId) ended FAILED") == true, "\(never)")
+    }
+
     /// A TIMEOUT is retried once with a longer time limit, as a new job of
     /// the same run; the retry completes.
     @Test func timeoutIsRetriedWithALongerLimit() throws {

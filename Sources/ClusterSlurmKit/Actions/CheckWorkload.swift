@@ -98,7 +98,16 @@ public enum CheckWorkload {
             if let final = try JobStatusAction.finalStatus(cluster: status.cluster, jobId: jobId, context: context) { status.status = final }
             neverStarted = true
         }
-        if status.status.jobState == .cancelled, (status.status.reason ?? "").hasPrefix("DependencyNeverSatisfied") { neverStarted = true }
+        if status.status.jobState == .cancelled, let job = try context.ledger.job(cluster: status.cluster, jobId: jobId) {
+            // Cancelled by this tool for that reason, or by SLURM itself
+            // (DependencyParameters=kill_invalid_depend, reason `Dependency`).
+            let blockers = try RunDependencies.blockers(runId: job.runId, context: context)
+            if (status.status.reason ?? "").hasPrefix("DependencyNeverSatisfied") { neverStarted = true }
+            else if !blockers.isEmpty {
+                neverStarted = true
+                status.status.reason = "DependencyNeverSatisfied: " + blockers.joined(separator: ", ") + "; cancelled by SLURM, it could never start"
+            }
+        }
         var done = status.status.done
         var lost = false
         if status.status.jobState == .notFound {

@@ -42,6 +42,7 @@ extension Ledger {
                     reason: nil, exitCode: nil, elapsedSeconds: nil, maxRssBytes: nil, nodeList: nil, startTime: nil, endTime: nil,
                     lastObservedAt: nil)
                 if let last = row.lastState.flatMap(JobState.init(rawValue:)), last.isTerminal, !status.jobState.isTerminal { continue }
+                let before = row
                 let changed = row.lastState != status.state
                 row.lastState = status.state
                 row.reason = status.reason
@@ -51,6 +52,8 @@ extension Ledger {
                 row.nodeList = status.nodeList ?? row.nodeList
                 row.startTime = status.startTime.flatMap { $0.first?.isNumber == true ? $0 : nil } ?? row.startTime
                 row.endTime = status.endTime.flatMap { $0.first?.isNumber == true ? $0 : nil } ?? row.endTime
+                // Unchanged tasks are not written again: a check of a large array costs what changed.
+                guard row != before || known[index] == nil else { continue }
                 row.lastObservedAt = observedAt
                 try row.save(db)
                 if changed {
