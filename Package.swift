@@ -67,6 +67,7 @@ let package = Package(
                 .embedInCode("0010_reporting.sql"),
                 .embedInCode("0011_local_hash_cache.sql"),
                 .embedInCode("0012_arrays_dependencies_retries.sql"),
+                .embedInCode("0013_metrics_tags_notes.sql"),
             ]
         ),
         .executableTarget(

@@ -68,6 +68,7 @@ struct ScriptOptions: ParsableArguments {
     @Option(help: "The run's parameters, a JSON object (the job sees it as CLUSTER_SLURM_PARAMS).") var params: String?
     @Option(help: "Make the job an array: a spec such as 0-19%4, or @FILE, a JSON list of parameter objects (one task each).") var array: String?
     @Option(name: .customLong("array-max-running"), help: "At most this many array tasks at once.") var arrayMaxRunning: Int?
+    @Option(name: .customLong("metrics-file"), help: "An outputs file (e.g. outputs/metrics.json, a JSON object of name → number) whose numbers become the run's metrics when downloaded.") var metricsFile: String?
 
     func apply(to call: inout ToolCall) throws {
         if let params {
@@ -117,6 +118,7 @@ struct ScriptOptions: ParsableArguments {
             call.headerOverrides = try ConfigValidator.parseDirectives(.object(object), path: "headerOverrides")
         }
         call.scriptName = scriptName
+        call.metricsFile = metricsFile
     }
 }
 

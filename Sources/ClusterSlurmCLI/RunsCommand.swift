@@ -5,7 +5,7 @@ import Foundation
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "Read the run ledger: list, show, report, diff, replay and verify runs.",
-        subcommands: [List.self, Show.self, Report.self, Diff.self, ReplayRun.self, Verify.self])
+        subcommands: [List.self, Show.self, Report.self, Diff.self, Compare.self, Tag.self, Note.self, ReplayRun.self, Verify.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -21,13 +21,16 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs created since then: 2026-11-01, 24h, 7d, yesterday, \"last week\".") var since: String?
         @Option(help: "Only runs whose id, workload or commands contain this text.") var grep: String?
         @Option(help: "At most this many runs.") var limit = 50
+        @Option(help: "Only runs with this tag (repeat: all of them).") var tag: [String] = []
+        @Option(help: "Only runs with this parameter value, NAME=VALUE (repeat).") var param: [String] = []
+        @Option(help: "Only runs whose metric meets this, e.g. 'loss<0.3' (< <= > >= = !=; repeat).") var metric: [String] = []
 
         func run() async throws {
             do {
                 let context = try options.makeContext(readsOnly: true)
                 let now = Date(), offset = HumanTime.localUTCOffset()
                 let filter = try RunListOptions.filter(
-                    cluster: cluster, state: state, since: since, grep: grep, limit: limit,
+                    cluster: cluster, state: state, since: since, grep: grep, limit: limit, tags: tag, params: param, metrics: metric,
                     configuredClusters: Array(context.config.clusters.keys), clustersInLedger: { try context.ledger.clustersInUse() },
                     now: now, utcOffset: offset)
                 let rows = try context.ledger.runSummaries(filter)
@@ -78,6 +81,63 @@ struct RunsCommand: AsyncParsableCommand {
                 if options.json { print(try CanonicalJSON.pretty(report)); return }
                 let terminal = Terminal(json: false)
                 print(ReportView.render(report, sinceText: since, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
+
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare runs side by side: state, times, parameters, metrics, tags and inputs (rows that differ marked *).",
+            discussion: "Example: cluster-slurm runs compare numpy-20261129-050432 numpy-20261129-051803")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Two or more runs.", completion: .custom(Completions.runIds)) var runIds: [String]
+
+        func run() async throws {
+            do {
+                guard runIds.count >= 2 else { throw ClusterSlurmError.invalidInput("give two or more runs to compare", path: "runIds") }
+                let ledger = try options.makeContext(readsOnly: true).ledger
+                let facts = try runIds.map { RunCompareView.facts(try ledger.archive(runId: $0)) }
+                if options.json { print(try CanonicalJSON.pretty(facts)); return }
+                let terminal = Terminal(json: false)
+                print(RunCompareView.render(facts, palette: terminal.palette, maxWidth: terminal.width))
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
+
+    struct Tag: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Tag a run (or with --remove untag it); `runs list --tag` finds tagged runs.",
+            discussion: "Example: cluster-slurm runs tag numpy-20261129-101500 baseline paper-fig3")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The run.", completion: .custom(Completions.runIds)) var runId: String
+        @Argument(help: "Tags: letters, digits, '.', '_', '-', ':' or '/'.") var tags: [String]
+        @Flag(help: "Remove these tags instead.") var remove = false
+
+        func run() async throws {
+            do {
+                let checked = try tags.map(RunMetrics.checkedTag)
+                let context = try options.makeContext()
+                let now = try context.ledger.tag(runId: try RunId.validate(runId), tags: checked, remove: remove, now: Date())
+                if options.json { print(try CanonicalJSON.pretty(["runId": .string(runId), "tags": JSONValue.array(now.map(JSONValue.string))] as [String: JSONValue])) }
+                else { print("\(runId): \(now.isEmpty ? "no tags" : now.joined(separator: " "))") }
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
+
+    struct Note: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a note to a run (kept in the ledger with its time; `runs show` lists them).",
+            discussion: "Example: cluster-slurm runs note numpy-20261129-101500 \"baseline for the paper, figure 3\"")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The run.", completion: .custom(Completions.runIds)) var runId: String
+        @Argument(help: "The note.") var text: String
+
+        func run() async throws {
+            do {
+                let note = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !note.isEmpty, note.count <= 10_000 else { throw ClusterSlurmError.invalidInput("a note is 1–10000 characters", path: "text") }
+                try options.makeContext().ledger.addNote(runId: try RunId.validate(runId), text: note, now: Date())
+                if !options.json { print("noted on \(runId)") }
             } catch { throw ExitCode(Output.printError(error)) }
         }
     }

@@ -35,6 +35,10 @@ public enum Download {
         public var remotePath: String
         public var localPath: String
         public var files: [File]
+        /// The run's metrics, when its declared metrics file was among the files.
+        public var metrics: [String: Double]?
+        /// Why the metrics file gave no metrics (or which values were not numbers).
+        public var metricsNote: String?
         var runIdentifier: String? { runId }
     }
 
@@ -141,7 +145,23 @@ public enum Download {
                            downloadedAt: stamp, blobSha256: archive[$0.sha256] == nil ? nil : $0.sha256)
         }, archive: archive, now: context.now())
         let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
-        return Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
+        var result = Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
+        if let declared = run.metricsFile ?? profile.metricsFile,
+           let file = files.first(where: { $0.remotePath == runDir.appending(declared).description }) {
+            (result.metrics, result.metricsNote) = try ingestMetrics(file, declared: declared, runId: run.id, context: context)
+        }
+        return result
+    }
+
+    /// The numbers of the run's metrics file, recorded in the ledger.
+    static func ingestMetrics(_ file: File, declared: String, runId: String, context: ActionContext) throws -> ([String: Double]?, String?) {
+        guard let data = FileManager.default.contents(atPath: file.localPath) else { return (nil, "\(declared) could not be read back") }
+        switch RunMetrics.parse(data) {
+        case .failure(let problem): return (nil, "\(declared): \(problem.message)")
+        case .success(let parsed):
+            try context.ledger.recordMetrics(runId: runId, values: parsed.values, sourcePath: declared, sourceSha256: file.sha256, now: context.now())
+            return (parsed.values, parsed.skipped.isEmpty ? nil : "not numbers, so not metrics: " + parsed.skipped.joined(separator: ", "))
+        }
     }
 
     /// Copies `count` bytes to a temporary file beside `destination`, checks

@@ -27,6 +27,8 @@ public enum DownloadWorkloadOutputs {
         public var remotePath: String
         public var localPath: String
         public var files: [Download.File]
+        public var metrics: [String: Double]?
+        public var metricsNote: String?
         var runIdentifier: String? { runId }
     }
 
@@ -45,7 +47,7 @@ public enum DownloadWorkloadOutputs {
                                                 context: context, field: field)
         if taskDir == nil { await ingestRunInfo(runId: downloaded.runId, context: context) }
         return Result(runId: downloaded.runId, cluster: downloaded.cluster, remotePath: downloaded.remotePath,
-                      localPath: downloaded.localPath, files: downloaded.files)
+                      localPath: downloaded.localPath, files: downloaded.files, metrics: downloaded.metrics, metricsNote: downloaded.metricsNote)
     }
 
     /// `tasks/N`, the dir of task N of the run's job array.

@@ -18,11 +18,14 @@ public enum RenderJob {
         /// The run's parameters (an object): recorded, and `CLUSTER_SLURM_PARAMS` in the job.
         public var params: JSONValue?
         public var array: JobArray?
+        /// The outputs file whose numbers are the run's metrics (default: the profile's `metricsFile`).
+        public var metricsFile: String?
 
         public init(runId: String? = nil, cluster: String? = nil, prefix: String? = nil, commands: [String], workload: String? = nil,
                     env: [String: String] = [:], setupCommands: [String] = [], modules: [String] = [],
                     headerOverrides: SlurmDirectives = SlurmDirectives(), scriptName: String? = nil, allowEnvOverrides: Bool = false,
-                    params: JSONValue? = nil, array: JobArray? = nil) {
+                    params: JSONValue? = nil, array: JobArray? = nil, metricsFile: String? = nil) {
+            self.metricsFile = metricsFile
             self.params = params
             self.array = array
             self.runId = runId
@@ -99,7 +102,8 @@ public enum RenderJob {
         }
         _ = try context.ledger.recordScript(runId: run.runId, scriptName: scriptName, localPath: localPath, rendered: rendered,
                                             envNames: Array(request.env.keys), now: context.now())
-        try context.ledger.recordRunShape(runId: run.runId, params: request.params, array: request.array)
+        let metricsFile = try request.metricsFile.map { try LocalFiles.checkedRelative($0, field: "metricsFile") }
+        try context.ledger.recordRunShape(runId: run.runId, params: request.params, array: request.array, metricsFile: metricsFile)
         return Result(cluster: run.cluster, runId: run.runId, localScriptPath: localPath, script: rendered.text,
                       scriptName: scriptName, scriptSha256: rendered.sha256)
     }

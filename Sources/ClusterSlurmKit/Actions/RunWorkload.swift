@@ -23,6 +23,7 @@ public enum RunWorkload {
         public var allowRepeatedFailures = false
         public var params: JSONValue?
         public var array: JobArray?
+        public var metricsFile: String?
         /// Runs this one waits for (sbatch's afterok/afterany/afternotok).
         public var after: [RunDependencyRequest] = []
 
@@ -86,6 +87,7 @@ public enum RunWorkload {
         try ScriptRenderer.validateEnv(request.env)
         try SubmitArgsPolicy.check(request.submitArgs)
         _ = try RenderJob.checkedScriptName(request.scriptName)
+        _ = try request.metricsFile.map { try LocalFiles.checkedRelative($0, field: "metricsFile") }
         let runId = try request.runId.map { try RunId.validate($0) }
         let existing = try runId.flatMap { try context.ledger.run(id: $0) }
         let selection = try Router.route(
@@ -126,7 +128,8 @@ public enum RunWorkload {
         let rendered = try await RenderJob.run(
             .init(runId: runId, cluster: cluster, prefix: prefix, commands: commands, workload: request.workload, env: request.env,
                   setupCommands: request.setupCommands, modules: request.modules, headerOverrides: headerOverrides,
-                  scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides, params: request.params, array: request.array),
+                  scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides, params: request.params, array: request.array,
+                  metricsFile: request.metricsFile),
             context: context, policyChecked: true, createRemote: runId == nil, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
         // Policy first: nothing reaches the cluster for a refused request.

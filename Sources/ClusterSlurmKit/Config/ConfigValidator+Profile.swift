@@ -43,6 +43,10 @@ extension ConfigValidator {
         let allowCustomScripts = bool(object["allowCustomScripts"], at: "\(path).allowCustomScripts") ?? false
         let retry = readRetry(object["retry"], at: "\(path).retry")
         let preemption = readPreemption(object["preemption"], at: "\(path).preemption")
+        let metricsFile = string(object["metricsFile"], at: "\(path).metricsFile", nonEmpty: true)
+        if let metricsFile, metricsFile.hasPrefix("/") || metricsFile.split(separator: "/").contains("..") {
+            error("\(path).metricsFile", "must be a path inside the run dir, such as outputs/metrics.json (got \"\(metricsFile)\")")
+        }
         guard let sshTarget, let remoteRoot else { return nil }
         var profile = ClusterProfile(
             sshTarget: sshTarget, remoteRoot: remoteRoot, scheduler: scheduler, loginShell: loginShell,
@@ -52,6 +56,7 @@ extension ConfigValidator {
         profile.allowCustomScripts = allowCustomScripts
         profile.retry = retry
         profile.preemption = preemption
+        profile.metricsFile = metricsFile
         return profile
     }
 

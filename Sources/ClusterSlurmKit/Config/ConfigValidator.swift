@@ -13,7 +13,7 @@ public struct ConfigValidator {
     public static let executionKeys = ["allowCustomEnvOverride"]
     public static let profileKeys = ["sshTarget", "remoteRoot", "scheduler", "loginShell", "submitArgs", "moduleInitScripts",
                                      "setupCommands", "slurmDefaults", "sshConfigFile", "sshTimeoutSeconds", "description", "pythonCommand", "policy",
-                                     "verifyInputsOnComputeNode", "allowCustomScripts", "retry", "preemption"]
+                                     "verifyInputsOnComputeNode", "allowCustomScripts", "retry", "preemption", "metricsFile"]
 
     /// Validates `root`, the plugin config object. Returns the config and any
     /// warnings, or throws `ClusterSlurmError.config` listing every error.

@@ -86,6 +86,8 @@ public struct ClusterProfile: Sendable, Codable, Equatable {
     /// Extension: agents may submit scripts this ledger did not render
     /// (`submit_job` with `scriptPath`); the held-job check applies either way.
     public var allowCustomScripts: Bool = false
+    /// Extension: the outputs file (relative to the run dir) whose numbers are a run's metrics.
+    public var metricsFile: String? = nil
     /// Extension: bounded retries of jobs the cluster ended (off when nil).
     public var retry: RetryConfig? = nil
     /// Extension: requeue and a warning signal before the time limit (off when nil).

@@ -22,12 +22,20 @@ public struct RunArchive: Sendable, Codable {
     /// The runs this one waited for, and the runs that wait for it.
     public var after: [RunDependencyRecord] = []
     public var before: [RunDependencyRecord] = []
+    public var metrics: [String: Double] = [:]
+    public var tags: [String] = []
+    public var notes: [RunNote] = []
 
     /// The last observation of the run's last job.
     public var finalObservation: JobObservationRecord? {
         guard let job = jobs.last else { return nil }
         return observations.last { $0.jobId == job.jobId && $0.cluster == job.cluster }
     }
+}
+
+public struct RunNote: Codable, Sendable, Equatable {
+    public var text: String
+    public var createdAt: String
 }
 
 public struct ReplayRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
@@ -48,6 +56,10 @@ public struct RunListFilter: Sendable {
     public var since: String?
     public var grep: String?
     public var limit: Int
+    /// Runs with every one of these tags, parameters (name, value as text) and metric conditions.
+    public var tags: [String] = []
+    public var params: [(name: String, value: String)] = []
+    public var metrics: [RunMetrics.Filter] = []
     public init(cluster: String? = nil, state: String? = nil, since: String? = nil, grep: String? = nil, limit: Int = 50) {
         self.cluster = cluster
         self.state = state
@@ -62,6 +74,7 @@ extension RunListFilter {
     public var describe: String {
         let parts = [cluster.map { "cluster \($0)" }, state.map { "state \($0)" }, since.map { "created since \($0)" },
                      grep.map { "containing \"\($0)\"" }].compactMap { $0 }
+            + tags.map { "tagged \($0)" } + params.map { "with \($0.name)=\($0.value)" } + metrics.map { "with \($0.name)\($0.op)\($0.value)" }
         return parts.isEmpty ? " (the ledger has no runs)" : " " + parts.joined(separator: ", ")
     }
 }
@@ -122,7 +135,12 @@ extension Ledger {
                                                  arguments: [job.cluster, job.jobId])
                 } ?? [],
                 after: try RunDependencyRecord.fetchAll(db, sql: "SELECT * FROM runDependency WHERE runId = ? ORDER BY upstreamRunId", arguments: [runId]),
-                before: try RunDependencyRecord.fetchAll(db, sql: "SELECT * FROM runDependency WHERE upstreamRunId = ? ORDER BY runId", arguments: [runId]))
+                before: try RunDependencyRecord.fetchAll(db, sql: "SELECT * FROM runDependency WHERE upstreamRunId = ? ORDER BY runId", arguments: [runId]),
+                metrics: Dictionary(try Row.fetchAll(db, sql: "SELECT name, value FROM runMetric WHERE runId = ?", arguments: [runId])
+                    .map { (row: Row) -> (String, Double) in (row["name"], row["value"]) }, uniquingKeysWith: { a, _ in a }),
+                tags: try String.fetchAll(db, sql: "SELECT tag FROM runTag WHERE runId = ? ORDER BY tag", arguments: [runId]),
+                notes: try Row.fetchAll(db, sql: "SELECT text, createdAt FROM runNote WHERE runId = ? ORDER BY id", arguments: [runId])
+                    .map { RunNote(text: $0["text"], createdAt: $0["createdAt"]) })
         }
     }
 
@@ -141,6 +159,19 @@ extension Ledger {
                 clauses.append("(s.run_id LIKE ? OR r.workload LIKE ? OR r.commandsJson LIKE ?)")
                 let pattern = "%\(grep)%"
                 _ = arguments.append(contentsOf: [pattern, pattern, pattern])
+            }
+            for tag in filter.tags {
+                clauses.append("EXISTS (SELECT 1 FROM runTag t WHERE t.runId = s.run_id AND t.tag = ?)")
+                _ = arguments.append(contentsOf: [tag])
+            }
+            for param in filter.params {
+                clauses.append("EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = s.run_id AND p.name = ? AND CAST(p.value AS TEXT) = ?)")
+                _ = arguments.append(contentsOf: [param.name, param.value])
+            }
+            for metric in filter.metrics where RunMetrics.Filter.operators.contains(metric.op) {
+                // the operator is one of a fixed list, never the caller's text
+                clauses.append("EXISTS (SELECT 1 FROM runMetric m WHERE m.runId = s.run_id AND m.name = ? AND m.value \(metric.op) ?)")
+                _ = arguments.append(contentsOf: [metric.name, metric.value])
             }
             _ = arguments.append(contentsOf: [filter.limit])
             let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")

@@ -3,12 +3,13 @@ import GRDB
 
 /// Job arrays' tasks, dependencies between runs, and retries.
 extension Ledger {
-    /// Records a run's params and the array its script was rendered with.
-    public func recordRunShape(runId: String, params: JSONValue?, array: JobArray?) throws {
+    /// Records a run's params, the array its script was rendered with and its metrics file.
+    public func recordRunShape(runId: String, params: JSONValue?, array: JobArray?, metricsFile: String?) throws {
         let paramsJson = try params.map { try CanonicalJSON.encode($0) }
         let arrayJson = try array.map { try CanonicalJSON.encode($0) }
         try write("recordRunShape") { db in
-            try db.execute(sql: "UPDATE run SET paramsJson = ?, arrayJson = ? WHERE id = ?", arguments: [paramsJson, arrayJson, runId])
+            try db.execute(sql: "UPDATE run SET paramsJson = ?, arrayJson = ?, metricsFile = ? WHERE id = ?",
+                           arguments: [paramsJson, arrayJson, metricsFile, runId])
         }
     }
 

@@ -11,7 +11,7 @@ public enum CLIVocabulary {
         "remotePath": "--remote-path", "runId": "--run-id", "scriptName": "--script-name", "scriptPath": "--script-path",
         "setupCommands": "--setup-command", "submitArgs": "--submit-arg", "tail": "--tail", "workload": "--workload",
         "allowRepeatedFailures": "--allow-repeated-failures", "allowCustomScript": "--custom-script", "refresh": "--refresh",
-        "params": "--params", "array": "--array", "arrayMaxRunning": "--array-max-running", "after": "--after", "taskIndex": "--task",
+        "params": "--params", "array": "--array", "arrayMaxRunning": "--array-max-running", "after": "--after", "taskIndex": "--task", "metricsFile": "--metrics-file",
     ]
 
     /// The option for an error's path: `scriptPath` → `--script-path`,

@@ -8,6 +8,7 @@ public enum RunListOptions {
     public static var acceptedStates: [String] { RunStatus.allCases.map { $0.rawValue.uppercased() } }
 
     public static func filter(cluster: String?, state: String?, since: String?, grep: String?, limit: Int,
+                              tags: [String] = [], params: [String] = [], metrics: [String] = [],
                               configuredClusters: [String], clustersInLedger: () throws -> [String], now: Date, utcOffset: Int) throws -> RunListFilter {
         // the ledger is asked (a scan of its runs) only for a cluster the config does not name
         if let cluster, !configuredClusters.contains(cluster), case let used = try clustersInLedger(), !used.contains(cluster) {
@@ -26,6 +27,12 @@ public enum RunListOptions {
         }
         guard limit > 0 else { throw ClusterSlurmError.invalidInput("must be a positive number (got \(limit))", path: "--limit") }
         let sinceStamp = try since.map { Timestamp.string(try SinceFilter.parse($0, now: now, utcOffset: utcOffset)) }
-        return RunListFilter(cluster: cluster, state: state, since: sinceStamp, grep: grep, limit: limit)
+        var filter = RunListFilter(cluster: cluster, state: state, since: sinceStamp, grep: grep, limit: limit)
+        filter.tags = try tags.map { tag in
+            do { return try RunMetrics.checkedTag(tag) } catch let error as ClusterSlurmError { throw ClusterSlurmError.invalidInput(error.message, path: "--tag") }
+        }
+        filter.params = try params.map(RunMetrics.parseParamFilter)
+        filter.metrics = try metrics.map(RunMetrics.Filter.parse)
+        return filter
     }
 }

@@ -52,6 +52,11 @@ public enum RunShowView {
         }
         field("ran with", ranWith(a.runInfoJSON))
         field("params", r.paramsJson.map(DisplayWidth.oneLine))
+        if !a.metrics.isEmpty {
+            field("metrics", a.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(RunCompareView.number($0.value))" }.joined(separator: " "))
+        }
+        if !a.tags.isEmpty { field("tags", a.tags.joined(separator: " ")) }
+        for note in a.notes { field("note", "\(DisplayWidth.oneLine(note.text)) (\(note.createdAt.prefix(16).replacingOccurrences(of: "T", with: " ")))") }
         if let array = a.jobs.last(where: { $0.arraySpec != nil }), !a.tasks.isEmpty {
             let summary = ArrayTaskRecord.summary(a.tasks)
             field("array", "\(array.arraySpec ?? "") · " + summary.text + (summary.rerunSpec.map { " · failed tasks \($0)" } ?? ""))

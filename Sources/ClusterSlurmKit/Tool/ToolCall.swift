@@ -39,6 +39,7 @@ public struct ToolCall: Sendable {
     public var array: JobArray?
     public var after: [RunDependencyRequest]?
     public var taskIndex: Int?
+    public var metricsFile: String?
     /// Set only by the CLI's `--allow-repeated-failures` (a person's override
     /// of the loop breaker); `parse` never sets it, so no tool call can.
     public var allowRepeatedFailures = false
@@ -50,7 +51,7 @@ public struct ToolCall: Sendable {
     public init(action: Action) { self.action = action }
 
     public static let stringFields = ["cluster", "runId", "prefix", "localPath", "remoteDir", "remotePath", "remoteFile",
-                                      "scriptPath", "scriptName", "command", "workload", "jobId"]
+                                      "scriptPath", "scriptName", "command", "workload", "jobId", "metricsFile"]
     public static let arrayFields = ["localPaths", "commands", "setupCommands", "modules", "submitArgs"]
     public static let boolFields = ["includeAccounting", "autoFallbackToGpu", "allowEnvOverrides"]
     public static let allFields = ["action"] + stringFields + arrayFields + boolFields
@@ -106,6 +107,7 @@ public struct ToolCall: Sendable {
         call.command = try string("command")
         call.workload = try string("workload")
         call.jobId = try string("jobId")
+        call.metricsFile = try string("metricsFile")
         call.localPaths = try strings("localPaths")
         call.commands = try strings("commands")
         call.setupCommands = try strings("setupCommands")

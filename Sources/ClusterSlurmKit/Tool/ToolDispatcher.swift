@@ -43,7 +43,8 @@ public enum ToolDispatcher {
                 runId: call.runId, cluster: call.cluster, prefix: call.prefix, commands: commands, workload: call.workload,
                 env: call.env ?? [:], setupCommands: call.setupCommands ?? [], modules: call.modules ?? [],
                 headerOverrides: call.headerOverrides ?? SlurmDirectives(), scriptName: call.scriptName,
-                allowEnvOverrides: call.allowEnvOverrides ?? false, params: call.params, array: call.array), context: context))
+                allowEnvOverrides: call.allowEnvOverrides ?? false, params: call.params, array: call.array,
+                metricsFile: call.metricsFile), context: context))
         case .submitJob:
             var request = SubmitJob.Request(runId: try require(call.runId, "runId"), scriptPath: call.scriptPath,
                                             scriptName: call.scriptName, submitArgs: call.submitArgs ?? [],
@@ -74,6 +75,7 @@ public enum ToolDispatcher {
             request.params = call.params
             request.array = call.array
             request.after = call.after ?? []
+            request.metricsFile = call.metricsFile
             return try encode(await RunWorkload.run(request, context: context))
         case .checkWorkload:
             return try encode(await CheckWorkload.run(.init(runId: call.runId, jobId: call.jobId, cluster: call.cluster,
@@ -100,7 +102,7 @@ public enum ToolDispatcher {
             let strings: [(String, String?)] = [("cluster", call.cluster), ("runId", call.runId), ("prefix", call.prefix),
                 ("localPath", call.localPath), ("remoteDir", call.remoteDir), ("remotePath", call.remotePath),
                 ("remoteFile", call.remoteFile), ("scriptPath", call.scriptPath), ("scriptName", call.scriptName),
-                ("command", call.command), ("workload", call.workload), ("jobId", call.jobId)]
+                ("command", call.command), ("workload", call.workload), ("jobId", call.jobId), ("metricsFile", call.metricsFile)]
             for (key, value) in strings { try c.encodeIfPresent(value, forKey: Key(key)) }
             let arrays: [(String, [String]?)] = [("localPaths", call.localPaths), ("commands", call.commands),
                 ("setupCommands", call.setupCommands), ("modules", call.modules), ("submitArgs", call.submitArgs)]

@@ -68,6 +68,7 @@ public enum ToolSchema {
                 "when": .object(["type": .string("string"), "enum": .array([.string("ok"), .string("any"), .string("notok")])]),
             ]), "required": .array([.string("runId")]), "additionalProperties": .bool(false)]),
         ])]), "description": .string("Runs to wait for: start when each completed (ok, default), ended (any) or failed (notok); a run that can never start is cancelled and reported")]),
+        "metricsFile": string("An outputs file (relative to the run dir, e.g. outputs/metrics.json) holding a JSON object of name → number: downloading it records the run's metrics"),
         "taskIndex": .object(["type": .string("integer"), "minimum": .int(0),
                               "description": .string("A task of the run's job array: its own logs, or outputs from its tasks/<i> dir")]),
     ]

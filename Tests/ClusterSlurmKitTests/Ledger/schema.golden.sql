@@ -39,6 +39,13 @@ SELECT d.runId AS run_id, d.upstreamRunId AS upstream_run_id, d.kind, d.upstream
        (SELECT coalesce(j.lastState, upper(u.status)) FROM run u LEFT JOIN job j ON j.runId = u.id AND j.jobId = d.upstreamJobId
          WHERE u.id = d.upstreamRunId) AS upstream_state
 FROM runDependency d;
+CREATE VIEW run_metrics AS
+SELECT m.runId AS run_id, m.name, m.value, m.sourcePath AS source, m.sourceSha256 AS source_sha256, m.recordedAt AS recorded
+FROM runMetric m;
+CREATE VIEW run_params AS
+SELECT r.id AS run_id, p.key AS name, p.value AS value, p.type AS type
+FROM run r, json_each(r.paramsJson) p
+WHERE r.paramsJson IS NOT NULL;
 CREATE VIEW run_summary AS
 SELECT r.id AS run_id,
        r.cluster,
@@ -72,6 +79,8 @@ LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE c
 LEFT JOIN jobEnd e ON e.cluster = j.cluster AND e.jobId = j.jobId
 LEFT JOIN renderedScript s ON s.id = (SELECT max(id) FROM renderedScript WHERE runId = r.id)
 LEFT JOIN replay rp ON rp.runId = r.id;
+CREATE VIEW run_tags AS
+SELECT t.runId AS run_id, t.tag, t.createdAt AS tagged FROM runTag t;
 CREATE VIEW usage_by_cluster AS
 SELECT s.cluster,
        substr(s.created, 1, 10) AS day,
@@ -260,7 +269,7 @@ CREATE TABLE run (
     localHost           TEXT,
     gitCommit           TEXT,
     gitDirtySha256      TEXT
-, inputsNotArchived INTEGER NOT NULL DEFAULT 0, paramsJson TEXT, arrayJson TEXT);
+, inputsNotArchived INTEGER NOT NULL DEFAULT 0, paramsJson TEXT, arrayJson TEXT, metricsFile TEXT);
 CREATE TABLE runDependency (
     runId           TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
     upstreamRunId   TEXT NOT NULL REFERENCES run(id),
@@ -277,6 +286,27 @@ CREATE TABLE runInfo (
     json        TEXT NOT NULL,
     ingestedAt  TEXT NOT NULL
 );
+CREATE TABLE runMetric (
+    runId        TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+    value        REAL NOT NULL,
+    sourcePath   TEXT NOT NULL,
+    sourceSha256 TEXT NOT NULL CHECK (length(sourceSha256) = 64),
+    recordedAt   TEXT NOT NULL,
+    PRIMARY KEY (runId, name)
+) WITHOUT ROWID;
+CREATE TABLE runNote (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    runId     TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    text      TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 10000),
+    createdAt TEXT NOT NULL
+);
+CREATE TABLE runTag (
+    runId     TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    tag       TEXT NOT NULL CHECK (length(tag) BETWEEN 1 AND 64),
+    createdAt TEXT NOT NULL,
+    PRIMARY KEY (runId, tag)
+) WITHOUT ROWID;
 CREATE TABLE secretFingerprint (
     runId        TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
@@ -337,6 +367,9 @@ CREATE INDEX job_run ON job(runId);
 CREATE INDEX renderedScript_run ON renderedScript(runId, id);
 CREATE INDEX replay_parent ON replay(parentRunId);
 CREATE INDEX runDependency_upstream ON runDependency(upstreamRunId);
+CREATE INDEX runMetric_name ON runMetric(name, value);
+CREATE INDEX runNote_run ON runNote(runId, id);
+CREATE INDEX runTag_tag ON runTag(tag);
 CREATE INDEX run_cluster ON run(cluster, createdAt);
 CREATE INDEX run_createdAt ON run(createdAt);
 CREATE INDEX submitAttempt_fingerprint ON submitAttempt(fingerprint, submittedAt);

@@ -25,6 +25,8 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var paramsJson: String? = nil
     /// The array the run's script was rendered with (`JobArray`, JSON).
     public var arrayJson: String? = nil
+    /// The outputs file whose numbers are the run's metrics.
+    public var metricsFile: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)

@@ -1,0 +1,41 @@
+import Foundation
+import GRDB
+
+/// A run's metrics, tags and notes (read back with `archive(runId:)`).
+extension Ledger {
+    public func recordMetrics(runId: String, values: [String: Double], sourcePath: String, sourceSha256: String, now: Date) throws {
+        try write("recordMetrics") { db in
+            for (name, value) in values {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO runMetric (runId, name, value, sourcePath, sourceSha256, recordedAt) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [runId, name, value, sourcePath, sourceSha256, Timestamp.string(now)])
+            }
+        }
+    }
+
+    /// Adds (or with `remove`, removes) tags; returns the run's tags after.
+    public func tag(runId: String, tags: [String], remove: Bool = false, now: Date) throws -> [String] {
+        try write("tag") { db in
+            guard try RunRecord.exists(db, key: runId) else {
+                throw ClusterSlurmError(.notFound, "no run \"\(runId)\" in the ledger; `cluster-slurm runs list` shows the runs", path: "runId")
+            }
+            for tag in tags {
+                if remove {
+                    try db.execute(sql: "DELETE FROM runTag WHERE runId = ? AND tag = ?", arguments: [runId, tag])
+                } else {
+                    try db.execute(sql: "INSERT OR IGNORE INTO runTag (runId, tag, createdAt) VALUES (?, ?, ?)", arguments: [runId, tag, Timestamp.string(now)])
+                }
+            }
+            return try String.fetchAll(db, sql: "SELECT tag FROM runTag WHERE runId = ? ORDER BY tag", arguments: [runId])
+        }
+    }
+
+    public func addNote(runId: String, text: String, now: Date) throws {
+        try write("addNote") { db in
+            guard try RunRecord.exists(db, key: runId) else {
+                throw ClusterSlurmError(.notFound, "no run \"\(runId)\" in the ledger; `cluster-slurm runs list` shows the runs", path: "runId")
+            }
+            try db.execute(sql: "INSERT INTO runNote (runId, text, createdAt) VALUES (?, ?, ?)", arguments: [runId, text, Timestamp.string(now)])
+        }
+    }
+}
