@@ -68,6 +68,7 @@ let package = Package(
                 .embedInCode("0011_local_hash_cache.sql"),
                 .embedInCode("0012_arrays_dependencies_retries.sql"),
                 .embedInCode("0013_metrics_tags_notes.sql"),
+                .embedInCode("0014_environment.sql"),
             ]
         ),
         .executableTarget(

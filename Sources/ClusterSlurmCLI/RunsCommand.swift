@@ -96,7 +96,7 @@ struct RunsCommand: AsyncParsableCommand {
             do {
                 guard runIds.count >= 2 else { throw ClusterSlurmError.invalidInput("give two or more runs to compare", path: "runIds") }
                 let ledger = try options.makeContext(readsOnly: true).ledger
-                let facts = try runIds.map { RunCompareView.facts(try ledger.archive(runId: $0)) }
+                let facts = RunCompareView.facts(try runIds.map { try ledger.archive(runId: $0) })
                 if options.json { print(try CanonicalJSON.pretty(facts)); return }
                 let terminal = Terminal(json: false)
                 print(RunCompareView.render(facts, palette: terminal.palette, maxWidth: terminal.width))

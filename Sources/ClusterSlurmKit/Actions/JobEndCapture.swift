@@ -27,6 +27,7 @@ enum JobEndCapture {
                     stderrTail = tails.count > 1 ? (tails[1].present ? bounded(clean(tails[1].text)) : nil) : nil
                 }
             }
+            await captureEnvironment(job: representative(job, cluster: cluster, context: context), run: run, runDir: runDir, profile: profile, context: context)
             let record = JobEndRecord(
                 cluster: cluster, jobId: status.jobId, runId: job.runId, state: status.state, rawState: status.rawState,
                 exitCode: status.exitCode, signal: signal(of: status.exitCode), reason: status.reason, elapsedSeconds: status.elapsedSeconds,
@@ -35,6 +36,17 @@ enum JobEndCapture {
                 submitTime: status.submitTime, startTime: status.startTime, endTime: status.endTime)
             try? context.ledger.recordJobEnd(record)
         }
+    }
+
+    /// The environment file the job wrote (its task's, for an array), into the ledger.
+    static func captureEnvironment(job: JobRecord, run: RunRecord, runDir: RemotePath, profile: ClusterProfile, context: ActionContext) async {
+        let parts = job.jobId.split(separator: "_")
+        let path = (parts.count == 2 ? "tasks/\(parts[1])/" : "") + ScriptRenderer.environmentFile
+        guard let tails = try? await RemoteLogs.tails(of: [.literal(path)], in: runDir, within: runDir, lines: 20_000,
+                                                       endpoint: SSHEndpoint(profile: profile), transport: context.transport,
+                                                       label: "read environment"),
+              let file = tails.first, file.present, !file.text.isEmpty else { return }
+        try? context.ledger.recordEnvironment(runId: run.id, jobId: job.jobId, text: file.text, now: context.now())
     }
 
     /// Whose logs tell how a job ended: for an array, its first task that

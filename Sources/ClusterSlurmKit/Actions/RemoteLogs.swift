@@ -10,8 +10,8 @@ enum RemoteLogs {
     /// Tails of `paths` (relative to `directory`), reading only files whose
     /// real path is inside `root`: the same confinement as downloads.
     static func tails(of paths: [ShellWord], in directory: RemotePath?, within root: RemotePath, lines: Int, endpoint: SSHEndpoint,
-                      transport: any Transport) async throws -> [Tail] {
-        let call = RemoteCall(label: "read logs", script: RemoteScripts.tailFiles,
+                      transport: any Transport, label: String = "read logs") async throws -> [Tail] {
+        let call = RemoteCall(label: label, script: RemoteScripts.tailFiles,
                               arguments: [directory?.word ?? .literal("/"), .literal(String(lines)), root.word] + paths)
         let result = try await transport.run(call, on: endpoint)
         let text = result.stdoutText

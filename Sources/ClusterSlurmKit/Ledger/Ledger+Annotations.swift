@@ -38,4 +38,15 @@ extension Ledger {
             try db.execute(sql: "INSERT INTO runNote (runId, text, createdAt) VALUES (?, ?, ?)", arguments: [runId, text, Timestamp.string(now)])
         }
     }
+
+    /// The environment a run's job recorded (its latest job's replaces an earlier one's).
+    public func recordEnvironment(runId: String, jobId: String, text: String, now: Date) throws {
+        let data = Data(text.utf8)
+        let sha = Hashing.sha256Hex(data)
+        try write("recordEnvironment") { db in
+            try Ledger.storeBlob(db, sha256: sha, data: data, at: Timestamp.string(now))
+            try db.execute(sql: "INSERT OR REPLACE INTO runEnvironment (runId, jobId, sha256, capturedAt) VALUES (?, ?, ?, ?)",
+                           arguments: [runId, jobId, sha, Timestamp.string(now)])
+        }
+    }
 }

@@ -25,6 +25,8 @@ public struct RunArchive: Sendable, Codable {
     public var metrics: [String: Double] = [:]
     public var tags: [String] = []
     public var notes: [RunNote] = []
+    /// The environment file the run's job recorded (`EnvironmentSnapshot`).
+    public var environment: String?
 
     /// The last observation of the run's last job.
     public var finalObservation: JobObservationRecord? {
@@ -140,7 +142,9 @@ extension Ledger {
                     .map { (row: Row) -> (String, Double) in (row["name"], row["value"]) }, uniquingKeysWith: { a, _ in a }),
                 tags: try String.fetchAll(db, sql: "SELECT tag FROM runTag WHERE runId = ? ORDER BY tag", arguments: [runId]),
                 notes: try Row.fetchAll(db, sql: "SELECT text, createdAt FROM runNote WHERE runId = ? ORDER BY id", arguments: [runId])
-                    .map { RunNote(text: $0["text"], createdAt: $0["createdAt"]) })
+                    .map { RunNote(text: $0["text"], createdAt: $0["createdAt"]) },
+                environment: try Data.fetchOne(db, sql: "SELECT b.content FROM runEnvironment e JOIN blob b ON b.sha256 = e.sha256 WHERE e.runId = ?",
+                                               arguments: [runId]).map { String(decoding: $0, as: UTF8.self) })
         }
     }
 

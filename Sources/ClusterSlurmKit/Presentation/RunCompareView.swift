@@ -17,6 +17,23 @@ public enum RunCompareView {
         public var metrics: [String: Double]
         public var tags: [String]
         public var inputs: [String: String]
+        /// What the job recorded of its software environment.
+        public var python: String?
+        public var packages: [String: String]
+        /// Environment changes from the first run compared (empty for the first).
+        public var environmentChanges: [String]
+    }
+
+    /// Each run's facts, environments compared with the first run's.
+    public static func facts(_ archives: [RunArchive]) -> [Facts] {
+        let first = archives.first?.environment.map { EnvironmentSnapshot(text: $0) }
+        return archives.map { archive in
+            var facts = facts(archive)
+            if let first, archive.run.id != archives.first?.run.id, let env = archive.environment.map({ EnvironmentSnapshot(text: $0) }) {
+                facts.environmentChanges = EnvironmentSnapshot.changes(from: first, to: env)
+            }
+            return facts
+        }
     }
 
     public static func facts(_ a: RunArchive) -> Facts {
@@ -27,10 +44,12 @@ public enum RunCompareView {
         }
         var inputs: [String: String] = [:]
         for input in a.inputs { inputs[input.relativePath] = input.sha256 }
+        let env = a.environment.map { EnvironmentSnapshot(text: $0) }
         return Facts(runId: a.run.id, cluster: a.run.cluster, state: end?.state ?? final?.state ?? a.run.status.rawValue.uppercased(),
                      exitCode: end?.exitCode ?? final?.exitCode, queuedSeconds: EndFacts.queuedSeconds(end),
                      ranSeconds: end?.elapsedSeconds ?? final?.elapsedSeconds, maxRssBytes: end?.maxRssBytes ?? final?.maxRssBytes,
-                     params: params, metrics: a.metrics, tags: a.tags, inputs: inputs)
+                     params: params, metrics: a.metrics, tags: a.tags, inputs: inputs,
+                     python: env?.python, packages: env?.packages ?? [:], environmentChanges: [])
     }
 
     public static func render(_ runs: [Facts], palette: Palette, maxWidth: Int?) -> String {
@@ -49,6 +68,14 @@ public enum RunCompareView {
         for key in Set(runs.flatMap(\.metrics.keys)).sorted() { row("metric " + key, runs.map { $0.metrics[key].map(number) ?? "-" }) }
         row("tags", runs.map { $0.tags.isEmpty ? "-" : $0.tags.joined(separator: ",") })
         let first = runs.first?.inputs ?? [:]
+        row("python", runs.map { $0.python ?? "-" })
+        row("packages", runs.map { $0.packages.isEmpty ? "-" : String($0.packages.count) })
+        if runs.contains(where: { !$0.environmentChanges.isEmpty }) {
+            row("environment", runs.enumerated().map { index, run in
+                index == 0 ? "(reference)" : run.environmentChanges.isEmpty ? "same" : run.environmentChanges.prefix(3).joined(separator: "; ")
+                    + (run.environmentChanges.count > 3 ? "; +\(run.environmentChanges.count - 3) more" : "")
+            })
+        }
         row("inputs", runs.map { "\($0.inputs.count) file\($0.inputs.count == 1 ? "" : "s")" + ($0.inputs == first ? "" : " (other content)") })
         let legend = palette.paint("* marks rows whose values differ; --json gives every value", .muted)
         return table.render(maxWidth: maxWidth, palette: palette) + "\n" + legend

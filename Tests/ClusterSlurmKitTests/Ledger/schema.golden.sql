@@ -39,6 +39,9 @@ SELECT d.runId AS run_id, d.upstreamRunId AS upstream_run_id, d.kind, d.upstream
        (SELECT coalesce(j.lastState, upper(u.status)) FROM run u LEFT JOIN job j ON j.runId = u.id AND j.jobId = d.upstreamJobId
          WHERE u.id = d.upstreamRunId) AS upstream_state
 FROM runDependency d;
+CREATE VIEW run_environment AS
+SELECT e.runId AS run_id, e.jobId AS job_id, e.sha256, e.capturedAt AS captured, CAST(b.content AS TEXT) AS environment
+FROM runEnvironment e JOIN blob b ON b.sha256 = e.sha256;
 CREATE VIEW run_metrics AS
 SELECT m.runId AS run_id, m.name, m.value, m.sourcePath AS source, m.sourceSha256 AS source_sha256, m.recordedAt AS recorded
 FROM runMetric m;
@@ -281,6 +284,12 @@ CREATE TABLE runDependency (
     createdAt       TEXT NOT NULL,
     PRIMARY KEY (runId, upstreamRunId)
 ) WITHOUT ROWID;
+CREATE TABLE runEnvironment (
+    runId       TEXT PRIMARY KEY NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+    jobId       TEXT,
+    sha256      TEXT NOT NULL REFERENCES blob(sha256),
+    capturedAt  TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE runInfo (
     runId       TEXT PRIMARY KEY NOT NULL REFERENCES run(id) ON DELETE CASCADE,
     json        TEXT NOT NULL,
@@ -367,6 +376,7 @@ CREATE INDEX job_run ON job(runId);
 CREATE INDEX renderedScript_run ON renderedScript(runId, id);
 CREATE INDEX replay_parent ON replay(parentRunId);
 CREATE INDEX runDependency_upstream ON runDependency(upstreamRunId);
+CREATE INDEX runEnvironment_sha256 ON runEnvironment(sha256);
 CREATE INDEX runMetric_name ON runMetric(name, value);
 CREATE INDEX runNote_run ON runNote(runId, id);
 CREATE INDEX runTag_tag ON runTag(tag);

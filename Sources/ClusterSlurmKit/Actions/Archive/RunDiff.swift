@@ -52,9 +52,12 @@ public struct RunDiff: Codable, Sendable {
         add("resources", mapChanges(directives(a), directives(b), label: "directive", hashes: false)
             + observed("AllocTRES", a.finalObservation?.allocTres, b.finalObservation?.allocTres))
 
+        let envA = a.environment.map { EnvironmentSnapshot(text: $0) }, envB = b.environment.map { EnvironmentSnapshot(text: $0) }
+        if (envA == nil) != (envB == nil) { notObserved.append("environment: not recorded for \(envA == nil ? a.run.id : b.run.id)") }
         add("environment", field("setupCommands", a.script?.setupCommandsJson, b.script?.setupCommandsJson)
             + field("modules", a.script?.modulesJson, b.script?.modulesJson)
-            + field("env names", a.script?.envNamesJson, b.script?.envNamesJson))
+            + field("env names", a.script?.envNamesJson, b.script?.envNamesJson)
+            + (envA.flatMap { x in envB.map { y in EnvironmentSnapshot.changes(from: x, to: y) } } ?? []))
 
         add("inputs", mapChanges(Dictionary(a.inputs.map { ($0.relativePath, $0.sha256) }, uniquingKeysWith: { _, last in last }),
                                  Dictionary(b.inputs.map { ($0.relativePath, $0.sha256) }, uniquingKeysWith: { _, last in last }), label: "input")
@@ -77,7 +80,8 @@ public struct RunDiff: Codable, Sendable {
         if let x = finalA?.maxRssBytes, let y = finalB?.maxRssBytes, x != y { timing.append("MaxRSS: \(HumanTime.bytes(x)) → \(HumanTime.bytes(y)) (\(signed(Int((y - x) / 1024)))K)") }
         add("accounting", counted: false, timing)
         add("host", counted: false, field("local host", a.run.localHost, b.run.localHost) + field("nodes", finalA?.nodeList, finalB?.nodeList)
-            + field("tool version", a.run.toolVersion, b.run.toolVersion))
+            + field("tool version", a.run.toolVersion, b.run.toolVersion)
+            + (envA.flatMap { x in envB.map { y in EnvironmentSnapshot.placementChanges(from: x, to: y) } } ?? []))
         add("timestamps", counted: false, ["created: \(a.run.createdAt) → \(b.run.createdAt)"])
         add("job ids", counted: false, field("jobs", a.jobs.map(\.jobId).joined(separator: ","), b.jobs.map(\.jobId).joined(separator: ",")))
         add("not observed", counted: false, notObserved)

@@ -46,6 +46,28 @@ module load modtree/gpu
   echo "python=$(python3 --version 2>&1)"
   echo "modules=$(module -t list 2>&1 | tr '\n' ' ')"
 ) > .cluster-slurm-run-info.txt 2>/dev/null || true
+# the software environment, for the ledger (each probe bounded; never fails the job)
+( set +eu
+  cs_probe() { local name=$1; shift; echo "@@$name"; timeout 20 "$@" 2>/dev/null | head -c 1000000; }
+  echo @@host; hostname
+  echo @@os; ( . /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-}" )
+  echo @@kernel; uname -sr
+  echo @@cpu; grep -m1 -i 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'
+  cs_probe python python3 --version
+  cs_probe pip python3 -m pip list --format=freeze --disable-pip-version-check
+  if [ -n "${CONDA_PREFIX:-}" ]; then cs_probe conda conda list --export; fi
+  echo @@modules; module -t list 2>&1 | head -c 100000
+  cs_container="${APPTAINER_CONTAINER:-${SINGULARITY_CONTAINER:-}}"
+  if [ -n "$cs_container" ]; then
+    echo @@container; echo "$cs_container"
+    if [ -f "$cs_container" ]; then timeout 60 sha256sum "$cs_container" | sed 's/ .*//; s/^/sha256:/'; fi
+  fi
+  if [ -n "${CUDA_VISIBLE_DEVICES:-}${SLURM_JOB_GPUS:-}" ] && command -v nvidia-smi >/dev/null; then
+    cs_probe gpus nvidia-smi -L
+    cs_probe driver nvidia-smi --query-gpu=driver_version --format=csv,noheader
+  fi
+  echo @@slurm; env | grep -E '^SLURM_(CLUSTER_NAME|JOB_PARTITION|JOB_QOS|JOB_ACCOUNT|JOB_NODELIST|JOB_NUM_NODES|CPUS_ON_NODE|JOB_CPUS_PER_NODE|GPUS_ON_NODE|JOB_GPUS|MEM_PER_NODE|MEM_PER_CPU|TRES_PER_TASK|RESTART_COUNT)=' | sort
+) > .cluster-slurm-environment.txt 2>/dev/null || true
 for cluster_slurm_manifest in .cluster-slurm-inputs.*.sha256; do
   [ -e "$cluster_slurm_manifest" ] || continue
   if sha256sum --check --quiet --strict -- "$cluster_slurm_manifest" >/dev/null 2>&1; then
