@@ -5,7 +5,8 @@ import Foundation
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "Read the run ledger: list, show, report, diff, replay and verify runs.",
-        subcommands: [List.self, Show.self, Report.self, Diff.self, Compare.self, Tag.self, Note.self, ReplayRun.self, Verify.self])
+        subcommands: [List.self, Show.self, Report.self, Diff.self, Compare.self, Tag.self, Note.self, Export.self, ImportCrate.self,
+                      ReplayRun.self, Verify.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -142,6 +143,44 @@ struct RunsCommand: AsyncParsableCommand {
         }
     }
 
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export a run as an RO-Crate (Process Run Crate 0.5): script, inputs, outputs, environment, params, metrics and how it ended.",
+            discussion: "Files the ledger archived are in the crate; the others are referenced where they are on the cluster (ssh://…). Example: cluster-slurm runs export numpy-20261129-101500 --ro-crate crates/numpy-101500")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The run.", completion: .custom(Completions.runIds)) var runId: String
+        @Option(name: .customLong("ro-crate"), help: "Write the crate into this new directory.") var directory: String?
+        @Option(help: "Write the crate as this new .zip file instead.") var zip: String?
+
+        func run() async throws {
+            do {
+                let context = try options.makeContext(readsOnly: true)
+                let agent = "\(NSUserName()) on \(ProcessInfo.processInfo.hostName)"
+                let result = try CrateExport.run(runId: runId, directory: directory, zip: zip, context: context, agent: agent)
+                if options.json { print(try CanonicalJSON.pretty(result)); return }
+                print("\(result.path): \(result.files) files, \(HumanTime.bytes(result.bytes))"
+                      + (result.referenced > 0 ? "; \(result.referenced) referenced on the cluster, not archived" : ""))
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
+
+    struct ImportCrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-crate",
+            abstract: "Restore a run from an RO-Crate written by runs export into this ledger (every file checked by sha256 first).",
+            discussion: "Example: cluster-slurm runs import-crate crates/numpy-101500 --ledger archive/imported.sqlite")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The crate's directory.") var directory: String
+
+        func run() async throws {
+            do {
+                let result = try CrateImport.run(directory: directory, context: try options.makeContext())
+                if options.json { print(try CanonicalJSON.pretty(result)); return }
+                print("imported \(result.runId): \(result.files) files checked" + (result.referenced > 0 ? ", \(result.referenced) referenced on the cluster" : ""))
+            } catch { throw ExitCode(Output.printError(error)) }
+        }
+    }
+
     struct Diff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare two runs from the ledger; exit 0 when identical in every counted category, 1 when they differ, 2 on error.",
@@ -150,12 +189,17 @@ struct RunsCommand: AsyncParsableCommand {
         @Argument(help: "The first run.", completion: .custom(Completions.runIds)) var runA: String
         @Argument(help: "The second run.", completion: .custom(Completions.runIds)) var runB: String
         @Flag(help: "Show unchanged and informational categories too.") var all = false
+        @Option(name: .customLong("b-ledger"), help: "Read the second run from this other ledger (an imported crate, an archive).") var otherLedger: String?
 
         func run() async throws {
             let diff: RunDiff
             do {
                 let ledger = try options.makeContext(readsOnly: true).ledger
-                diff = RunDiff.compare(try ledger.archive(runId: runA), try ledger.archive(runId: runB))
+                let other = try otherLedger.map { path -> Ledger in
+                    guard FileManager.default.fileExists(atPath: path) else { throw ClusterSlurmError.invalidInput("no ledger at \(path)", path: "--b-ledger") }
+                    return try Ledger(path: path, options: Ledger.OpenOptions(readOnly: true, readsOnly: true))
+                } ?? ledger
+                diff = RunDiff.compare(try ledger.archive(runId: runA), try other.archive(runId: runB))
             } catch {
                 _ = Output.printError(error)
                 throw ExitCode(2)

@@ -113,6 +113,7 @@ struct SweepIntegrationTests {
         // After an upstream that already ended: satisfied now, or refused with nothing submitted.
         let late = ws.tool(["action": "run_workload", "prefix": "late", "command": "echo late", "after": [prepId]]).json
         #expect((late["after"] as? [[String: Any]])?.first?["resolution"] as? String == "satisfied", "\(late)")
+        #expect((late["clusterSelection"] as? [String: Any])?["reason"] as? String == "upstream_run", "goes where its upstream ran: \(late)")
         let jobsBefore = ws.sql("SELECT count(*) FROM job")
         let refused = ws.tool(["action": "run_workload", "prefix": "refused", "command": "echo x", "after": [trainId]])
         #expect(refused.status != 0)

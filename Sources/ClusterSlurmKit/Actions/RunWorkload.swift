@@ -90,9 +90,13 @@ public enum RunWorkload {
         _ = try request.metricsFile.map { try LocalFiles.checkedRelative($0, field: "metricsFile") }
         let runId = try request.runId.map { try RunId.validate($0) }
         let existing = try runId.flatMap { try context.ledger.run(id: $0) }
-        let selection = try Router.route(
+        var selection = try Router.route(
             RoutingRequest(explicitCluster: request.cluster, existingRunCluster: nil, workload: request.workload, commands: commands),
             config: context.config)
+        // Without an explicit cluster, a run that waits for others goes where they ran (dependencies work within one cluster).
+        if request.cluster == nil, let upstream = try request.after.first.flatMap({ try context.ledger.run(id: $0.runId) }) {
+            selection = RoutingDecision(clusterId: upstream.cluster, reason: .upstreamRun)
+        }
         if let existing, let explicit = request.cluster, existing.cluster != explicit {
             throw ClusterSlurmError.invalidInput("runId \(existing.id) belongs to cluster \"\(existing.cluster)\" (requested \"\(explicit)\")", path: "cluster")
         }

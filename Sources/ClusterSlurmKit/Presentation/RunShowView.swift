@@ -51,7 +51,7 @@ public enum RunShowView {
             for more in commands.dropFirst() { lines.append("  " + String(repeating: " ", count: 11) + DisplayWidth.oneLine(more)) }
         }
         field("ran with", ranWith(a.runInfoJSON))
-        field("environment", a.environment.map { EnvironmentSnapshot(text: $0).summary })
+        field("software", a.environment.map { EnvironmentSnapshot(text: $0).summary })
         field("params", r.paramsJson.map(DisplayWidth.oneLine))
         if !a.metrics.isEmpty {
             field("metrics", a.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(RunCompareView.number($0.value))" }.joined(separator: " "))

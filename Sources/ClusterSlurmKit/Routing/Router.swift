@@ -6,6 +6,8 @@ public enum RoutingReason: String, Sendable, Codable, Equatable {
     case singleProfile = "single_profile"
     /// Extension: an existing run keeps the cluster it was created on.
     case existingRun = "existing_run"
+    /// Extension: a run that waits for others (`after`) goes where they ran.
+    case upstreamRun = "upstream_run"
 }
 
 public struct RoutingDecision: Sendable, Codable, Equatable {

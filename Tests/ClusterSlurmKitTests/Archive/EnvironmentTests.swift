@@ -78,3 +78,25 @@ import Testing
         #expect(diff.categories.first { $0.name == "host" }?.changes.contains("host: node-a → node-b") == true)
     }
 }
+
+/// A replay on another cluster takes that profile's placement, keeps the call's own choices.
+@Suite struct ReplayMappingTests {
+    @Test func placementFollowsTheNewProfile() throws {
+        let config = try ConfigLoader.load(path: TestSupport.repository.appendingPathComponent("examples/local/cluster-slurm.json").path).config
+        let cpu = try #require(config.clusters["local-cpu"]), gpu = try #require(config.clusters["local-gpu"])
+        let cpuScript = try ScriptRenderer.render(profile: cpu, request: RenderRequest(runId: "r", commands: ["x"])).text
+        let toGpu = ReplayMapping.directives(parentScript: cpuScript, from: cpu, to: gpu)
+        #expect(toGpu["partition"] == .some("ai") && toGpu["account"] == .some("lilly-ibil") && toGpu["qos"] == .some("normal"))
+        #expect(toGpu["gpus"] == nil && toGpu["gpusPerNode"] == nil, "no GPU asked, none added")
+        let gpuScript = try ScriptRenderer.render(profile: gpu, request: RenderRequest(runId: "r", commands: ["x"])).text
+        let toCpu = ReplayMapping.directives(parentScript: gpuScript, from: gpu, to: cpu)
+        #expect(toCpu["partition"] == .some("cpu") && toCpu["qos"] == .some(nil), "a QOS the new profile has none of is removed")
+        // The parent's own partition (not its profile's default) stays.
+        var overrides = SlurmDirectives()
+        overrides.partition = "debug"
+        let own = try ScriptRenderer.render(profile: cpu, request: RenderRequest(runId: "r", overrides: overrides, commands: ["x"])).text
+        #expect(ReplayMapping.directives(parentScript: own, from: cpu, to: gpu)["partition"] == nil)
+        let replayed = Replay.applyOverrides(gpuScript, toCpu, flags: Dictionary(uniqueKeysWithValues: SlurmDirectives.renderOrder.map { ($0.key, $0.flag) }))
+        #expect(replayed.contains("#SBATCH --partition=cpu\n") && !replayed.contains("--qos=") && replayed.contains("#SBATCH --gpus-per-node=1\n"))
+    }
+}

@@ -41,6 +41,13 @@ public enum Replay {
         var deltas: [String: String] = [:]
         if cluster != parent.run.cluster { deltas["cluster"] = cluster }
         let flags = Dictionary(uniqueKeysWithValues: SlurmDirectives.renderOrder.map { ($0.key, $0.flag) })
+        // On another cluster, placement follows its profile (explicit overrides still win).
+        var mapped: [String: String?] = [:]
+        if cluster != parent.run.cluster {
+            mapped = ReplayMapping.directives(parentScript: parentScript, from: context.config.clusters[parent.run.cluster], to: profile)
+                .filter { request.overrides[$0.key] == nil }
+            for (key, value) in mapped { deltas["mapped.\(key)"] = value ?? "(removed)" }
+        }
         for (key, value) in request.overrides {
             guard let flag = flags[key] else {
                 throw ClusterSlurmError.invalidInput("unknown directive \"\(key)\"; use one of \(flags.keys.sorted().joined(separator: ", "))", path: "--override")
@@ -79,7 +86,9 @@ public enum Replay {
             config: context.loaded, provenance: await Provenance.collect(workspace: context.workspace, toolVersion: context.toolVersion)),
             now: context.now()).run.id
         let placeholderId = newId ?? "<new-run-id>"
-        let script = applyOverrides(parentScript.replacingOccurrences(of: parent.run.id, with: placeholderId), request.overrides, flags: flags)
+        var changes: [String: String?] = mapped
+        for (key, value) in request.overrides { changes[key] = value }
+        let script = applyOverrides(parentScript.replacingOccurrences(of: parent.run.id, with: placeholderId), changes, flags: flags)
         let result = Result(parentRunId: parent.run.id, runId: newId, cluster: cluster, jobId: nil, dryRun: request.dryRun, deltas: deltas,
                             inputs: parent.inputs.map(\.relativePath), inputsFrom: inputsFrom, scriptSha256: Hashing.sha256Hex(script))
         guard let newId else { return result }
@@ -124,13 +133,18 @@ public enum Replay {
         return final
     }
 
-    /// Replaces or adds `#SBATCH --flag=value` lines for each override.
-    static func applyOverrides(_ script: String, _ overrides: [String: String], flags: [String: String]) -> String {
+    /// Replaces or adds `#SBATCH --flag=value` lines for each override; a
+    /// nil value removes the directive.
+    static func applyOverrides(_ script: String, _ overrides: [String: String?], flags: [String: String]) -> String {
         guard !overrides.isEmpty else { return script }
         var lines = script.components(separatedBy: "\n")
         for key in overrides.keys.sorted() {
             let flag = flags[key]!
-            let directive = "#SBATCH --\(flag)=\(overrides[key]!)"
+            guard let value = overrides[key]! else {
+                lines.removeAll { $0.hasPrefix("#SBATCH --\(flag)=") }
+                continue
+            }
+            let directive = "#SBATCH --\(flag)=\(value)"
             if let index = lines.firstIndex(where: { $0.hasPrefix("#SBATCH --\(flag)=") }) { lines[index] = directive }
             else if let last = lines.lastIndex(where: { $0.hasPrefix("#SBATCH") }) { lines.insert(directive, at: last + 1) }
             else { lines.insert(directive, at: min(1, lines.count)) }

@@ -12,6 +12,8 @@ public enum VerifyReplay {
         public var parentRunId: String
         public var verdict: String
         public var differing: [String]
+        /// Outputs and environment, said apart: "same outputs; environment: numpy 1.24.2 → 1.26.4".
+        public var summary: String?
         public var diff: RunDiff?
         var runIdentifier: String? { runId }
     }
@@ -24,7 +26,7 @@ public enum VerifyReplay {
         if !(replay.finalObservation.map { JobState(rawValue: $0.state)?.isTerminal ?? false } ?? false) {
             let check = try await CheckWorkload.run(.init(runId: runId), context: context, verifyReplays: false)
             guard check.done else {
-                return Result(runId: runId, parentRunId: record.parentRunId, verdict: "pending (\(check.state))", differing: [], diff: nil)
+                return Result(runId: runId, parentRunId: record.parentRunId, verdict: "pending (\(check.state))", differing: [], summary: nil, diff: nil)
             }
         }
         let parent = try context.ledger.archive(runId: record.parentRunId)
@@ -41,6 +43,20 @@ public enum VerifyReplay {
         updated.differingJson = try CanonicalJSON.encode(differing)
         updated.verifiedAt = Timestamp.string(context.now())
         try context.ledger.recordReplay(updated)
-        return Result(runId: runId, parentRunId: record.parentRunId, verdict: verdict, differing: differing, diff: diff)
+        return Result(runId: runId, parentRunId: record.parentRunId, verdict: verdict, differing: differing, summary: summary(diff), diff: diff)
+    }
+
+    /// What a person wants to know first about a replay: did the outputs
+    /// come out the same, and did the software change.
+    static func summary(_ diff: RunDiff) -> String {
+        func changes(_ name: String) -> [String] { diff.categories.first { $0.name == name }?.changes ?? [] }
+        let outputs = changes("outputs")
+        var text = outputs.isEmpty ? "same outputs" : "outputs differ: " + outputs.prefix(3).joined(separator: "; ") + (outputs.count > 3 ? "; …" : "")
+        let environment = changes("environment")
+        text += environment.isEmpty ? "; same environment" : "; environment: " + environment.prefix(4).joined(separator: "; ")
+            + (environment.count > 4 ? "; +\(environment.count - 4) more" : "")
+        let other = diff.differing.filter { !["outputs", "environment"].contains($0) && verdictCategories.contains($0) }
+        if !other.isEmpty { text += "; also differs in " + other.joined(separator: ", ") }
+        return text
     }
 }
