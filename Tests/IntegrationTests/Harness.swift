@@ -62,6 +62,18 @@ enum Harness {
         run("/bin/bash", ["-c", "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; exec \"$0\" up </dev/null >/dev/null 2>&1", script])
     }
 
+    /// A config like the test cluster's whose first profile (local-cpu) gets
+    /// `profileFields` (e.g. a retry policy) and whose top level gets
+    /// `topFields`; removed with the workspace that uses it (`cs-config-*`).
+    static func derivedConfig(profileFields: String? = nil, topFields: String? = nil) -> String {
+        var text = try! String(contentsOfFile: localConfig, encoding: .utf8)
+        if let profileFields {
+            let marker = "\"sshTarget\": \"testcluster\","
+            text = text.replacingCharacters(in: text.range(of: marker)!, with: marker + " " + profileFields + ",")
+        }
+        return WorkloadFlowTests.derivedConfig(from: text, replacing: "\"localRunsDir\"", with: (topFields.map { $0 + ",\n  " } ?? "") + "\"localRunsDir\"")
+    }
+
     /// Single-quotes a word for the login node's shell.
     static func quote(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 

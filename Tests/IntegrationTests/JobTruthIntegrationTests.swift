@@ -105,9 +105,11 @@ struct JobTruthIntegrationTests {
         let quickJob = try #require(quick["jobId"] as? String)
         let deadline = Date().addingTimeInterval(60)
         // ended for the controller too (not COMPLETING), but not yet seen ended by the ledger
-        while Date() < deadline, Harness.ssh("squeue -h -j \(quickJob) -o %T").stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "COMPLETED" {
+        // (squeue lists ended jobs only with --states=all)
+        while Date() < deadline, Harness.ssh("squeue -h -t all -j \(quickJob) -o %T").stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "COMPLETED" {
             Thread.sleep(forTimeInterval: 0.5)
         }
+        #expect(Date() < deadline, "job \(quickJob) never showed COMPLETED in squeue")
         let late = ws.tool(["action": "cancel_job", "jobId": quickJob])
         #expect(late.json["cancelled"] as? Bool == false && late.json["alreadyEnded"] as? String == "COMPLETED", "\(late.stdout)")
     }

@@ -40,13 +40,7 @@ struct LowLevelActionTests {
         #expect(foreign.status == 3, "only jobs this ledger submitted: \(foreign.stdout)")
     }
 
-    @Test func timeLimitEndsInTimeout() throws {
-        let ws = Harness.Workspace()
-        let started = ws.tool(["action": "run_workload", "command": "sleep 300", "headerOverrides": ["time": "1"]]).json
-        let runId = try #require(started["runId"] as? String, "\(started)")
-        let done = ws.waitUntilDone(runId: runId, limit: 200)
-        #expect(done["state"] as? String == "TIMEOUT")
-    }
+    // A time limit ending in TIMEOUT: SweepIntegrationTests.timeoutIsRetriedWithALongerLimit (its first attempt).
 
     /// squeue forgets a job (exit 1, "Invalid job id") after MinJobAge; sacct still answers.
     @Test func purgedJobIsFoundBySacct() throws {

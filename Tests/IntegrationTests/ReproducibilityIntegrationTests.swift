@@ -5,17 +5,9 @@ import Testing
 /// test cluster: three runs of a learning-rate sweep, two library versions.
 @Suite(.serialized, .enabled(if: Harness.clusterAvailable))
 struct ReproducibilityIntegrationTests {
-    static func config() -> String {
-        let base = try! String(contentsOfFile: Harness.localConfig, encoding: .utf8)
-        let marker = "\"sshTarget\": \"testcluster\","
-        let first = base.range(of: marker)!
-        let withMetrics = base.replacingCharacters(in: first, with: marker + " \"metricsFile\": \"outputs/metrics.json\",")
-        return WorkloadFlowTests.derivedConfig(from: withMetrics, replacing: "\"localRunsDir\"",
-                                               with: "\"execution\": {\"allowCustomEnvOverride\": true},\n  \"localRunsDir\"")
-    }
-
     @Test func sweepWithMetricsTagsAndEnvironments() throws {
-        let ws = Harness.Workspace(config: Self.config())
+        let ws = Harness.Workspace(config: Harness.derivedConfig(profileFields: #""metricsFile": "outputs/metrics.json""#,
+                                                                     topFields: #""execution": {"allowCustomEnvOverride": true}"#))
         let train = #"mkdir -p outputs && python3 -c "import json, os; p = json.loads(os.environ['CLUSTER_SLURM_PARAMS']); json.dump({'loss': p['lr'] * 5, 'val': {'acc': 0.9}, 'note': 'text'}, open('outputs/metrics.json', 'w'))""#
         var runs: [String] = []
         for (lr, library) in [(0.1, "1.0.0"), (0.01, "2.0.0"), (0.001, "2.0.0")] {

@@ -5,15 +5,6 @@ import Testing
 /// dependencies between runs, bounded retries, requeue with a warning signal.
 @Suite(.serialized, .enabled(if: Harness.clusterAvailable))
 struct SweepIntegrationTests {
-    /// A config whose local-cpu profile adds `fragment` (e.g. a retry policy).
-    static func config(adding fragment: String) -> String {
-        let base = try! String(contentsOfFile: Harness.localConfig, encoding: .utf8)
-        let marker = "\"sshTarget\": \"testcluster\","
-        let first = base.range(of: marker)!
-        return WorkloadFlowTests.derivedConfig(from: base.replacingCharacters(in: first, with: marker + " " + fragment + ","),
-                                               replacing: marker, with: marker)
-    }
-
     /// 20 tasks, two of which fail: one sbatch, one status query for all,
     /// per-task rows, logs and outputs; then only the failed ones again.
     @Test func twentyTaskArrayWithTwoFailures() throws {
@@ -146,7 +137,7 @@ struct SweepIntegrationTests {
     /// A TIMEOUT is retried once with a longer time limit, as a new job of
     /// the same run; the retry completes.
     @Test func timeoutIsRetriedWithALongerLimit() throws {
-        let ws = Harness.Workspace(config: Self.config(adding: #""retry": {"on": ["TIMEOUT"], "max": 1, "timeMultiplier": 2}"#))
+        let ws = Harness.Workspace(config: Harness.derivedConfig(profileFields: #""retry": {"on": ["TIMEOUT"], "max": 1, "timeMultiplier": 2}"#))
         // The first attempt outlives its one-minute limit; the retry finds its marker and finishes.
         let started = ws.tool(["action": "run_workload", "prefix": "slow", "headerOverrides": ["time": "00:01:00"],
                                "command": "if [ -e attempt1 ]; then echo second attempt; else touch attempt1; sleep 600; fi"]).json
@@ -163,6 +154,10 @@ struct SweepIntegrationTests {
             Thread.sleep(forTimeInterval: 2)
         }
         let retry = try #require(retried["retry"] as? [String: Any], "no retry: \(retried)")
+        // The first attempt ended by its time limit, as SLURM says, and the check says what to do about it.
+        #expect((retried["failure"] as? [String: Any])?["state"] as? String == "TIMEOUT", "\(retried)")
+        #expect(((retried["failure"] as? [String: Any])?["hint"] as? String)?.contains("time limit") == true, "\(retried)")
+        #expect(ws.sql("SELECT state FROM jobEnd WHERE jobId = '\(firstJob)'") == "TIMEOUT")
         #expect(retry["endedJobId"] as? String == firstJob && retry["endedState"] as? String == "TIMEOUT")
         #expect(retry["timeLimit"] as? String == "00:02:00" && retry["attempt"] as? Int == 1)
         let secondJob = try #require(retry["jobId"] as? String)
@@ -185,7 +180,7 @@ struct SweepIntegrationTests {
     /// signal: the workload saved a checkpoint when told, the ledger records
     /// REQUEUED, and the job resumes from the checkpoint.
     @Test func requeueAfterTheWarningSignalResumesFromTheCheckpoint() throws {
-        let ws = Harness.Workspace(config: Self.config(adding: #""preemption": {"requeue": true, "signal": "USR1", "secondsBefore": 60}"#))
+        let ws = Harness.Workspace(config: Harness.derivedConfig(profileFields: #""preemption": {"requeue": true, "signal": "USR1", "secondsBefore": 60}"#))
         let command = #"if [ -e ckpt ]; then echo "resumed from $(cat ckpt) after ${SLURM_RESTART_COUNT:-0} restart(s)"; exit 0; fi; trap 'echo 42 > ckpt' USR1; touch started; for i in $(seq 600); do sleep 1; done"#
         let started = ws.tool(["action": "run_workload", "prefix": "ckpt", "command": command]).json
         let runId = try #require(started["runId"] as? String, "\(started)")

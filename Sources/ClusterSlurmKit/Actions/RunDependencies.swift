@@ -58,8 +58,13 @@ enum RunDependencies {
             records.append(RunDependencyRecord(runId: run.id, upstreamRunId: entry.runId, kind: entry.kind, upstreamJobId: job.jobId,
                                                resolution: resolution, createdAt: stamp))
         }
-        let option = byType.keys.sorted().map { type in ([type] + byType[type]!).joined(separator: ":") }.joined(separator: ",")
-        return (option.isEmpty ? nil : option, records)
+        return (option(byType), records)
+    }
+
+    /// sbatch's `--dependency` value: `afterany:7,afterok:5:6` (every clause must hold).
+    static func option(_ jobsByType: [String: [String]]) -> String? {
+        let text = jobsByType.keys.sorted().map { type in ([type] + jobsByType[type]!).joined(separator: ":") }.joined(separator: ",")
+        return text.isEmpty ? nil : text
     }
 
     /// Why a pending job can never start, when the scheduler says so.
@@ -112,7 +117,7 @@ enum RunDependencies {
             let all = try context.ledger.dependencies(runId: edge.runId).filter { $0.resolution == "slurm" }
             var byType: [String: [String]] = [:]
             for e in all { if let id = e.upstreamJobId { byType[e.kind.sbatchType, default: []].append(id) } }
-            updates.append((job.jobId, byType.keys.sorted().map { ([$0] + byType[$0]!).joined(separator: ":") }.joined(separator: ",")))
+            if let dependency = option(byType) { updates.append((job.jobId, dependency)) }
         }
         guard !updates.isEmpty, let cluster = edges.first.flatMap({ _ in try? context.ledger.run(id: runId)?.cluster }) else { return }
         _ = try await context.slurm(cluster).updateDependencies(updates)

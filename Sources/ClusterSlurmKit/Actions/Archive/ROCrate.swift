@@ -111,7 +111,7 @@ public enum ROCrate {
                               extra: a.jobs.last.map { ["url": .string(reference($0.remoteScriptPath))] } ?? [:]))
             objectRefs.insert(.object(["@id": .string(entry.id)]), at: 0)
         }
-        let slurmVersion = RunShowView.directiveMap(a.runInfoJSON)["slurm_version"].map { $0.replacingOccurrences(of: "slurm ", with: "") }
+        let slurmVersion = jsonStrings(a.runInfoJSON)["slurm_version"].map { $0.replacingOccurrences(of: "slurm ", with: "") }
         graph.append(.object(["@id": .string(slurmId), "@type": .string("SoftwareApplication"), "name": .string("SLURM (sbatch)"),
                               "url": .string(slurmId), "softwareVersion": .string(slurmVersion ?? "unrecorded")]))
         var environmentRefs: [JSONValue] = []
@@ -140,7 +140,7 @@ public enum ROCrate {
             "identifier": .string(run.id),
             "description": .string("SLURM job \(jobs.isEmpty ? "(none)" : jobs) on cluster profile \(run.cluster), ended \(state)"
                                    + (end?.exitCode.map { " (exit \($0))" } ?? "") + "; commands: "
-                                   + RunShowView.stringArray(run.commandsJson).joined(separator: " ; ")),
+                                   + ((try? JSONDecoder().decode([String].self, from: Data((run.commandsJson ?? "[]").utf8))) ?? []).joined(separator: " ; ")),
             "instrument": .object(["@id": .string(slurmId)]),
             "agent": .object(["@id": .string("#agent")]),
             "object": single(objectRefs + parameterIds + environmentRefs),
@@ -183,6 +183,11 @@ public enum ROCrate {
     }
 
     static let slurmId = "https://slurm.schedmd.com/sbatch.html"
+
+    /// A JSON object's string values (the run-info record).
+    static func jsonStrings(_ json: String?) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data((json ?? "{}").utf8))) ?? [:]
+    }
 
     /// One reference as itself, several as a list (RO-Crate 1.1 prefers no one-element arrays).
     static func single(_ refs: [JSONValue]) -> JSONValue { refs.count == 1 ? refs[0] : .array(refs) }
