@@ -85,6 +85,7 @@ public struct TextTable: Sendable {
     /// Paints only the text, not the padding, so colour never shifts columns.
     private func paint(_ padded: String, _ role: Palette.Role, _ palette: Palette) -> String {
         let body = padded.trimmingTrailingSpaces()
+        guard !body.isEmpty else { return padded }  // all blank (an empty title): nothing to paint
         let leading = padded.prefix(while: { $0 == " " })
         let core = body.dropFirst(leading.count)
         let trailing = padded.count - body.count

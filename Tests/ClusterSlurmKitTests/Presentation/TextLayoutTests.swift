@@ -84,4 +84,13 @@ import Testing
     @Test func aPlainPaletteAddsNothing() {
         #expect(Palette.plain.paint("FAILED", .bad) == "FAILED")
     }
+
+    /// A blank title (the label column of `runs compare`) keeps the header aligned, painted or not.
+    @Test(arguments: [Palette.plain, Palette(enabled: true)]) func blankTitleKeepsTheHeaderAligned(_ palette: Palette) {
+        var table = TextTable([.init("", minWidth: 4), .init("run-a"), .init("run-b")])
+        table.append([.init("* state"), .init("COMPLETED"), .init("FAILED")])
+        let lines = table.render(maxWidth: nil, palette: palette).split(separator: "\n").map { line in String(line).replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) }
+        #expect(lines[0].firstIndex(of: "r").map { lines[0].distance(from: lines[0].startIndex, to: $0) } == 9, "\(lines)")
+        #expect(lines[1].hasPrefix("* state  COMPLETED"))
+    }
 }
