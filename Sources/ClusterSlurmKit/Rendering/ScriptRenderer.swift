@@ -242,7 +242,7 @@ public enum ScriptRenderer {
     /// programs it runs get it with their own (default or installed) handling.
     static func forwardedWorkload(commands: [String], signal: String) -> [String] {
         [
-            "cluster_slurm_forward() { trap '' \(signal); kill -s \(signal) 0 2>/dev/null; trap cluster_slurm_forward \(signal); }",
+            "cluster_slurm_forward() { trap '' \(signal); kill -s \(signal) 0 2>/dev/null; trap cluster_slurm_forward \(signal); cluster_slurm_signalled=1; }",
             "trap cluster_slurm_forward \(signal)",
             "(",
             "trap : \(signal)",
@@ -250,11 +250,12 @@ public enum ScriptRenderer {
         ] + commands + [
             ") &",
             "cluster_slurm_child=$!",
-            "# wait returns early when a signal arrives: wait again until the workload has ended",
+            "# wait returns early when the signal arrives: then wait again, for the workload's own status",
             "while :; do",
+            "  cluster_slurm_signalled=0",
             "  wait \"$cluster_slurm_child\"",
             "  cluster_slurm_status=$?",
-            "  kill -0 \"$cluster_slurm_child\" 2>/dev/null || break",
+            "  [ \"$cluster_slurm_signalled\" = 1 ] || break",
             "done",
         ]
     }

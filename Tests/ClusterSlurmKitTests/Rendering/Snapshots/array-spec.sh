@@ -59,7 +59,7 @@ done
 
 # workload
 set +e
-cluster_slurm_forward() { trap '' USR1; kill -s USR1 0 2>/dev/null; trap cluster_slurm_forward USR1; }
+cluster_slurm_forward() { trap '' USR1; kill -s USR1 0 2>/dev/null; trap cluster_slurm_forward USR1; cluster_slurm_signalled=1; }
 trap cluster_slurm_forward USR1
 (
 trap : USR1
@@ -67,10 +67,11 @@ set -euo pipefail
 python3 seed.py "$SLURM_ARRAY_TASK_ID"
 ) &
 cluster_slurm_child=$!
-# wait returns early when a signal arrives: wait again until the workload has ended
+# wait returns early when the signal arrives: then wait again, for the workload's own status
 while :; do
+  cluster_slurm_signalled=0
   wait "$cluster_slurm_child"
   cluster_slurm_status=$?
-  kill -0 "$cluster_slurm_child" 2>/dev/null || break
+  [ "$cluster_slurm_signalled" = 1 ] || break
 done
 exit "$cluster_slurm_status"
