@@ -158,3 +158,27 @@ class LedgerBrowser(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StoppingTheBrowser(unittest.TestCase):
+    def test_stopping_browse_stops_datasette_and_removes_its_metadata(self):
+        """`scripts/browse` stopped (as the tests and Ctrl-C stop it) takes its server and temporary file with it."""
+        import glob
+        before = set(glob.glob("/tmp/cs-browse-*.yml"))
+        port = free_port()
+        process = subprocess.Popen([str(REPO / "scripts" / "browse"), history.ledger], env={**history.ws.env, "BROWSE_PORT": str(port)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+                break
+            except OSError:
+                self.assertLess(time.monotonic(), deadline, "datasette did not start")
+                self.assertIsNone(process.poll(), "browse ended before serving")
+                time.sleep(0.2)
+        process.terminate()
+        process.wait(timeout=30)
+        serving = subprocess.run(["pgrep", "-f", f"datasette serve .* -p {port}"], capture_output=True, text=True).stdout.split()
+        self.assertEqual(serving, [], "datasette outlived browse")
+        self.assertEqual(set(glob.glob("/tmp/cs-browse-*.yml")) - before, set())
