@@ -83,8 +83,11 @@ public enum JobStatusAction {
     public static func observe(jobIds: [String], cluster: String, context: ActionContext, refresh: Bool = false) async throws -> [String: JobStatus] {
         var answers: [String: JobStatus] = [:]
         var toQuery: [String] = []
+        // Each job's ledger row, read once for everything below.
+        var known: [String: JobRecord] = [:]
+        for id in jobIds { known[id] = try context.ledger.job(cluster: cluster, jobId: id) }
         for id in jobIds {
-            if !refresh, let job = try context.ledger.job(cluster: cluster, jobId: id),
+            if !refresh, let job = known[id],
                let last = job.lastState.flatMap(JobState.init(rawValue:)), last.isTerminal,
                let final = try finalStatus(cluster: cluster, jobId: id, context: context) {
                 answers[id] = final
@@ -95,7 +98,7 @@ public enum JobStatusAction {
         guard !toQuery.isEmpty else { return answers }
         // sacct's window starts at the earliest submit among the jobs the
         // ledger knows; for jobs it does not know, 30 days back.
-        let submitted = try toQuery.compactMap { try context.ledger.job(cluster: cluster, jobId: $0) }.compactMap { Timestamp.parse($0.submittedAt) }
+        let submitted = toQuery.compactMap { known[$0] }.compactMap { Timestamp.parse($0.submittedAt) }
         let earliest = submitted.isEmpty || submitted.count < toQuery.count
             ? context.now().addingTimeInterval(-30 * 86_400) : min(submitted.min()!, context.now())
         let claim = try context.ledger.claimPoll(cluster: cluster, minInterval: context.config.polling.minIntervalSeconds, now: context.now())
@@ -104,7 +107,7 @@ public enum JobStatusAction {
         }
         var arrays: [String: [Int]] = [:]
         for id in toQuery {
-            if let spec = try context.ledger.job(cluster: cluster, jobId: id)?.arraySpec, case .success(let parsed) = ArraySpec.parse(spec) {
+            if let spec = known[id]?.arraySpec, case .success(let parsed) = ArraySpec.parse(spec) {
                 arrays[id] = parsed.indexes
             }
         }
@@ -112,7 +115,7 @@ public enum JobStatusAction {
         var statuses = report.statuses
         for (id, status) in statuses where status.error == nil {
             // Slurm 22.05's sacct names a job's allocation row "allocation" while it starts: no name to compare.
-            guard let job = try context.ledger.job(cluster: cluster, jobId: id), let expected = job.jobName,
+            guard let job = known[id], let expected = job.jobName,
                   let seen = status.jobName, !seen.isEmpty, seen != "allocation", seen != expected else { continue }
             statuses[id] = JobStatus.undetermined(id, "job id \(id) on \(cluster) now names another job (\"\(seen)\", not \"\(expected)\"): the controller reused the id, so this job's own end was not observed")
         }

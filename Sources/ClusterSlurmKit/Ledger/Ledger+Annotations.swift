@@ -41,12 +41,15 @@ extension Ledger {
 
     /// The environment a run's job recorded (its latest job's replaces an earlier one's).
     public func recordEnvironment(runId: String, jobId: String, text: String, now: Date) throws {
+        try write("recordEnvironment") { db in try Ledger.storeEnvironment(db, runId: runId, jobId: jobId, text: text, at: Timestamp.string(now)) }
+    }
+
+    /// The environment text stored once by its sha256, and the run's link to it.
+    static func storeEnvironment(_ db: Database, runId: String, jobId: String?, text: String, at stamp: String) throws {
         let data = Data(text.utf8)
         let sha = Hashing.sha256Hex(data)
-        try write("recordEnvironment") { db in
-            try Ledger.storeBlob(db, sha256: sha, data: data, at: Timestamp.string(now))
-            try db.execute(sql: "INSERT OR REPLACE INTO runEnvironment (runId, jobId, sha256, capturedAt) VALUES (?, ?, ?, ?)",
-                           arguments: [runId, jobId, sha, Timestamp.string(now)])
-        }
+        try storeBlob(db, sha256: sha, data: data, at: stamp)
+        try db.execute(sql: "INSERT OR REPLACE INTO runEnvironment (runId, jobId, sha256, capturedAt) VALUES (?, ?, ?, ?)",
+                       arguments: [runId, jobId, sha, stamp])
     }
 }

@@ -28,6 +28,19 @@ public struct RunArchive: Sendable, Codable {
     /// The environment file the run's job recorded (`EnvironmentSnapshot`).
     public var environment: String?
 
+    /// Each input once, as last uploaded (a re-upload records the same files again).
+    public var currentInputs: [UploadEntryRecord] {
+        var seen = Set<String>()
+        return Array(inputs.reversed().filter { seen.insert($0.relativePath).inserted }.reversed())
+    }
+
+    /// A remote path as a path inside the run dir (unchanged when outside it).
+    public func pathInRunDir(_ remotePath: String) -> String {
+        let dir = run.remoteRunDir
+        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+        return remotePath.hasPrefix(prefix) ? String(remotePath.dropFirst(prefix.count)) : remotePath
+    }
+
     /// The last observation of the run's last job.
     public var finalObservation: JobObservationRecord? {
         guard let job = jobs.last else { return nil }

@@ -70,11 +70,7 @@ extension Ledger {
                 try db.execute(sql: "INSERT INTO runNote (runId, text, createdAt) VALUES (?, ?, ?)", arguments: [run.id, note.text, note.createdAt])
             }
             if let environment = a.environment {
-                let data = Data(environment.utf8)
-                let sha = Hashing.sha256Hex(data)
-                try Ledger.storeBlob(db, sha256: sha, data: data, at: stamp)
-                try db.execute(sql: "INSERT INTO runEnvironment (runId, jobId, sha256, capturedAt) VALUES (?, ?, ?, ?)",
-                               arguments: [run.id, a.jobs.last?.jobId, sha, stamp])
+                try Ledger.storeEnvironment(db, runId: run.id, jobId: a.jobs.last?.jobId, text: environment, at: stamp)
             }
         }
     }

@@ -99,9 +99,7 @@ public enum RunShowView {
             lines += EndFacts.stderrLines(end)
         }
 
-        // each input once, as last uploaded (a re-upload records the same files again)
-        var seen = Set<String>()
-        let inputs = Array(a.inputs.reversed().filter { seen.insert($0.relativePath).inserted }.reversed())
+        let inputs = a.currentInputs
         let inputBytes = inputs.reduce(Int64(0)) { $0 + $1.size }
         let unverified = inputs.filter { !$0.verified }.count
         lines.append("")
@@ -110,7 +108,7 @@ public enum RunShowView {
                      + (r.inputsNotArchived ? ", some not archived (over the cap)" : ""))
         lines += fileLines(inputs.map { ($0.relativePath, $0.size, $0.sha256, $0.verified ? "" : "unverified") }, detail: detail)
         lines.append(palette.paint("outputs", .header) + " \(a.artifacts.count) file\(a.artifacts.count == 1 ? "" : "s"), \(HumanTime.bytes(a.artifacts.reduce(0) { $0 + $1.size }))")
-        lines += fileLines(a.artifacts.map { (relative($0.remotePath, to: r.remoteRunDir), $0.size, $0.sha256, "") }, detail: detail)
+        lines += fileLines(a.artifacts.map { (a.pathInRunDir($0.remotePath), $0.size, $0.sha256, "") }, detail: detail)
 
         if detail.contains(.history) {
             lines.append("")
@@ -158,11 +156,6 @@ public enum RunShowView {
         var lines = table.render(maxWidth: nil, palette: .plain).split(separator: "\n").dropFirst().map { "  " + String($0).trimmingTrailingSpaces() }
         if files.count > shown.count { lines.append("  … and \(files.count - shown.count) more (--full lists all)") }
         return lines
-    }
-
-    static func relative(_ path: String, to dir: String) -> String {
-        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
-        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     static func stringArray(_ json: String?) -> [String] {

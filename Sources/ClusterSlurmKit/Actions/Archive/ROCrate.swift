@@ -51,11 +51,8 @@ public enum ROCrate {
             return .object(object)
         }
 
-        // Inputs: each once, as last uploaded.
-        var seen = Set<String>()
-        let inputs = Array(a.inputs.reversed().filter { seen.insert($0.relativePath).inserted }.reversed())
         var objectRefs: [JSONValue] = []
-        for input in inputs {
+        for input in a.currentInputs {
             let bytes = input.blobSha256.flatMap(blob)
             let path = "inputs/" + cratePath(input.relativePath)
             let entry = Entry(path: path, id: bytes == nil ? reference(input.remotePath) : encodedPath(path), name: input.relativePath,
@@ -75,10 +72,9 @@ public enum ROCrate {
         }
         // Outputs, by their path in the run dir.
         var resultRefs: [JSONValue] = []
-        let prefix = run.remoteRunDir.hasSuffix("/") ? run.remoteRunDir : run.remoteRunDir + "/"
         var seenOutputs = Set<String>()
         for artifact in a.artifacts.reversed() where seenOutputs.insert(artifact.remotePath).inserted {
-            let relative = artifact.remotePath.hasPrefix(prefix) ? String(artifact.remotePath.dropFirst(prefix.count)) : artifact.remotePath
+            let relative = a.pathInRunDir(artifact.remotePath)
             let bytes = artifact.blobSha256.flatMap(blob)
             let path = "outputs/" + cratePath(relative)
             let entry = Entry(path: path, id: bytes == nil ? reference(artifact.remotePath) : encodedPath(path), name: relative,

@@ -108,12 +108,8 @@ public struct RunDiff: Codable, Sendable {
 
     /// Outputs keyed by their path inside the run dir.
     static func outputs(_ archive: RunArchive) -> [String: String] {
-        let prefix = archive.run.remoteRunDir.hasSuffix("/") ? archive.run.remoteRunDir : archive.run.remoteRunDir + "/"
         var out: [String: String] = [:]
-        for artifact in archive.artifacts {
-            let key = artifact.remotePath.hasPrefix(prefix) ? String(artifact.remotePath.dropFirst(prefix.count)) : artifact.remotePath
-            out[key] = artifact.sha256
-        }
+        for artifact in archive.artifacts { out[archive.pathInRunDir(artifact.remotePath)] = artifact.sha256 }
         return out
     }
 
