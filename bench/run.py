@@ -359,8 +359,8 @@ def bench_download_and_tail():
     scp_t, _ = timed(lambda: sh(["scp", "-q", "-F", SSH_CONFIG, "-o", f"ControlPath={control}/%C", f"testcluster:{run_dir}/big.bin", scp_dest]))
     goal(3, "download of 300 MB, sha256 checked", f"{ours_t:.3f} s", f"scp of the same file {scp_t:.3f} s (nothing checked)",
          round(ours_t / scp_t, 3), "<= 1.2",
-         bound="the cluster hashes the file before sending it (a listing pass), then one local thread hashes and writes 1 MiB reads "
-               "as they arrive: the file is read twice on the cluster; not profiled further yet")
+         bound="the cluster hashes a large file beside sending it (the hasher runs ahead, the sender reads from the page cache); "
+               "locally one thread hashes and writes what arrives through a 1 MiB pipe")
     timing = "/usr/bin/time"
     peak = sh([timing, "-f", "%M", BIN, "job-logs", "--remote-path", "big.log", "--run-id", run_id, "--tail", "200", "--json",
                "--config", str(CONFIG), "--workspace", ws], env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control})
@@ -369,7 +369,7 @@ def bench_download_and_tail():
                                            "--config", str(CONFIG), "--workspace", ws], env={**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control}), 5)
     ssh_tail = median_seconds(lambda: mux_ssh(f"tail -n 200 {run_dir}/big.log", control), 5)
     remote_peak = mux_ssh(f"/usr/bin/time -f %M tail -n 200 {run_dir}/big.log 2>&1 >/dev/null | tail -n 1", control).stdout.strip()
-    record("8_download_and_tail", download_seconds=round(ours_tail, 3), download_300mb_seconds=round(ours_t, 3), scp_seconds=round(scp_t, 3),
+    record("8_download_and_tail", download_300mb_seconds=round(ours_t, 3), scp_seconds=round(scp_t, 3),
            tail_seconds=round(ours_tail, 3), ssh_tail_seconds=round(ssh_tail, 3), local_peak_kb=peak_kb, remote_tail_peak_kb=remote_peak)
     goal(4, "job_logs tail of a 1 GB log (200 lines)", f"{ours_tail:.3f} s, peak {peak_kb // 1024 if peak_kb else '?'} MB local, "
          f"{int(remote_peak) // 1024 if remote_peak.isdigit() else '?'} MB remote", f"ssh host tail -n 200 {ssh_tail:.3f} s",

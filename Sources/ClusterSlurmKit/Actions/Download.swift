@@ -2,9 +2,10 @@ import Foundation
 
 /// `download`: files or folders from inside the remote run dir into the run's
 /// local dir, never elsewhere. Two round trips whatever the number of files:
-/// one lists and hashes (refusing paths that leave the run dir), one streams
-/// the bytes. Each file lands under a temporary name and is renamed only
-/// after its sha256 matches the cluster's.
+/// one lists (refusing paths that leave the run dir) and hashes the small
+/// files, one streams the bytes, the large files hashed on the cluster as
+/// they are sent (read once there). Each file lands under a temporary name
+/// and is renamed only after its sha256 matches the cluster's.
 public enum Download {
     public struct Request: Codable, Sendable {
         public var runId: String
@@ -62,7 +63,8 @@ public enum Download {
             RemoteCall(label: "download (list)", script: RemoteScripts.listForDownload,
                        arguments: [runDir.word], stdin: .bytes(Upload.nulSeparated(relativeRequests))),
             on: endpoint)
-        var entries: [(sha: String, size: Int64, relative: String)] = []
+        // sha is nil for a file the cluster hashes while sending it.
+        var entries: [(sha: String?, size: Int64, relative: String)] = []
         var problems: [String] = []
         for record in listing.stdoutText.split(separator: "\0", omittingEmptySubsequences: true) {
             if record.hasPrefix("@@ERR ") {
@@ -79,8 +81,8 @@ public enum Download {
                 continue
             }
             let parts = record.split(separator: " ", maxSplits: 2).map(String.init)
-            guard parts.count == 3, parts[0].count == 64, let size = Int64(parts[1]) else { continue }
-            entries.append((parts[0], size, parts[2]))
+            guard parts.count == 3, parts[0].count == 64 || parts[0] == "-", let size = Int64(parts[1]) else { continue }
+            entries.append((parts[0] == "-" ? nil : parts[0], size, parts[2]))
         }
         guard problems.isEmpty else {
             throw ClusterSlurmError.invalidInput(problems.joined(separator: "; "), path: field)
@@ -121,8 +123,8 @@ public enum Download {
         let meter = ProgressMeter(observer: context.progress, phase: .downloading, total: entries.reduce(0) { $0 + $1.size }, files: entries.count)
         defer { meter.finish() }
         let fetched = try await context.transport.run(
-            RemoteCall(label: "download", script: RemoteScripts.catFiles, arguments: [runDir.word],
-                       stdin: .bytes(Upload.nulSeparated(entries.map(\.relative))),
+            RemoteCall(label: "download", script: RemoteScripts.sendFiles, arguments: [runDir.word],
+                       stdin: .bytes(Upload.nulSeparated(entries.flatMap { [$0.sha == nil ? "S" : "L", String($0.size), $0.relative] })),
                        stdout: .consumer { source in
                            for (entry, destination) in plan {
                                let sha = try copyVerified(from: source, count: entry.size, to: destination, expected: entry.sha, onBytes: meter.add)
@@ -165,9 +167,11 @@ public enum Download {
     }
 
     /// Copies `count` bytes to a temporary file beside `destination`, checks
-    /// the hash, then renames; a mismatch, a short stream, a full disk or an
-    /// interruption leaves nothing under the final name and no temporary.
-    static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected: String,
+    /// the hash (`expected`, or when nil the 64 hex digits the cluster sends
+    /// right after the bytes), then renames; a mismatch, a short stream, a
+    /// full disk or an interruption leaves nothing under the final name and
+    /// no temporary.
+    static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected known: String?,
                              onBytes: (Int64) -> Void = { _ in }) throws -> String {
         let temporary = (destination as NSString).deletingLastPathComponent + "/.\((destination as NSString).lastPathComponent).partial-\(getpid())"
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -191,6 +195,10 @@ public enum Download {
             throw error
         }
         let sha = hasher.finalize()
+        var expected = known ?? ""
+        if known == nil, remaining == 0 {
+            do { expected = String(decoding: try readExactly(64, from: input), as: UTF8.self) } catch { unlink(temporary); throw error }
+        }
         guard remaining == 0, sha == expected else {
             unlink(temporary)
             throw ClusterSlurmError.remote("\(destination): received bytes do not match the cluster's sha256 (\(remaining == 0 ? "hash \(sha) != \(expected)" : "\(remaining) bytes short")); nothing was written, try again")
@@ -201,6 +209,17 @@ public enum Download {
             throw LocalFiles.ioError("cannot move \(temporary) to", destination, errno: code)
         }
         return sha
+    }
+
+    /// Exactly `count` bytes, or fewer when the stream ends first.
+    static func readExactly(_ count: Int, from input: ByteSource) throws -> Data {
+        var data = Data()
+        while data.count < count {
+            let chunk = try input.read(upTo: count - data.count)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        return data
     }
 
     /// A requested remote path as a path relative to the run dir.

@@ -97,6 +97,10 @@ public enum LocalFiles {
         /// Modification time, whole seconds (carried into the tar, so the
         /// cluster's copy keeps it and a re-upload can compare cheaply).
         public var mtime: Int64 = 0
+        /// The stat signature the hash belongs to; the upload checks it
+        /// before and after sending the bytes, so what was sent is what was
+        /// hashed (nil for bytes from the archive, checked by size only).
+        public var signature: FileSignature? = nil
     }
 
     /// Expands files and folders to regular files with their archive names
@@ -154,7 +158,8 @@ public enum LocalFiles {
                 // remembered only when nothing changed while it was read
                 if size == file.signature.size, FileSignature.of(file.path) == file.signature { hashed.append((file.path, file.signature, sha)) }
             }
-            out.append(Source(localPath: file.path, relativePath: file.name, size: size, sha256: sha, mtime: file.signature.mtimeNs / 1_000_000_000))
+            out.append(Source(localPath: file.path, relativePath: file.name, size: size, sha256: sha, mtime: file.signature.mtimeNs / 1_000_000_000,
+                              signature: file.signature))
         }
         try? cache?.remember(hashed, now: now())
         return out

@@ -115,22 +115,37 @@ public enum Upload {
             let files = toSend
             let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: toSend.reduce(0) { $0 + $1.size }, files: toSend.count)
             defer { meter.finish() }
+            let length = TarWriter.length(of: files.map { (("files/" + $0.relativePath).utf8.count, $0.size) } + [("manifest".utf8.count, Int64(manifest.count))])
+            let streamHash = SentDigest()
             let result = try await context.transport.run(
                 RemoteCall(label: "upload", script: RemoteScripts.receiveUpload,
                            arguments: [runDir.word, .literal(subdir ?? "")],
                            stdin: .producer { sink in
-                               // The tar goes straight into ssh: no copy on the local disk.
-                               let tar = TarWriter(sink: sink, onFileBytes: meter.add)
-                               try tar.appendData(manifest, archiveName: "manifest")
+                               // The tar goes straight into ssh: no copy on the local disk. Its length
+                               // comes first and its sha256 after it, so the cluster checks every byte
+                               // as it arrives and places nothing unless they agree.
+                               try sink.write(Data("\(length)\n".utf8))
+                               let digesting = DigestingWriter(sink)
+                               let tar = TarWriter(sink: digesting, onFileBytes: meter.add)
                                for source in files {
                                    try tar.appendFile(localPath: source.localPath, archiveName: "files/" + source.relativePath,
-                                                      size: source.size, mtime: source.mtime)
+                                                      size: source.size, mtime: source.mtime, signature: source.signature)
                                }
+                               try tar.appendData(manifest, archiveName: "manifest")
                                try tar.finish()
+                               guard digesting.count == length else {
+                                   throw ClusterSlurmError.io("the upload stream came out \(digesting.count) bytes long instead of \(length); nothing was placed")
+                               }
+                               let hash = digesting.finalize()
+                               streamHash.set(hash)
+                               try sink.write(Data((hash + "\n").utf8))
                            }),
                 on: endpoint)
             guard result.succeeded else {
                 throw RemoteFailure.error(action: "upload", to: "\(profile.sshTarget):\(destination)", result: result)
+            }
+            guard let sent = streamHash.value, result.stdoutText.contains("@@STREAM \(sent)\0") else {
+                throw ClusterSlurmError.remote("the cluster did not confirm the upload stream's sha256 \(streamHash.value ?? "(not sent)"); the upload was not verified, run it again")
             }
             for (hash, stat) in RemoteStat.parseUploadReport(result.stdoutText) {
                 verified[stat.name] = hash
@@ -205,4 +220,12 @@ public enum Upload {
         }
         return data
     }
+}
+
+/// The sha256 the producer thread sent after the stream, read once ssh ends.
+private final class SentDigest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hash: String?
+    func set(_ value: String) { lock.lock(); hash = value; lock.unlock() }
+    var value: String? { lock.lock(); defer { lock.unlock() }; return hash }
 }

@@ -40,10 +40,15 @@ public final class ByteSource: @unchecked Sendable {
 
     init(fd: Int32) { self.fd = fd }
 
+    /// Reused by every read: a pipe gives at most its capacity per read,
+    /// so a fresh zeroed buffer of the asked size each time cost more than
+    /// the copy out of it (300 MB came in as ~5,000 reads of 64 KiB).
+    private var scratch = [UInt8](repeating: 0, count: 1 << 20)
+
     /// Up to `count` bytes; empty at the end of the stream.
     public func read(upTo count: Int) throws -> Data {
-        var data = Data(count: count)
-        let n = data.withUnsafeMutableBytes { raw -> Int in
+        if count > scratch.count { scratch = [UInt8](repeating: 0, count: count) }
+        let n = scratch.withUnsafeMutableBytes { raw -> Int in
             while true {
                 let got = Glibc.read(fd, raw.baseAddress!, count)
                 if got < 0 && errno == EINTR { continue }
@@ -52,7 +57,7 @@ public final class ByteSource: @unchecked Sendable {
         }
         if n < 0 { throw ByteStreamError.closed(String(cString: strerror(errno))) }
         bytesRead += Int64(n)
-        return n == count ? data : data.prefix(n)
+        return scratch.withUnsafeBytes { Data(bytes: $0.baseAddress!, count: n) }
     }
 
     /// Reads and drops everything left, so the remote side never blocks on a full pipe.
@@ -89,6 +94,10 @@ struct PrivatePipe {
         }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        // A 1 MiB pipe (Linux's F_SETPIPE_SZ, the unprivileged maximum by
+        // default) moves a bulk transfer in 16× fewer wake-ups than 64 KiB;
+        // refused elsewhere, which only costs speed.
+        _ = fcntl(fds[0], 1031, 1 << 20)
         readEnd = fds[0]
         writeEnd = fds[1]
     }

@@ -1,18 +1,54 @@
 import Foundation
 
+/// Where a stream's bytes go: ssh's stdin, possibly through a digest.
+protocol ByteWriter {
+    func write(_ data: Data) throws
+}
+
+extension ByteSink: ByteWriter {}
+
+/// Passes bytes on and hashes them, so the receiver can be told the sha256
+/// of everything it should have read.
+final class DigestingWriter: ByteWriter, @unchecked Sendable {
+    private let next: ByteWriter
+    private var digest = StreamingSHA256()
+    private(set) var count: Int64 = 0
+
+    init(_ next: ByteWriter) { self.next = next }
+
+    func write(_ data: Data) throws {
+        digest.update(data)
+        count += Int64(data.count)
+        try next.write(data)
+    }
+
+    func finalize() -> String { digest.finalize() }
+}
+
 /// Writes a GNU tar stream of regular files under chosen archive names, so an
 /// upload of many files is one transfer. Names longer than 100 bytes use GNU
-/// long-name records, which GNU tar on the cluster reads. Files are private
-/// (0600) on arrival. The stream goes straight to its sink (ssh's stdin):
-/// nothing is staged on the local disk.
+/// long-name records, which GNU tar on the cluster reads; sizes of 8 GiB and
+/// more use GNU's base-256 size field. Files are private (0600) on arrival.
+/// The stream goes straight to its sink (ssh's stdin): nothing is staged on
+/// the local disk. Its length is known before it is written (`length(of:)`),
+/// so the receiver can read exactly the stream and then what follows it.
 struct TarWriter {
-    private let handle: ByteSink
+    private let handle: ByteWriter
     /// Told the file bytes written so far, after each chunk.
     private let onFileBytes: (@Sendable (Int64) -> Void)?
 
-    init(sink: ByteSink, onFileBytes: (@Sendable (Int64) -> Void)? = nil) {
+    init(sink: ByteWriter, onFileBytes: (@Sendable (Int64) -> Void)? = nil) {
         self.handle = sink
         self.onFileBytes = onFileBytes
+    }
+
+    /// The exact length of the stream holding these members (archive name
+    /// in bytes, size) after `finish()`.
+    static func length(of members: [(nameBytes: Int, size: Int64)]) -> Int64 {
+        func padded(_ count: Int64) -> Int64 { (count + 511) / 512 * 512 }
+        return members.reduce(1024) { total, member in
+            total + (member.nameBytes > 100 ? 512 + padded(Int64(member.nameBytes) + 1) : 0) + 512 + padded(member.size)
+        }
     }
 
     /// Appends in-memory bytes as a file (the upload's manifest).
@@ -32,11 +68,16 @@ struct TarWriter {
     }
 
     /// Appends `localPath` as `archiveName`; the file must stay `size` bytes
-    /// long while it is read (checked, so a growing file cannot corrupt the stream).
-    func appendFile(localPath: String, archiveName: String, size: Int64, mtime: Int64) throws {
+    /// long while it is read (checked, so a growing file cannot corrupt the
+    /// stream) and, when `signature` is given, keep the stat signature its
+    /// hash was taken with, before and after it is read (so the bytes sent
+    /// are the bytes hashed, by the same rule as the local hash cache).
+    func appendFile(localPath: String, archiveName: String, size: Int64, mtime: Int64, signature: FileSignature? = nil) throws {
         try appendHeader(archiveName: archiveName, size: size, mtime: mtime)
         guard let input = FileHandle(forReadingAtPath: localPath) else { throw ClusterSlurmError.io("cannot read \(localPath)") }
         defer { try? input.close() }
+        let changed = ClusterSlurmError.io("\(localPath) changed after it was hashed (its size, mtime or ctime moved); nothing was placed on the cluster, run the upload again")
+        if let signature, FileSignature.of(localPath) != signature { throw changed }
         var written: Int64 = 0
         while written < size {
             let chunk = try input.read(upToCount: Int(min(1 << 20, size - written))) ?? Data()
@@ -48,6 +89,7 @@ struct TarWriter {
         guard written == size else {
             throw ClusterSlurmError.io("\(localPath) changed size while it was being read (\(written) of \(size) bytes); try again")
         }
+        if let signature, FileSignature.of(localPath) != signature { throw changed }
         let remainder = Int(size % 512)
         if remainder != 0 { try handle.write(Data(count: 512 - remainder)) }
     }
@@ -63,31 +105,40 @@ struct TarWriter {
         return data
     }
 
+    /// A numeric field: octal digits and a NUL, or, for a value too large for
+    /// them, GNU's base-256 form (high bit set, big-endian in the remaining bytes).
+    static func numericField(_ value: Int64, length: Int) -> [UInt8] {
+        let digits = String(value, radix: 8)
+        if digits.count <= length - 1 {
+            return Array((String(repeating: "0", count: length - 1 - digits.count) + digits).utf8) + [0]
+        }
+        var field = [UInt8](repeating: 0, count: length)
+        var rest = UInt64(value)
+        for index in stride(from: length - 1, through: 1, by: -1) {
+            field[index] = UInt8(rest & 0xff)
+            rest >>= 8
+        }
+        field[0] = 0x80
+        return field
+    }
+
     private func header(name: [UInt8], size: Int64, type: Character, mode: Int, mtime: Int64) -> Data {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ bytes: [UInt8], at offset: Int, length: Int) {
             for (i, byte) in bytes.prefix(length).enumerated() { block[offset + i] = byte }
         }
-        func octal(_ value: Int64, length: Int) -> [UInt8] {
-            Array(String(String(value, radix: 8).suffix(length - 1)).leftPadded(to: length - 1).utf8) + [0]
-        }
+        put(Self.numericField(Int64(mode), length: 8), at: 100, length: 8)
         put(name, at: 0, length: 100)
-        put(octal(Int64(mode), length: 8), at: 100, length: 8)
-        put(octal(Int64(getuid()), length: 8), at: 108, length: 8)
-        put(octal(Int64(getgid()), length: 8), at: 116, length: 8)
-        put(octal(size, length: 12), at: 124, length: 12)
-        put(octal(max(0, mtime), length: 12), at: 136, length: 12)
+        put(Self.numericField(Int64(getuid()), length: 8), at: 108, length: 8)
+        put(Self.numericField(Int64(getgid()), length: 8), at: 116, length: 8)
+        put(Self.numericField(size, length: 12), at: 124, length: 12)
+        put(Self.numericField(max(0, mtime), length: 12), at: 136, length: 12)
         put(Array("        ".utf8), at: 148, length: 8)
         block[156] = type.asciiValue!
         put(Array("ustar  ".utf8) + [0], at: 257, length: 8)
         let checksum = block.reduce(0) { $0 + Int64($1) }
-        put(Array(String(String(checksum, radix: 8)).leftPadded(to: 6).utf8) + [0, 0x20], at: 148, length: 8)
+        let digits = String(checksum, radix: 8)
+        put(Array((String(repeating: "0", count: max(0, 6 - digits.count)) + digits).utf8) + [0, 0x20], at: 148, length: 8)
         return Data(block)
-    }
-}
-
-private extension String {
-    func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -233,9 +233,14 @@ import Testing
     // MARK: - helpers
 
     /// What `receiveUpload` prints for a stream: every `L` file verified.
-    static func receiveAnswer(_ tar: Data, signature: String) -> String {
-        var out = ""
-        let fields = manifestFields(tar)
+    /// What the cluster's receiver answers: the stream's sha256 when it
+    /// matches the one sent after it (else nothing, as a failed check
+    /// places nothing), then a record per file of the manifest.
+    static func receiveAnswer(_ stdin: Data, signature: String) -> String {
+        let stream = UploadStream(stdin)
+        guard let trailer = stream.trailer, Hashing.sha256Hex(stream.tar) == trailer else { return "" }
+        var out = "@@STREAM \(trailer)\0"
+        let fields = manifestFields(stdin)
         var index = 0
         while index + 2 < fields.count {
             out += "\(fields[index] == "L" ? fields[index + 1] : "-")\tregular file|\(signature)\t\(fields[index + 2])\0"
@@ -244,18 +249,48 @@ import Testing
         return out
     }
 
-    static func manifestNames(_ tar: Data) -> [String] {
-        let fields = manifestFields(tar)
+    static func manifestNames(_ stdin: Data) -> [String] {
+        let fields = manifestFields(stdin)
         return stride(from: 2, to: fields.count, by: 3).map { fields[$0] }
     }
 
-    /// The first tar member (`manifest`): its NUL-separated fields.
-    static func manifestFields(_ tar: Data) -> [String] {
-        let bytes = [UInt8](tar)
-        guard bytes.count > 512 else { return [] }
-        let sizeText = String(decoding: bytes[124..<135], as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "0123456789").inverted)
-        let size = Int(sizeText, radix: 8) ?? 0
-        return bytes[512..<(512 + size)].split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    /// The `manifest` member's NUL-separated fields.
+    static func manifestFields(_ stdin: Data) -> [String] {
+        guard let manifest = UploadStream(stdin).members.first(where: { $0.name == "manifest" })?.data else { return [] }
+        return manifest.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// An upload's standard input taken apart: length line, tar, sha256 line.
+struct UploadStream {
+    var tar = Data()
+    var trailer: String?
+    var members: [(name: String, data: Data)] = []
+
+    init(_ stdin: Data) {
+        let bytes = [UInt8](stdin)
+        guard let newline = bytes.firstIndex(of: 10), let length = Int(String(decoding: bytes[..<newline], as: UTF8.self)),
+              newline + 1 + length <= bytes.count else { return }
+        let tarBytes = Array(bytes[(newline + 1)..<(newline + 1 + length)])
+        tar = Data(tarBytes)
+        let rest = bytes[(newline + 1 + length)...]
+        trailer = String(decoding: rest, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var offset = 0
+        var longName: String?
+        while offset + 512 <= tarBytes.count, tarBytes[offset] != 0 {
+            let header = tarBytes[offset..<(offset + 512)]
+            let sizeText = String(decoding: header[(offset + 124)..<(offset + 135)], as: UTF8.self)
+            let size = Int(sizeText, radix: 8) ?? 0
+            let body = Data(tarBytes[(offset + 512)..<min(tarBytes.count, offset + 512 + size)])
+            let shortName = String(decoding: header[offset..<(offset + 100)].prefix { $0 != 0 }, as: UTF8.self)
+            if header[offset + 156] == UInt8(ascii: "L") {
+                longName = String(decoding: body.prefix { $0 != 0 }, as: UTF8.self)
+            } else {
+                members.append((longName ?? shortName, body))
+                longName = nil
+            }
+            offset += 512 + (size + 511) / 512 * 512
+        }
     }
 }
 

@@ -119,6 +119,110 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    @Test func largeFilesAreHashedWhileSentAndSmallOnesByTheListing() async throws {
+        let bed = try Bed()
+        let runId = try await bed.newRun()
+        let dir = bed.remoteRoot + "/" + runId + "/out"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let large = RemoteScripts.hashedWhileListedBytes + 12_345
+        var expected: [String: Data] = [:]
+        for (index, name) in ["a small.txt", "b big\nline.bin", "c 'small'.txt", "d $(big).bin", "e-last-big.bin"].enumerated() {
+            let size = name.contains("big") ? large + index : 100 + index
+            let data = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) })
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: data)
+            expected[name] = data
+        }
+        let result = try await Download.run(.init(runId: runId, remotePaths: ["out"]), context: bed.context)
+        #expect(result.files.count == expected.count)
+        let local = bed.context.localRunDirectory(try bed.context.ledger.requireRun(id: runId))
+        for (name, data) in expected {
+            #expect(FileManager.default.contents(atPath: local + "/out/" + name) == data, "\(name)")
+            #expect(result.files.first { $0.localPath.hasSuffix("/" + name) }?.sha256 == Hashing.sha256Hex(data), "\(name)")
+        }
+    }
+
+    @Test func aStreamedHashThatDiffersLeavesNothing() throws {
+        let root = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let body = Data(repeating: 7, count: 10_000)
+        for (trailer, shouldLand) in [(Hashing.sha256Hex(body), true), (String(repeating: "0", count: 64), false), ("", false)] {
+            let pipe = try PrivatePipe()
+            var stream = body + Data(trailer.utf8)
+            stream.withUnsafeMutableBytes { _ = write(pipe.writeEnd, $0.baseAddress!, $0.count) }
+            close(pipe.writeEnd)
+            defer { close(pipe.readEnd) }
+            let destination = root + "/file.bin"
+            let outcome = Result { try Download.copyVerified(from: ByteSource(fd: pipe.readEnd), count: Int64(body.count), to: destination, expected: nil) }
+            #expect(((try? outcome.get()) != nil) == shouldLand, "trailer \(trailer)")
+            #expect(FileManager.default.fileExists(atPath: destination) == shouldLand)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains(".partial-") }.isEmpty)
+            try? FileManager.default.removeItem(atPath: destination)
+        }
+    }
+
+    /// Collects a stream in memory.
+    final class Collected: ByteWriter, @unchecked Sendable {
+        var data = Data()
+        func write(_ bytes: Data) throws { data.append(bytes) }
+    }
+
+    @Test func theReceiverPlacesNothingUnlessTheStreamsHashAgrees() async throws {
+        let bed = try Bed()
+        let runId = try await bed.newRun()
+        let names = ["ok.txt", String(repeating: "n", count: 150) + ".txt"]
+        for name in names { try bed.write(name, "bytes of \(name)\n") }
+        let collected = Collected()
+        let tar = TarWriter(sink: collected)
+        var manifest = Data()
+        for name in names {
+            let path = bed.workspace + "/" + name
+            try tar.appendFile(localPath: path, archiveName: "files/" + name, size: Int64(try Data(contentsOf: URL(fileURLWithPath: path)).count), mtime: 0)
+            manifest += Data("L\0\(Hashing.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: path))))\0\(name)\0".utf8)
+        }
+        try tar.appendData(manifest, archiveName: "manifest")
+        try tar.finish()
+        #expect(Int64(collected.data.count) == TarWriter.length(of: names.map { (("files/" + $0).utf8.count, Int64("bytes of \($0)\n".utf8.count)) }
+                                                               + [("manifest".utf8.count, Int64(manifest.count))]))
+        let runDir = bed.remoteRoot + "/" + runId
+        for (trailer, placed) in [(String(repeating: "0", count: 64), false), ("", false), (Hashing.sha256Hex(collected.data), true)] {
+            let stdin = Data("\(collected.data.count)\n".utf8) + collected.data + Data((trailer + "\n").utf8)
+            let result = try await bed.context.transport.run(
+                RemoteCall(label: "t", script: RemoteScripts.receiveUpload, arguments: [.literal(runDir), .literal("")], stdin: .bytes(stdin)),
+                on: SSHEndpoint(profile: try bed.context.profile("here")))
+            #expect(result.succeeded == placed, "trailer '\(trailer)': \(result.stderr)")
+            #expect(bed.remote(runId, "ok.txt") == (placed ? "bytes of ok.txt\n" : nil))
+            #expect(bed.remote(runId, names[1]) == (placed ? "bytes of \(names[1])\n" : nil))
+            #expect(placed || result.stderr.contains("nothing was placed"))
+            let staging = try FileManager.default.contentsOfDirectory(atPath: runDir).filter { $0.hasPrefix(".cluster-slurm-incoming") }
+            #expect(staging.isEmpty)
+        }
+    }
+
+    @Test func aFileChangedAfterItWasHashedIsNotSent() async throws {
+        let bed = try Bed()
+        try bed.write("in/a.txt", "first\n")
+        try bed.write("in/b.txt", "second\n")
+        let runId = try await bed.newRun()
+        let sources = try LocalFiles.collectSources(["in"], workspace: bed.workspace, field: "localPath")
+        // same size, new bytes: only the stat signature (mtime, ctime) can tell
+        try bed.write("in/b.txt", "SECOND\n")
+        await #expect(throws: ClusterSlurmError.self) {
+            _ = try await Upload.send(sources, run: try bed.context.ledger.requireRun(id: runId), subdir: nil, context: bed.context, remoteKnownEmpty: true)
+        }
+        #expect(bed.remote(runId, "in/a.txt") == nil && bed.remote(runId, "in/b.txt") == nil)
+        let staging = try FileManager.default.contentsOfDirectory(atPath: bed.remoteRoot + "/" + runId).filter { $0.hasPrefix(".cluster-slurm-incoming") }
+        #expect(staging.isEmpty)
+    }
+
+    @Test func tarFieldsTooLargeForOctalUseBase256() {
+        #expect(TarWriter.numericField(0o777, length: 8) == Array("0000777".utf8) + [0])
+        let eightGiB = Int64(1) << 33
+        #expect(TarWriter.numericField(eightGiB - 1, length: 12) == Array("77777777777".utf8) + [0])
+        let big = TarWriter.numericField(eightGiB, length: 12)
+        #expect(big[0] == 0x80 && big.count == 12)
+        #expect(big.dropFirst().reduce(Int64(0)) { $0 << 8 | Int64($1) } == eightGiB)
+    }
+
     @Test func claimIsExclusive() async throws {
         let bed = try Bed()
         let word = ShellWord.literal(bed.remoteRoot + "/claimed")

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func remoteCallPassesDataAsPositionalParameters() {
-        let call = RemoteCall(label: "t", script: RemoteScripts.catFiles, arguments: [.literal("; rm -rf ~")])
+        let call = RemoteCall(label: "t", script: RemoteScripts.sendFiles, arguments: [.literal("; rm -rf ~")])
         #expect(call.commandLine.hasPrefix("bash -c '"))
         #expect(call.commandLine.hasSuffix(" cluster-slurm '; rm -rf ~'"))
     }
