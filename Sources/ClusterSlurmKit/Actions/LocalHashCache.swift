@@ -20,10 +20,17 @@ public struct FileSignature: Sendable, Equatable {
     }
 
     /// A file changed this close to when it was hashed may change again
-    /// within the same timestamp: not safe to remember (git's "racily clean").
+    /// within the same timestamp: not safe to remember (git's "racily
+    /// clean"). The window must exceed the filesystem's timestamp step: a
+    /// timestamp with a sub-second part comes from a filesystem that keeps
+    /// nanoseconds (its step is the kernel's clock tick, a few ms), so 100 ms
+    /// is safe there; whole seconds may mean a coarse filesystem (FAT's step
+    /// is 2 s), so those wait 2 s. A file written just before an upload is
+    /// then remembered by that upload, and the next one reads nothing.
     public func isRacy(hashedAt now: Date) -> Bool {
         let nowNs = Int64(now.timeIntervalSince1970 * 1_000_000_000)
-        return nowNs - max(mtimeNs, ctimeNs) < 2_000_000_000
+        let fine = mtimeNs % 1_000_000_000 != 0 || ctimeNs % 1_000_000_000 != 0
+        return nowNs - max(mtimeNs, ctimeNs) < (fine ? 100_000_000 : 2_000_000_000)
     }
 }
 

@@ -8,7 +8,7 @@ extension Provenance {
         var provenance = Provenance(toolVersion: toolVersion, localHost: ProcessInfo.processInfo.hostName)
         guard FileManager.default.fileExists(atPath: workspace + "/.git") else { return provenance }
         func git(_ args: [String]) async -> String? {
-            guard let result = try? await Subprocess.run(.name("git"), arguments: Arguments(["-C", workspace] + args),
+            guard let result = try? await Subprocess.run(ExecutableLookup.resolve("git", searchPath: ProcessInfo.processInfo.environment["PATH"]), arguments: Arguments(["-C", workspace] + args),
                                                          output: .string(limit: 64 << 20), error: .discarded),
                   result.terminationStatus.isSuccess else { return nil }
             return result.standardOutput

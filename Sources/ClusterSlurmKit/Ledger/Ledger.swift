@@ -111,6 +111,13 @@ public struct Ledger: Sendable {
         }
         let migrator = Self.migrator
         do {
+            // The common case, a ledger already at this binary's schema, costs
+            // one read: the migrator and the identity stamp each commit a
+            // write transaction (two fsyncs) even when they change nothing.
+            let current = try writer.read { db in
+                try migrator.appliedMigrations(db) == knownMigrations && Int32.fetchOne(db, sql: "PRAGMA application_id") == Self.applicationId
+            }
+            if current { return (writer, writeMode(filesystem)) }
             let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {
                 throw ClusterSlurmError.ledger(
@@ -127,9 +134,12 @@ public struct Ledger: Sendable {
         } catch {
             throw ClusterSlurmError.ledger("cannot migrate the ledger \(path): \(LedgerIdentity.explain(error))")
         }
-        let journal = filesystem.isNetwork ? "delete" : "wal"
-        return (writer, Mode(journal: journal, filesystem: filesystem.name, readOnly: false,
-                             reason: filesystem.isNetwork ? "\(filesystem.name) is a network filesystem: WAL's shared memory is unsafe there, so the rollback journal is used" : nil))
+        return (writer, writeMode(filesystem))
+    }
+
+    private static func writeMode(_ filesystem: FilesystemKind) -> Mode {
+        Mode(journal: filesystem.isNetwork ? "delete" : "wal", filesystem: filesystem.name, readOnly: false,
+             reason: filesystem.isNetwork ? "\(filesystem.name) is a network filesystem: WAL's shared memory is unsafe there, so the rollback journal is used" : nil)
     }
 
     /// A read-only connection to a ledger that needs nothing done to it: it

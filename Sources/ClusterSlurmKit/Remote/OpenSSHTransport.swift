@@ -14,11 +14,14 @@ public struct OpenSSHTransport: Transport {
     public var controlDirectory: String
     public var controlPersistSeconds: Int
     public var sshExecutable: String
+    /// Where a bare `sshExecutable` is looked up.
+    public var searchPath: String?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         controlDirectory = environment["CLUSTER_SLURM_CONTROL_DIR"] ?? "/tmp/cluster-slurm-\(getuid())"
         controlPersistSeconds = Int(environment["CLUSTER_SLURM_CONTROL_PERSIST"] ?? "") ?? 600
         sshExecutable = environment["CLUSTER_SLURM_SSH"] ?? "ssh"
+        searchPath = environment["PATH"]
     }
 
     /// The ssh options shared by every call and by `connect`.
@@ -62,7 +65,7 @@ public struct OpenSSHTransport: Transport {
             .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(2)),
             .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
         ]
-        let configuration = Configuration(executable: Self.executable(sshExecutable), arguments: Arguments(arguments),
+        let configuration = Configuration(executable: executable(sshExecutable), arguments: Arguments(arguments),
                                           environment: .inherit, platformOptions: options)
         let outcome: Outcome
         do {
@@ -107,7 +110,7 @@ public struct OpenSSHTransport: Transport {
     public func connectInteractively(_ endpoint: SSHEndpoint) async throws -> Int32 {
         let arguments = try sshOptions(for: endpoint, batchMode: false) + ["-o", "ControlMaster=yes", "-f", "-N", "--", endpoint.target]
         let result = try await Subprocess.run(
-            Self.executable(sshExecutable), arguments: Arguments(arguments),
+            executable(sshExecutable), arguments: Arguments(arguments),
             input: .fileDescriptor(.standardInput, closeAfterSpawningProcess: false),
             output: .fileDescriptor(.standardOutput, closeAfterSpawningProcess: false),
             error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false))
@@ -118,12 +121,12 @@ public struct OpenSSHTransport: Transport {
     /// Closes the master connection to `endpoint`, if any.
     public func disconnect(_ endpoint: SSHEndpoint) async throws {
         let arguments = try sshOptions(for: endpoint) + ["-O", "exit", "--", endpoint.target]
-        _ = try await Subprocess.run(Self.executable(sshExecutable), arguments: Arguments(arguments), output: .discarded, error: .discarded)
+        _ = try await Subprocess.run(executable(sshExecutable), arguments: Arguments(arguments), output: .discarded, error: .discarded)
     }
 
     /// A bare name is looked up in PATH; anything with a slash is run as given.
-    static func executable(_ text: String) -> Executable {
-        text.contains("/") ? .path(FilePath(text)) : .name(text)
+    func executable(_ text: String) -> Executable {
+        ExecutableLookup.resolve(text, searchPath: searchPath)
     }
 
     private enum Outcome: Sendable {

@@ -59,6 +59,22 @@ import Testing
         #expect(try ledger.hashes(for: [(try #require(LocalFiles.realPath(root + "/ws/data/a.txt")), signature)]).isEmpty)
     }
 
+    @Test func theRacyWindowFollowsTheTimestampStep() {
+        let second: Int64 = 1_000_000_000
+        let base = FileSignature(device: 1, inode: 2, size: 3, mtimeNs: 1_700_000_000 * second + 123_456_789, ctimeNs: 1_700_000_000 * second + 123_456_789)
+        let coarse = FileSignature(device: 1, inode: 2, size: 3, mtimeNs: 1_700_000_000 * second, ctimeNs: 1_700_000_000 * second)
+        func at(_ signature: FileSignature, plusNs: Int64) -> Date {
+            Date(timeIntervalSince1970: Double(max(signature.mtimeNs, signature.ctimeNs) + plusNs) / 1e9)
+        }
+        let cases: [(FileSignature, Int64, Bool)] = [
+            (base, 0, true), (base, 50_000_000, true), (base, 150_000_000, false),
+            (coarse, 150_000_000, true), (coarse, 1_900_000_000, true), (coarse, 2_100_000_000, false),
+        ]
+        for (signature, after, racy) in cases {
+            #expect(signature.isRacy(hashedAt: at(signature, plusNs: after)) == racy, "\(signature.mtimeNs % second) +\(after)")
+        }
+    }
+
     @Test func aStoredSignatureMustMatchInEveryField() throws {
         try write("data/a.txt", "alpha")
         let ledger = try ledger()
