@@ -115,7 +115,7 @@ public struct Ledger: Sendable {
             // one read: the migrator and the identity stamp each commit a
             // write transaction (two fsyncs) even when they change nothing.
             let current = try writer.read { db in
-                try migrator.appliedMigrations(db) == knownMigrations && Int32.fetchOne(db, sql: "PRAGMA application_id") == Self.applicationId
+                try migrator.appliedIdentifiers(db) == Set(knownMigrations) && Int32.fetchOne(db, sql: "PRAGMA application_id") == Self.applicationId
             }
             if current { return (writer, writeMode(filesystem)) }
             let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
@@ -152,8 +152,8 @@ public struct Ledger: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         guard let queue = try? DatabaseQueue(path: path, configuration: configuration),
-              let applied = try? queue.read({ db in try Self.migrator.appliedMigrations(db) }),
-              applied == knownMigrations else { return nil }
+              let applied = try? queue.read({ db in try Self.migrator.appliedIdentifiers(db) }),
+              applied == Set(knownMigrations) else { return nil }
         return (queue, Mode(journal: "wal", filesystem: filesystem.name, readOnly: true, reason: nil))
     }
 
