@@ -52,7 +52,21 @@ def workspace(prefix):
     return path
 
 
+CONTROLS = []
+
+
+def control_dir():
+    """A private ControlPath dir for one benchmark's ssh master; `cleanup` stops the master and removes it."""
+    path = tempfile.mkdtemp(prefix="bench-cm-")
+    CONTROLS.append(path)
+    return path
+
+
 def cleanup():
+    for control in CONTROLS:
+        if os.path.isdir(control):
+            sh(["ssh", "-o", f"ControlPath={control}/%C", "-O", "exit", "testcluster"])
+            shutil.rmtree(control, ignore_errors=True)
     dirs = []
     for ws in WORKSPACES:
         ledger = Path(ws, ".openclaw/cluster-runs/ledger.sqlite")
@@ -124,7 +138,7 @@ def bench_run_workload():
     before = accepted()
     ref_times = [timed(lambda n=n: reference(n))[0] for n in range(3)]
     ref_connections = (accepted() - before) / 3
-    control = tempfile.mkdtemp(prefix="bench-cm-")
+    control = control_dir()
     call = {"action": "run_workload", "command": "true", "localPaths": inputs}
     before = accepted()
     cold, first = timed(lambda: tool(ws, call, control))
@@ -158,7 +172,7 @@ def bench_status():
 
 
 def bench_status_purged():
-    control = tempfile.mkdtemp(prefix="bench-cm-")
+    control = control_dir()
     finished = mux_ssh("cd /scratch/hpcuser; for i in $(seq 1 150); do sbatch --parsable -o /dev/null --wrap=true; done", control).stdout.split()
     time.sleep(20)  # let them finish and most leave squeue (MinJobAge), so sacct must answer for them
     active = mux_ssh("cd /scratch/hpcuser; for i in $(seq 1 50); do sbatch --parsable -o /dev/null --wrap='sleep 600'; done", control).stdout.split()
@@ -190,7 +204,7 @@ def bench_array():
     per task, and its status (one squeue and one sacct for every task) against
     polling each task, both on a warm connection in the same run."""
     ws = workspace("bench-array-")
-    control = tempfile.mkdtemp(prefix="bench-cm-")
+    control = control_dir()
     submit_t, started = timed(lambda: tool(ws, {"action": "run_workload", "prefix": "bench-array", "command": "true", "array": "0-999"}, control))
     run_id, job = started["runId"], started["jobId"]
     per_run = statistics.median(timed(lambda: tool(ws, {"action": "run_workload", "prefix": "bench-one", "command": "true"}, control))[0]
@@ -221,7 +235,7 @@ def bench_rerun_upload():
     tree.mkdir()
     for i in range(200):
         Path(tree, f"f{i:03d}.bin").write_bytes(os.urandom(1 << 20))
-    control = tempfile.mkdtemp(prefix="bench-cm-")
+    control = control_dir()
     run = tool(ws, {"action": "init_run"}, control)["run"]["runId"]
     first_t, first = timed(lambda: tool(ws, {"action": "upload", "runId": run, "localPath": "tree"}, control))
     second_t, second = timed(lambda: tool(ws, {"action": "upload", "runId": run, "localPath": "tree"}, control))
@@ -352,7 +366,7 @@ def bench_download_and_tail():
     """Download of 300 MB (hash checked) against scp of the same file, and the
     tail of a 1 GB log against `ssh host tail -n 200`, with peak memory."""
     ws = workspace("bench-dl-")
-    control = tempfile.mkdtemp(prefix="bench-cm-")
+    control = control_dir()
     run = tool(ws, {"action": "init_run"}, control)["run"]
     run_id, run_dir = run["runId"], run["remoteRunDir"]
     mux_ssh(f"head -c 314572800 /dev/urandom > {run_dir}/big.bin && "

@@ -5,6 +5,8 @@ every scheduler command each makes through logging shims for sbatch, squeue,
 sacct and scancel. Run as root by bench/run.py; prints one JSON object.
 """
 import json
+import shutil
+import sqlite3
 import os
 import subprocess
 import sys
@@ -21,6 +23,8 @@ LIB = Path("/opt/cluster-slurm-bench/lib")
 LOG = Path("/tmp/cluster-slurm-bench-scheduler-calls.log")
 HOME = Path("/home/hpcuser")
 MARKER = HOME / ".cluster-slurm-count-scheduler-calls"
+SSH_CONFIG = os.environ.get("TC_DIR", "/var/lib/cluster-slurm-testcluster") + "/client/ssh_config"
+REMOTE_ROOT = "/scratch/hpcuser/openclaw-runs"
 
 
 def run(cmd, **kw):
@@ -65,19 +69,35 @@ def bench_ours():
     ws = tempfile.mkdtemp(prefix="bench-100-")
     control = tempfile.mkdtemp(prefix="bench-cm-")
     env = {**os.environ, "CLUSTER_SLURM_CONTROL_DIR": control, "CLUSTER_SLURM_CONFIG": str(CONFIG), "CLUSTER_SLURM_WORKSPACE": ws}
-    start = time.perf_counter()
-    ids = []
-    for i in range(N):
-        out = run([BIN, "tool"], input=json.dumps({"action": "run_workload", "command": f"true # {i}"}), env=env)
-        ids.append(json.loads(out.stdout)["jobId"])
-    while True:
-        states = json.loads(run([BIN, "job-status", *ids, "--json"], env=env).stdout or "[]")
-        if states and all(s["done"] for s in states):
-            break
-        time.sleep(1)
-    elapsed = time.perf_counter() - start
-    MARKER.unlink()
+    try:
+        start = time.perf_counter()
+        ids = []
+        for i in range(N):
+            out = run([BIN, "tool"], input=json.dumps({"action": "run_workload", "command": f"true # {i}"}), env=env)
+            ids.append(json.loads(out.stdout)["jobId"])
+        while True:
+            states = json.loads(run([BIN, "job-status", *ids, "--json"], env=env).stdout or "[]")
+            if states and all(s["done"] for s in states):
+                break
+            time.sleep(1)
+        elapsed = time.perf_counter() - start
+    finally:
+        MARKER.unlink(missing_ok=True)
+        remove_runs(ws, control)
     return {"seconds": round(elapsed, 2), "scheduler_calls": calls(), "completed": sum(s["state"] == "COMPLETED" for s in states)}
+
+
+def remove_runs(ws, control):
+    """The run dirs the benchmark's ledger made on the cluster, its workspace and its ssh master."""
+    ledger = Path(ws, ".openclaw/cluster-runs/ledger.sqlite")
+    if ledger.exists():
+        with sqlite3.connect(ledger) as db:
+            dirs = [row[0] for row in db.execute("SELECT remoteRunDir FROM run") if row[0].startswith(REMOTE_ROOT + "/")]
+        for i in range(0, len(dirs), 200):
+            run(["ssh", "-F", SSH_CONFIG, "testcluster", "rm -rf -- " + " ".join(dirs[i:i + 200])])
+    run(["ssh", "-F", SSH_CONFIG, "-o", f"ControlPath={control}/%C", "-O", "exit", "testcluster"])
+    shutil.rmtree(ws, ignore_errors=True)
+    shutil.rmtree(control, ignore_errors=True)
 
 
 def bench_submitit():
