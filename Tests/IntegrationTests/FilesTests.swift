@@ -198,6 +198,31 @@ struct FilesTests {
         #expect((try? FileManager.default.attributesOfItem(atPath: localDir + "/big.out")[.size] as? Int) == 400_000_000)
     }
 
+    /// A file over the listing's hashing size (4 MiB) is hashed by the
+    /// cluster while it is sent, its sha256 after its bytes; smaller ones
+    /// by the listing. A folder of both, the boundary included, arrives
+    /// byte for byte with the cluster's own hashes.
+    @Test func largeAndSmallFilesArriveWithTheClustersHashes() throws {
+        let ws = Harness.Workspace()
+        let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
+        let dir = "\(Self.runsRoot)/\(runId)/out"
+        let names = ["big one.bin", "at-limit.bin", "over-limit.bin", "small.bin"]
+        #expect(Harness.ssh("mkdir -p \(dir) && cd \(dir) && head -c 6000000 /dev/urandom > 'big one.bin' && head -c 4194304 /dev/urandom > at-limit.bin"
+                            + " && head -c 4194305 /dev/urandom > over-limit.bin && head -c 300 /dev/urandom > small.bin").status == 0)
+        var clusterSums: [String: String] = [:]
+        for name in names { clusterSums[name] = String(Harness.ssh("sha256sum < \(Harness.quote(dir + "/" + name))").stdout.prefix(64)) }
+        let done = ws.tool(["action": "download", "runId": runId, "remotePath": "out"])
+        #expect(done.status == 0, "\(done.stdout)")
+        let files = done.json["files"] as? [[String: Any]] ?? []
+        #expect(files.count == names.count)
+        for name in names {
+            let entry = files.first { ($0["localPath"] as? String)?.hasSuffix("/out/" + name) == true }
+            #expect(entry?["sha256"] as? String == clusterSums[name], "\(name)")
+            let local = Harness.run("/bin/sh", ["-c", "sha256sum < \"$1\"", "sh", ws.path + "/.openclaw/cluster-runs/\(runId)/out/" + name])
+            #expect(String(local.stdout.prefix(64)) == clusterSums[name], "\(name) on disk")
+        }
+    }
+
     // 5. Full disks.
 
     /// A small tmpfs mounted for one test, removed after.

@@ -64,6 +64,28 @@ import Testing
         #expect(finished.diagnostics.isEmpty)
     }
 
+    /// squeue already says FAILED while accounting still holds the running
+    /// job with its placeholder ExitCode 0:0 (seen on the test cluster, 1 run
+    /// in 20): not final until accounting says how it ended.
+    @Test func anEndSqueueReportsWaitsForAccountingsExitCode() {
+        let squeue = "8920|FAILED|NonZeroExitCode|vm|0:01|run-x\n@@SQUEUE_RC=0@@\n"
+        let running = "8920|run-x|RUNNING|0:0|00:00:01|1||00:00:00|billing=1,cpu=1,mem=500M,node=1|vm|2026-11-29T23:29:53|2026-11-29T23:29:53|Unknown|None\n"
+        let ended = "8920|run-x|FAILED|4:0|00:00:02|2||00:00:00|billing=1,cpu=1,mem=500M,node=1|vm|2026-11-29T23:29:53|2026-11-29T23:29:53|2026-11-29T23:29:55|None\n"
+            + "8920.batch|batch|FAILED|4:0|00:00:02|2|1200K|00:00:00|cpu=1,mem=500M,node=1|vm|2026-11-29T23:29:53|2026-11-29T23:29:53|2026-11-29T23:29:55|\n"
+        let cases: [(String, String, String?, Bool)] = [
+            (squeue + running + "@@SACCT_RC=0@@\n", "COMPLETING", nil, false),
+            (squeue + ended + "@@SACCT_RC=0@@\n", "FAILED", "4:0", true),
+            (squeue + "sacct: error: slurmdbd down\n@@SACCT_RC=1@@\n", "FAILED", nil, true),
+            (squeue.replacingOccurrences(of: "FAILED|NonZeroExitCode", with: "COMPLETED|None") + running + "@@SACCT_RC=0@@\n", "COMPLETED", "0:0", true),
+        ]
+        for (text, state, exitCode, done) in cases {
+            let status = SlurmClient.parseStatusOutput(text, jobIds: ["8920"]).statuses["8920"]
+            #expect(status?.state == state && status?.exitCode == exitCode && status?.done == done, "\(text)")
+        }
+        let waiting = SlurmClient.parseStatusOutput(squeue + running + "@@SACCT_RC=0@@\n", jobIds: ["8920"]).statuses["8920"]
+        #expect(waiting?.reason?.contains("waiting for accounting") == true)
+    }
+
     static let states: [(String, JobState, Bool)] = [
         ("PENDING", .pending, false), ("RUNNING", .running, false), ("SUSPENDED", .suspended, false),
         ("COMPLETING", .completing, false), ("CONFIGURING", .configuring, false), ("REQUEUED", .requeued, false),
