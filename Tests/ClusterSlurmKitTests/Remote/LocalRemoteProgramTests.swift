@@ -14,11 +14,25 @@ import Testing
         var fakeSSH: String { root + "/ssh" }
         let context: ActionContext
 
-        init(archiveCap: Int? = nil) throws {
+        /// `withoutOpenSSL`: the "cluster" finds every program of /usr/bin
+        /// and /bin but openssl (as a minimal Debian has), so the programs'
+        /// sha256sum fallback runs.
+        init(archiveCap: Int? = nil, withoutOpenSSL: Bool = false) throws {
             try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/remote", withIntermediateDirectories: true)
+            var path = ""
+            if withoutOpenSSL {
+                let farm = root + "/bin"
+                try FileManager.default.createDirectory(atPath: farm, withIntermediateDirectories: true)
+                for directory in ["/usr/bin", "/bin"] {
+                    for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name != "openssl" {
+                        try? FileManager.default.createSymbolicLink(atPath: farm + "/" + name, withDestinationPath: directory + "/" + name)
+                    }
+                }
+                path = "PATH=\(farm) "
+            }
             // ssh's last argument is the command line for the remote shell.
-            try "#!/bin/bash\nexec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
+            try "#!/bin/bash\n\(path)exec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
             chmod(root + "/ssh", 0o755)
             let config = """
             {"defaultCluster": "here", "clusters": {"here": {"sshTarget": "localhost-fake", "remoteRoot": "\(root)/remote",
@@ -139,6 +153,25 @@ import Testing
             #expect(FileManager.default.contents(atPath: local + "/out/" + name) == data, "\(name)")
             #expect(result.files.first { $0.localPath.hasSuffix("/" + name) }?.sha256 == Hashing.sha256Hex(data), "\(name)")
         }
+    }
+
+    /// A cluster without openssl: both transfers hash with sha256sum instead.
+    @Test func withoutOpenSSLTheTransfersFallBackToSha256sum() async throws {
+        let bed = try Bed(withoutOpenSSL: true)
+        #expect(!FileManager.default.fileExists(atPath: bed.root + "/bin/openssl"))
+        let big = Data((0..<(RemoteScripts.hashedWhileListedBytes + 1)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try bed.write("in/small 'one'.txt", "small\n")
+        FileManager.default.createFile(atPath: bed.workspace + "/in/big.bin", contents: big)
+        let runId = try await bed.newRun()
+        let up = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        #expect(up.uploaded.count == 2 && up.uploaded.allSatisfy { $0.verified })
+        #expect(FileManager.default.contents(atPath: bed.remoteRoot + "/\(runId)/in/big.bin") == big)
+        try FileManager.default.removeItem(atPath: bed.workspace + "/in")
+        let down = try await Download.run(.init(runId: runId, remotePaths: ["in"]), context: bed.context)
+        #expect(down.files.count == 2)
+        let local = bed.context.localRunDirectory(try bed.context.ledger.requireRun(id: runId))
+        #expect(FileManager.default.contents(atPath: local + "/in/big.bin") == big)
+        #expect(down.files.first { $0.localPath.hasSuffix("/big.bin") }?.sha256 == Hashing.sha256Hex(big))
     }
 
     @Test func aStreamedHashThatDiffersLeavesNothing() throws {
