@@ -338,6 +338,29 @@ struct FilesTests {
         withExtendedLifetime(disk) {}
     }
 
+    /// run_workload of a new run: its dir, inputs (one named like the submit
+    /// program's question) and held submission in one ssh; the inputs are in
+    /// the ledger, verified, and the job sees them.
+    @Test func runWorkloadIsOneRoundTrip() throws {
+        let ws = Harness.Workspace()
+        let odd = "odd\n@@AWAIT_REPLY\n.txt"
+        try "data\n".write(toFile: ws.path + "/data.txt", atomically: true, encoding: .utf8)
+        try "odd\n".write(toFile: ws.path + "/" + odd, atomically: true, encoding: .utf8)
+        let counter = CountingSSH()
+        let call = try JSONSerialization.data(withJSONObject: ["action": "run_workload", "command": "cat data.txt > seen.txt",
+                                                               "localPaths": ["data.txt", odd]])
+        let out = Harness.run(Harness.binary, ["tool", "--config", ws.config, "--workspace", ws.path], stdin: String(decoding: call, as: UTF8.self),
+                              environment: ["CLUSTER_SLURM_CONTROL_DIR": ws.controlDir, "CLUSTER_SLURM_SSH": counter.script])
+        #expect(out.status == 0, "\(out.stdout.prefix(500)) \(out.stderr.prefix(500))")
+        #expect(counter.calls == 1, "claim, upload and submit in one round trip: \(counter.calls)")
+        let runId = try #require(out.json["runId"] as? String)
+        #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
+        #expect(Harness.ssh("cat \(Self.runsRoot)/\(runId)/seen.txt").stdout == "data\n")
+        let recorded = Harness.run("/usr/bin/sqlite3", [ws.ledger, "SELECT count(*), sum(verified) FROM uploadEntry e JOIN uploadManifest m ON m.id = e.manifestId WHERE m.runId = '\(runId)'"]).stdout
+        #expect(recorded == "2|2\n", "both inputs recorded, verified: \(recorded)")
+        #expect(Harness.run("/usr/bin/sqlite3", [ws.ledger, "SELECT outcome FROM submitAttempt WHERE runId = '\(runId)'"]).stdout == "submitted\n")
+    }
+
     // 7. Run ids.
 
     /// Another ledger sharing the remoteRoot made the run dir this one would
@@ -356,11 +379,17 @@ struct FilesTests {
         #expect(runId.hasPrefix(prefix + "-"))
         #expect(runId.count == prefix.count + 1 + 15 + 5, "a 4-character suffix was added: \(runId)")
         #expect(Harness.ssh("ls -A \(Self.runsRoot)/\(runId)").stdout.isEmpty, "the run dir is new and empty")
-        // run_workload claims its dir the same way
-        let workload = ws.tool(["action": "run_workload", "prefix": prefix, "command": "ls > listing.txt"])
+        // run_workload claims its dir in its one round trip: taken, it sends nothing there and a new run claims a dir of its own
+        try "mine\n".write(toFile: ws.path + "/theirs.txt", atomically: true, encoding: .utf8)
+        let workload = ws.tool(["action": "run_workload", "prefix": prefix, "command": "ls -A > listing.txt", "localPath": "theirs.txt"])
         let second = try #require(workload.json["runId"] as? String, "\(workload.stdout)")
-        #expect(second != runId && second.count == runId.count)
-        _ = ws.waitUntilDone(runId: second)
-        #expect(!Harness.ssh("cat \(Self.runsRoot)/\(second)/listing.txt").stdout.contains("theirs.txt"))
+        #expect(second != runId && second.hasPrefix(prefix + "-"))
+        #expect(ws.waitUntilDone(runId: second)["state"] as? String == "COMPLETED")
+        #expect(Harness.ssh("cat \(Self.runsRoot)/\(second)/theirs.txt").stdout == "mine\n")
+        #expect(Harness.ssh("cat \(Self.runsRoot)/\(second)/listing.txt").stdout.contains("job.slurm\n"), "the job ran in its own dir")
+        let others = Harness.ssh("grep -l -r -x mine \(Self.runsRoot)/\(prefix)-* --include=theirs.txt | grep -v -F -- /\(second)/ ; true").stdout
+        #expect(others.isEmpty, "nothing was written into another ledger's dir: \(others)")
+        let taken = Harness.run("/usr/bin/sqlite3", [ws.ledger, "SELECT n.runId FROM runNote n WHERE n.text LIKE '%already taken%'"]).stdout
+        #expect(!taken.isEmpty && !taken.contains(second), "the run whose dir was taken says so")
     }
 }

@@ -126,15 +126,19 @@ public enum RunWorkload {
 
     private static func attempt(_ request: Request, commands: [String], cluster: String, runId: String?, prefix: String?,
                                 decision: RoutingDecision, selection: RoutingDecision, fallback: Fallback,
-                                context: ActionContext) async throws -> Result {
+                                context: ActionContext, claimFirst: Bool = false) async throws -> Result {
         var headerOverrides = request.headerOverrides
         if !(request.allowEnvOverrides && context.config.execution.allowCustomEnvOverride) { headerOverrides.modules = nil }
+        // A new run's dir, inputs and submission travel in one round trip
+        // (secret values go first, into a dir claimed on its own).
+        let policy = context.config.policy(for: cluster)
+        let firstContact = runId == nil && !claimFirst && !request.env.keys.contains(where: policy.isSecret)
         let rendered = try await RenderJob.run(
             .init(runId: runId, cluster: cluster, prefix: prefix, commands: commands, workload: request.workload, env: request.env,
                   setupCommands: request.setupCommands, modules: request.modules, headerOverrides: headerOverrides,
                   scriptName: request.scriptName, allowEnvOverrides: request.allowEnvOverrides, params: request.params, array: request.array,
                   metricsFile: request.metricsFile),
-            context: context, policyChecked: true, createRemote: runId == nil, routing: decision)
+            context: context, policyChecked: true, createRemote: runId == nil && !firstContact, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
         // Policy first: nothing reaches the cluster for a refused request.
         let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths", progress: context.progress, cache: context.ledger, now: context.now)
@@ -142,15 +146,31 @@ public enum RunWorkload {
             cluster: cluster, runId: run.id, scriptText: rendered.script,
             submitArgs: (try context.profile(cluster)).submitArgs + request.submitArgs,
             inputs: inputs.map { ($0.relativePath, $0.sha256) }, allowRepeatedFailures: request.allowRepeatedFailures, context: context)
-        var uploaded: [Upload.Entry] = []
-        if !request.localPaths.isEmpty {
-            let isFresh = try context.ledger.submitAttempts(runId: run.id).isEmpty && context.ledger.uploadEntries(runId: run.id).isEmpty
-            // The sources collected (and hashed) for the policy check are the ones sent.
-            uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh).uploaded
-        }
         var submit = SubmitJob.Request(runId: run.id, submitArgs: request.submitArgs, allowRepeatedFailures: request.allowRepeatedFailures)
         submit.after = request.after
-        let submitted = try await SubmitJob.run(submit, context: context)
+        var uploaded: [Upload.Entry] = []
+        let submitted: SubmitJob.Result
+        if firstContact {
+            // The sources collected (and hashed) for the policy check are the ones sent.
+            let prepared = request.localPaths.isEmpty ? nil
+                : try await Upload.prepare(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: true)
+            do {
+                let (result, upload) = try await SubmitJob.submit(submit, context: context, firstContact: .init(upload: prepared))
+                submitted = result
+                uploaded = upload?.uploaded ?? []
+            } catch is SubmitJob.RunDirectoryTaken {
+                // Another ledger sharing the remoteRoot made a run with this id: nothing was sent; a new run claims its dir first.
+                try context.ledger.addNote(runId: run.id, text: "not submitted: its run dir \(run.remoteRunDir) was already taken on the cluster (another ledger's run with the same id); nothing was sent", now: context.now())
+                return try await attempt(request, commands: commands, cluster: cluster, runId: nil, prefix: prefix, decision: decision,
+                                         selection: selection, fallback: fallback, context: context, claimFirst: true)
+            }
+        } else {
+            if !request.localPaths.isEmpty {
+                let isFresh = try context.ledger.submitAttempts(runId: run.id).isEmpty && context.ledger.uploadEntries(runId: run.id).isEmpty
+                uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh).uploaded
+            }
+            submitted = try await SubmitJob.run(submit, context: context)
+        }
         return Result(cluster: cluster, clusterSelection: selection, runId: run.id, jobId: submitted.jobId, remoteRunDir: run.remoteRunDir,
                       localScriptPath: rendered.localScriptPath, submitOutput: submitted.submitOutput,
                       allowEnvOverrides: request.allowEnvOverrides, fallback: fallback, uploaded: uploaded,

@@ -52,6 +52,21 @@ public enum SubmitJob {
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
+        try await submit(request, context: context, firstContact: nil).result
+    }
+
+    /// A new run's first contact (`run_workload`): its dir is claimed and its
+    /// inputs are sent in the same round trip as the submission.
+    struct FirstContact: Sendable {
+        /// The inputs to send (nil: none); recorded before the job may run.
+        var upload: Upload.Prepared?
+    }
+
+    /// The claimed run dir already existed: another ledger sharing the remoteRoot made a run with this id.
+    struct RunDirectoryTaken: Error {}
+
+    static func submit(_ request: Request, context: ActionContext,
+                       firstContact: FirstContact?) async throws -> (result: Result, upload: Upload.Result?) {
         let run = try context.ledger.requireRun(id: request.runId)
         let profile = try context.profile(run.cluster)
         try SubmitArgsPolicy.check(request.submitArgs)
@@ -83,19 +98,24 @@ public enum SubmitJob {
             case .failed, .notFound: break
             }
         }
-        if let adopted { return adopted }
+        if let adopted { return (adopted, nil) }
 
         var options = profile.submitArgs + request.submitArgs
         let dependencies = try await RunDependencies.resolve(request.after, run: run, context: context)
+        // In a first contact the inputs are recorded during the round trip: these are the ones it will record.
+        let planned = firstContact?.upload?.plannedInputs
         let checked = try await SubmitPolicy.enforce(
             cluster: run.cluster, runId: run.id, scriptText: scriptText, submitArgs: options,
-            inputs: try context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
+            inputs: try planned.map { $0.map { ($0.relativePath, $0.sha256) } }
+                ?? context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
             allowRepeatedFailures: request.allowRepeatedFailures, context: context)
 
         // Every current input is checked on the compute node before the
         // workload (unless the profile turns that off: then only those too
         // large for the login node).
-        let inputs = try context.ledger.currentInputs(runId: run.id).filter { profile.verifyInputsOnComputeNode || !$0.verified }
+        let current = try planned.map { $0.sorted { $0.relativePath < $1.relativePath } }
+            ?? context.ledger.currentInputs(runId: run.id).map { ($0.relativePath, $0.sha256, $0.verified) }
+        let inputs = current.filter { profile.verifyInputsOnComputeNode || !$0.verified }
         let manifest = InputManifest.text(inputs.map { ($0.relativePath, $0.sha256) })
         let fingerprint = checked.fingerprint
         // Added after the policy's reading of the caller's options: it is ours, not theirs.
@@ -110,11 +130,30 @@ public enum SubmitJob {
                                         arraySpec: directives["array"])
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
+        let uploadRecord = UploadRecordBox()
+        let preparedUpload = firstContact?.upload
         do {
             // The scheduler's view of the held job decides: released only if it is within the policy.
             let (policy, usage) = (checked.policy, checked.usage)
+            let meter = preparedUpload.map { ProgressMeter(observer: context.progress, phase: .uploading, total: $0.bytesToSend, files: $0.filesToSend) }
+            defer { meter?.finish() }
+            var contact: SlurmClient.FirstContact?
+            if firstContact != nil {
+                var upload: (@Sendable (ByteSink) throws -> Void)?
+                if let stream = preparedUpload?.stream {
+                    upload = { sink in try stream(sink) { meter?.add($0) } }
+                }
+                contact = SlurmClient.FirstContact(upload: upload)
+            }
             outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
-                                             comment: comment(run.id, token), token: token, sbatchOptions: options) { held in
+                                             comment: comment(run.id, token), token: token, sbatchOptions: options,
+                                             firstContact: contact) { held in
+                // A first contact's inputs are in the ledger before its job may run.
+                if let preparedUpload {
+                    do { try uploadRecord.record { try preparedUpload.finish(report: held.uploadReport ?? "", context: context) } } catch {
+                        return .refuse(ClusterSlurmError.wrapping(error))
+                    }
+                }
                 guard let job = held.job else {
                     return .refuse(ClusterSlurmError.remote("scontrol could not show held job \(held.jobId) (\(held.scontrolText.prefix(300))); it was cancelled, nothing ran"))
                 }
@@ -133,10 +172,30 @@ public enum SubmitJob {
             // the submit record; if the cluster cannot be asked either, the
             // intent stays open and the next action on the run settles it.
             if let resolutions = try? await SubmitRecovery.resolve(run: run, context: context) {
-                for case .adopted(let result) in resolutions { return result }
+                for case .adopted(let result) in resolutions { return (result, uploadRecord.result) }
             }
             try? context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
             throw error.about(run: run.id)
+        }
+        var uploaded = uploadRecord.result
+        if let sections = outcome.firstContact {
+            // How far the round trip got: a claim or an upload that failed submitted nothing.
+            let target = "\(profile.sshTarget):\(runDir)"
+            let stopped = RemoteResult(exitStatus: outcome.exitStatus, stdout: Data(), stderr: outcome.stderr, durationSeconds: outcome.durationSeconds)
+            if sections.upload == nil || sections.submit == nil {
+                try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
+            }
+            if sections.upload == nil {
+                if outcome.exitStatus == 17 { throw RunDirectoryTaken() }
+                throw RemoteFailure.error(action: "creating the run dir", to: target, result: stopped).about(run: run.id)
+            }
+            guard sections.submit != nil else {
+                throw RemoteFailure.error(action: "upload", to: target, result: stopped).about(run: run.id)
+            }
+            // sbatch refused it (no held job to review): the inputs it placed are recorded all the same.
+            if uploaded == nil, let preparedUpload {
+                uploaded = try preparedUpload.finish(report: sections.upload ?? "", context: context)
+            }
         }
         if let verdict = outcome.verdict {
             // sbatch made a held job; unless it was checked and released, it was cancelled and nothing ran.
@@ -159,7 +218,7 @@ public enum SubmitJob {
         if outcome.parsed == nil, outcome.exitStatus == 0 {
             // sbatch accepted something but printed no id: the job is found by
             // its record and work dir, never left running unrecorded.
-            for case .adopted(let result) in try await SubmitRecovery.resolve(run: run, context: context) { return result }
+            for case .adopted(let result) in try await SubmitRecovery.resolve(run: run, context: context) { return (result, uploaded) }
             throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable; output: \(outcome.stdout)); if it made a job, the next check_workload of this run adopts it").about(run: run.id)
         }
         let stamp = Timestamp.string(context.now())
@@ -182,11 +241,12 @@ public enum SubmitJob {
             stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: SubmitRecovery.jobRecord(parsed.jobId, intent: intent, run: run, submittedAt: stamp, context: context))
         try context.ledger.resolveSubmitIntent(token: token, outcome: .submitted, now: context.now())
         try context.ledger.recordDependencies(dependencies.records)
-        return Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
+        let result = Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,
                       remoteScriptPath: remoteScript, submitOutput: outcome.stdout, submitCommand: outcome.commandDisplay, adopted: false,
                       after: dependencies.records.isEmpty ? nil : dependencies.records.map {
                           Dependency(runId: $0.upstreamRunId, when: $0.kind, jobId: $0.upstreamJobId, resolution: $0.resolution)
                       })
+        return (result, uploaded)
     }
 
     /// The run-scoped, attempt-unique comment every submitted job carries.
@@ -224,5 +284,18 @@ public enum SubmitJob {
             if current != data { try LocalFiles.writeAtomically(data, to: script.localPath) }
         }
         return (script.localPath, script.scriptName)
+    }
+}
+
+/// A first contact's upload record, made by the held-job review (before the
+/// job may run) or, when sbatch made no job, after the round trip.
+private final class UploadRecordBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: Upload.Result?
+    var result: Upload.Result? { lock.withLock { recorded } }
+    func record(_ body: () throws -> Upload.Result) throws {
+        try lock.withLock {
+            if recorded == nil { recorded = try body() }
+        }
     }
 }

@@ -53,6 +53,115 @@ public enum Upload {
     /// come from the archive) and records the manifest.
     static func send(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
                      remoteKnownEmpty: Bool) async throws -> Result {
+        let prepared = try await prepare(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
+        var report = ""
+        if let stream = prepared.stream {
+            let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: prepared.bytesToSend, files: prepared.filesToSend)
+            defer { meter.finish() }
+            let result = try await context.transport.run(
+                RemoteCall(label: "upload", script: RemoteScripts.receiveUpload,
+                           arguments: [prepared.runDir.word, .literal(subdir ?? "")],
+                           stdin: .producer { sink in try stream(sink, meter.add) }),
+                on: prepared.endpoint)
+            guard result.succeeded else {
+                throw RemoteFailure.error(action: "upload", to: "\(prepared.target):\(prepared.destination)", result: result)
+            }
+            report = result.stdoutText
+        }
+        return try prepared.finish(report: report, context: context)
+    }
+
+    /// What is to be sent and how, decided before anything is sent: the
+    /// stream to write (nil when the cluster already has every file) and,
+    /// once the cluster has answered, `finish` to check and record it.
+    struct Prepared: Sendable {
+        var sources: [LocalFiles.Source]
+        var run: RunRecord
+        var subdir: String?
+        var runDir: RemotePath
+        var destination: RemotePath
+        var endpoint: SSHEndpoint
+        var target: String
+        var alreadyThere: [String: String]
+        var remoteSignature: [String: String]
+        var deferred: Set<String>
+        var toSend: [LocalFiles.Source]
+        var manifest: Data
+        fileprivate var streamHash = SentDigest()
+
+        var bytesToSend: Int64 { toSend.reduce(0) { $0 + $1.size } }
+        var filesToSend: Int { toSend.count }
+
+        /// Writes the upload stream (`receiveUpload`'s standard input), reporting file bytes as they go.
+        var stream: (@Sendable (ByteSink, @escaping @Sendable (Int64) -> Void) throws -> Void)? {
+            guard !toSend.isEmpty else { return nil }
+            let (files, manifest, streamHash) = (toSend, manifest, streamHash)
+            return { sink, onFileBytes in
+                // The tar goes straight into ssh: no copy on the local disk. Its length
+                // comes first and its sha256 after it, so the cluster checks every byte
+                // as it arrives and places nothing unless they agree.
+                let length = TarWriter.length(of: files.map { (("files/" + $0.relativePath).utf8.count, $0.size) } + [("manifest".utf8.count, Int64(manifest.count))])
+                try sink.write(Data("\(length)\n".utf8))
+                let digesting = DigestingWriter(sink)
+                let tar = TarWriter(sink: digesting, onFileBytes: onFileBytes)
+                for source in files {
+                    try tar.appendFile(localPath: source.localPath, archiveName: "files/" + source.relativePath,
+                                       size: source.size, mtime: source.mtime, signature: source.signature)
+                }
+                try tar.appendData(manifest, archiveName: "manifest")
+                try tar.finish()
+                guard digesting.count == length else {
+                    throw ClusterSlurmError.io("the upload stream came out \(digesting.count) bytes long instead of \(length); nothing was placed")
+                }
+                let hash = digesting.finalize()
+                streamHash.set(hash)
+                try sink.write(Data((hash + "\n").utf8))
+            }
+        }
+
+        /// Checks what the cluster reported (`receiveUpload`'s output; empty when nothing was sent)
+        /// against what was sent, then archives and records the upload.
+        func finish(report: String, context: ActionContext) throws -> Result {
+            var remoteSignature = remoteSignature
+            var verified: [String: String] = [:]
+            if !toSend.isEmpty {
+                guard let sent = streamHash.value, report.contains("@@STREAM \(sent)\0") else {
+                    throw ClusterSlurmError.remote("the cluster did not confirm the upload stream's sha256 \(streamHash.value ?? "(not sent)"); the upload was not verified, run it again")
+                }
+                for (hash, stat) in RemoteStat.parseUploadReport(report) {
+                    verified[stat.name] = hash
+                    remoteSignature[stat.name] = stat.signature
+                }
+            }
+            var entries: [Entry] = []
+            for source in sources {
+                let sent = alreadyThere[source.relativePath] != source.sha256
+                let remoteHash = sent ? verified[source.relativePath] : alreadyThere[source.relativePath]
+                let onComputeNode = deferred.contains(source.relativePath)
+                guard remoteHash == source.sha256 || (onComputeNode && sent && remoteHash == "-") else {
+                    throw ClusterSlurmError.remote("\(source.relativePath) arrived on \(target) with sha256 \(remoteHash ?? "none"), expected \(source.sha256); the upload was not verified, run it again")
+                }
+                entries.append(Entry(localPath: source.localPath, remotePath: destination.appending(source.relativePath).description,
+                                     relativePath: (subdir.map { $0 + "/" } ?? "") + source.relativePath,
+                                     size: source.size, sha256: source.sha256, sent: sent, verified: !onComputeNode,
+                                     verifiedOn: onComputeNode ? "compute node (when the job starts)" : "login node"))
+            }
+            try Upload.record(entries, sources: sources, run: run, destination: destination, remoteSignature: remoteSignature, context: context)
+            return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
+                          bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
+        }
+
+        /// The inputs as the ledger will list them once `finish` has recorded them: what the job's manifest checks.
+        var plannedInputs: [(relativePath: String, sha256: String, verified: Bool)] {
+            sources.map { ((subdir.map { $0 + "/" } ?? "") + $0.relativePath, $0.sha256, !deferred.contains($0.relativePath)) }
+        }
+    }
+
+    /// Decides what to send: asks the cluster what it already has (unless
+    /// the destination is known to be empty), and which files the login
+    /// node may hash within its budget.
+    static func prepare(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
+                        remoteKnownEmpty: Bool) async throws -> Prepared {
         let profile = try context.profile(run.cluster)
         let runDir = try context.remoteRunDirectory(run)
         let destination = subdir.map { runDir.appending($0) } ?? runDir
@@ -109,65 +218,17 @@ public enum Upload {
         for source in toSend {
             if source.size > hashBudget { deferred.insert(source.relativePath) } else { hashBudget -= source.size }
         }
-        var verified: [String: String] = [:]
-        if !toSend.isEmpty {
-            let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] })
-            let files = toSend
-            let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: toSend.reduce(0) { $0 + $1.size }, files: toSend.count)
-            defer { meter.finish() }
-            let length = TarWriter.length(of: files.map { (("files/" + $0.relativePath).utf8.count, $0.size) } + [("manifest".utf8.count, Int64(manifest.count))])
-            let streamHash = SentDigest()
-            let result = try await context.transport.run(
-                RemoteCall(label: "upload", script: RemoteScripts.receiveUpload,
-                           arguments: [runDir.word, .literal(subdir ?? "")],
-                           stdin: .producer { sink in
-                               // The tar goes straight into ssh: no copy on the local disk. Its length
-                               // comes first and its sha256 after it, so the cluster checks every byte
-                               // as it arrives and places nothing unless they agree.
-                               try sink.write(Data("\(length)\n".utf8))
-                               let digesting = DigestingWriter(sink)
-                               let tar = TarWriter(sink: digesting, onFileBytes: meter.add)
-                               for source in files {
-                                   try tar.appendFile(localPath: source.localPath, archiveName: "files/" + source.relativePath,
-                                                      size: source.size, mtime: source.mtime, signature: source.signature)
-                               }
-                               try tar.appendData(manifest, archiveName: "manifest")
-                               try tar.finish()
-                               guard digesting.count == length else {
-                                   throw ClusterSlurmError.io("the upload stream came out \(digesting.count) bytes long instead of \(length); nothing was placed")
-                               }
-                               let hash = digesting.finalize()
-                               streamHash.set(hash)
-                               try sink.write(Data((hash + "\n").utf8))
-                           }),
-                on: endpoint)
-            guard result.succeeded else {
-                throw RemoteFailure.error(action: "upload", to: "\(profile.sshTarget):\(destination)", result: result)
-            }
-            guard let sent = streamHash.value, result.stdoutText.contains("@@STREAM \(sent)\0") else {
-                throw ClusterSlurmError.remote("the cluster did not confirm the upload stream's sha256 \(streamHash.value ?? "(not sent)"); the upload was not verified, run it again")
-            }
-            for (hash, stat) in RemoteStat.parseUploadReport(result.stdoutText) {
-                verified[stat.name] = hash
-                remoteSignature[stat.name] = stat.signature
-            }
-        }
-        var entries: [Entry] = []
-        for source in sources {
-            let sent = alreadyThere[source.relativePath] != source.sha256
-            let remoteHash = sent ? verified[source.relativePath] : alreadyThere[source.relativePath]
-            let onComputeNode = deferred.contains(source.relativePath)
-            guard remoteHash == source.sha256 || (onComputeNode && sent && remoteHash == "-") else {
-                throw ClusterSlurmError.remote("\(source.relativePath) arrived on \(profile.sshTarget) with sha256 \(remoteHash ?? "none"), expected \(source.sha256); the upload was not verified, run it again")
-            }
-            entries.append(Entry(localPath: source.localPath, remotePath: destination.appending(source.relativePath).description,
-                                 relativePath: (subdir.map { $0 + "/" } ?? "") + source.relativePath,
-                                 size: source.size, sha256: source.sha256, sent: sent, verified: !onComputeNode,
-                                 verifiedOn: onComputeNode ? "compute node (when the job starts)" : "login node"))
-        }
-        // Inputs are archived by content while the run stays under the cap. A content
-        // this run already archived costs nothing again (an unchanged re-upload reads
-        // nothing); one the archive holds for another run is not read again either.
+        let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] })
+        return Prepared(sources: sources, run: run, subdir: subdir, runDir: runDir, destination: destination, endpoint: endpoint,
+                        target: profile.sshTarget, alreadyThere: alreadyThere, remoteSignature: remoteSignature, deferred: deferred,
+                        toSend: toSend, manifest: manifest)
+    }
+
+    /// Inputs are archived by content while the run stays under the cap. A content
+    /// this run already archived costs nothing again (an unchanged re-upload reads
+    /// nothing); one the archive holds for another run is not read again either.
+    private static func record(_ entries: [Entry], sources: [LocalFiles.Source], run: RunRecord, destination: RemotePath,
+                               remoteSignature: [String: String], context: ActionContext) throws {
         let runBlobs = try context.ledger.archivedInputBlobs(runId: run.id)
         let stored = try context.ledger.existingBlobs(sources.map(\.sha256))
         var budget = context.config.archive.maxInputBytesPerRun - runBlobs.values.reduce(0, +)
@@ -194,8 +255,6 @@ public enum Upload {
                               blobSha256: archived.contains(source.relativePath) ? entry.sha256 : nil,
                               remoteStat: remoteSignature[source.relativePath])
         }, archive: archive, notArchived: notArchived, now: context.now())
-        return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
-                      bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
     }
 
     /// `remoteDir` may be relative to the run dir or an absolute path inside it.

@@ -9,7 +9,14 @@ import Foundation
 public struct RemoteReply: Sendable {
     public static let marker = "@@AWAIT_REPLY"
     public var answer: @Sendable (String) -> String
-    public init(answer: @escaping @Sendable (String) -> String) { self.answer = answer }
+    /// When set, the marker counts only after this text: a program that
+    /// prints names it was sent (an upload's report) before asking puts a
+    /// mark no name can hold (NULs and a random token) before the question.
+    public var after: String?
+    public init(after: String? = nil, answer: @escaping @Sendable (String) -> String) {
+        self.after = after
+        self.answer = answer
+    }
 }
 
 extension RemoteCall {
@@ -20,12 +27,16 @@ extension RemoteCall {
     func conversation(timeoutSeconds: Int) -> (call: RemoteCall, output: CollectedOutput) {
         guard let reply else { return (self, CollectedOutput()) }
         let output = CollectedOutput()
-        let initial: Data
-        if case .bytes(let data)? = stdin { initial = data } else { initial = Data() }
+        let initial = stdin
         var plain = self
         plain.reply = nil
         plain.stdin = .producer { sink in
-            try sink.write(initial)
+            switch initial {
+            case .bytes(let data)?: try sink.write(data)
+            case .producer(let produce)?: try produce(sink)
+            case .file(let path)?: try sink.write(try Data(contentsOf: URL(fileURLWithPath: path)))
+            case nil: break
+            }
             if let line = output.awaitReply(timeoutSeconds: timeoutSeconds) { try sink.write(Data((line + "\n").utf8)) }
         }
         plain.stdout = .consumer { source in
@@ -53,16 +64,28 @@ final class CollectedOutput: @unchecked Sendable {
     func append(_ chunk: Data, reply: RemoteReply) {
         condition.lock()
         bytes.append(chunk)
-        let ready = !settled && String(decoding: bytes, as: UTF8.self).contains("\n" + RemoteReply.marker + "\n")
-        let before = ready ? String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n" + RemoteReply.marker + "\n")[0] : ""
+        let before = settled ? nil : Self.textBeforeQuestion(bytes, after: reply.after)
         condition.unlock()
-        guard ready else { return }
+        guard let before else { return }
         let line = reply.answer(before)
         condition.lock()
         replyLine = line
         settled = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Everything printed before the question, once it has been asked (after
+    /// `after`, when given); nil until then.
+    static func textBeforeQuestion(_ bytes: Data, after: String?) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var searchFrom = text.startIndex
+        if let after {
+            guard let mark = text.range(of: after) else { return nil }
+            searchFrom = mark.upperBound
+        }
+        guard let question = text.range(of: "\n" + RemoteReply.marker + "\n", range: searchFrom..<text.endIndex) else { return nil }
+        return String(text[..<question.lowerBound])
     }
 
     /// The end of output: a program that never asked gets no reply.

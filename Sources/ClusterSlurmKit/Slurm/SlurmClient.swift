@@ -24,6 +24,16 @@ public struct SlurmClient: Sendable {
         public var verdict: HeldVerdict?
         public var released: Bool
         public var cancelled: Bool
+        /// What each part of a first contact printed (nil for a plain submit).
+        public var firstContact: FirstContactStages.Sections?
+    }
+
+    /// A new run's upload, sent in the same round trip as its submission.
+    public struct FirstContact: Sendable {
+        public static let label = "claim, upload and submit"
+        /// Writes the upload stream (`receiveUpload`'s standard input); nil when there is nothing to send.
+        public var upload: (@Sendable (ByteSink) throws -> Void)?
+        public init(upload: (@Sendable (ByteSink) throws -> Void)?) { self.upload = upload }
     }
 
     /// A submitted job while it is held: the scheduler's record of it and the
@@ -33,6 +43,8 @@ public struct SlurmClient: Sendable {
         public var job: ScheduledJob?
         public var runDirectory: String
         public var scontrolText: String
+        /// In a first contact: what the upload printed (its report), to record before the job may run.
+        public var uploadReport: String?
     }
 
     public enum HeldVerdict: Sendable {
@@ -45,17 +57,31 @@ public struct SlurmClient: Sendable {
     /// the job, and releases or cancels it as `review` decides: one ssh
     /// session, and no job runs unless it was checked.
     public func submit(runDirectory: RemotePath, scriptName: String, script: Data, inputManifest: String, comment: String,
-                       token: String, sbatchOptions: [String],
+                       token: String, sbatchOptions: [String], firstContact: FirstContact? = nil,
                        review: @escaping @Sendable (HeldJob) -> HeldVerdict) async throws -> SubmitOutcome {
         let verdictBox = VerdictBox()
         let manifest = Data(inputManifest.utf8)
-        var call = RemoteCall(
-            label: "submit", script: RemoteScripts.writeAndSubmit,
-            arguments: [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count)), .literal(token),
-                        .literal(String(manifest.count))] + sbatchOptions.map(ShellWord.literal),
-            stdin: .bytes(script + manifest))
-        call.reply = RemoteReply { shown in
-            let held = Self.parseHeld(shown)
+        let submitArguments = [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count)), .literal(token),
+                               .literal(String(manifest.count))] + sbatchOptions.map(ShellWord.literal)
+        var call = RemoteCall(label: "submit", script: RemoteScripts.writeAndSubmit, arguments: submitArguments, stdin: .bytes(script + manifest))
+        let stages = firstContact.map { _ in FirstContactStages(token: token) }
+        if let firstContact, let stages {
+            // One round trip for a new run: claim its dir, receive its inputs, submit.
+            let upload = firstContact.upload
+            call = RemoteCall(label: FirstContact.label, script: RemoteScripts.firstContact,
+                              arguments: [.literal(token), .literal(upload == nil ? "" : "1")] + submitArguments,
+                              stdin: .producer { sink in
+                                  try upload?(sink)
+                                  try sink.write(script + manifest)
+                              })
+        }
+        call.reply = RemoteReply(after: stages?.submitMark) { shown in
+            let sections = stages.map { $0.split(shown) }
+            let held = Self.parseHeld(sections?.submit ?? shown).map { job -> HeldJob in
+                var job = job
+                job.uploadReport = sections?.upload
+                return job
+            }
             let verdict: HeldVerdict = held.map(review)
                 ?? .refuse(ClusterSlurmError.remote("the scheduler's view of the held job could not be read; the job was cancelled"))
             verdictBox.set(held, verdict)
@@ -63,7 +89,8 @@ public struct SlurmClient: Sendable {
             return "cancel"
         }
         let result = try await transport.run(call, on: endpoint)
-        let text = result.stdoutText
+        let sections = stages?.split(result.stdoutText)
+        let text = sections.map { $0.submit ?? "" } ?? result.stdoutText
         let afterMarker = text.range(of: "@@CLUSTER_SLURM_SUBMIT@@").map { String(text[$0.upperBound...]) }
         let sbatchAnswer = afterMarker.map { String($0.components(separatedBy: "\n@@")[0]) }
         let display = Shell.line(["sbatch", "--parsable", "--hold", "--comment=\(comment)"] + sbatchOptions + ["--", scriptName])
@@ -77,7 +104,8 @@ public struct SlurmClient: Sendable {
             stdout: (sbatchAnswer ?? text).trimmingCharacters(in: .whitespacesAndNewlines),
             stderr: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines), commandDisplay: display,
             durationSeconds: result.durationSeconds, held: held, verdict: verdict,
-            released: Self.value(after: "@@RELEASED ", in: text) != nil, cancelled: Self.value(after: "@@CANCELLED ", in: text) != nil)
+            released: Self.value(after: "@@RELEASED ", in: text) != nil, cancelled: Self.value(after: "@@CANCELLED ", in: text) != nil,
+            firstContact: sections)
     }
 
     /// The held job from what the submit program printed before asking.

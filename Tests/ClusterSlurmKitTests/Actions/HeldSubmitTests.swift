@@ -16,6 +16,40 @@ import Testing
         #expect(try bed.context.ledger.jobs(runId: rendered.runId).map(\.jobId) == ["70"])
     }
 
+    /// run_workload's one round trip: an upload the cluster refused stops it
+    /// before sbatch; a held job refused after the upload still leaves the
+    /// inputs it placed in the ledger (recorded before the verdict).
+    @Test func aFirstContactStopsAtAFailedUpload() async throws {
+        let bed = try ScriptedBed()
+        try bed.write("a.txt", "aaaa")
+        bed.transport.on("upload") { _ in .init(exitStatus: 6, stderr: "cluster-slurm: the upload stream arrived with sha256 0, the sender's is 1; nothing was placed") }
+        bed.transport.on("submit") { _ in ScriptedBed.submitted("81") }
+        let error = try await #require(throws: ClusterSlurmError.self) {
+            _ = try await RunWorkload.run(.init(commands: ["cat a.txt"], localPaths: ["a.txt"]), context: bed.context)
+        }
+        #expect(error.kind == .remote && error.description.contains("nothing was placed"), "\(error.description)")
+        let runId = try #require(error.runId)
+        #expect(bed.transport.calls.map(\.label) == [SlurmClient.FirstContact.label], "one round trip, no sbatch")
+        #expect(try bed.context.ledger.submitAttempts(runId: runId).isEmpty && bed.context.ledger.uploadEntries(runId: runId).isEmpty)
+        #expect(try bed.context.ledger.openSubmitIntents(runId: runId).isEmpty, "the intent is settled: nothing was submitted")
+    }
+
+    @Test func aRefusedFirstContactKeepsTheRecordOfItsInputs() async throws {
+        let bed = try ScriptedBed()
+        try bed.write("a.txt", "aaaa")
+        let scontrol = ScriptedBed.heldJob("82", fields: "Partition=cpu Account=acct QOS=normal TimeLimit=UNLIMITED TRES=cpu=1,mem=1G,node=1 OverSubscribe=OK")
+        bed.transport.on("submit") { _ in ScriptedBed.submitted("82", scontrol: scontrol) }
+        let error = try await #require(throws: ClusterSlurmError.self) {
+            _ = try await RunWorkload.run(.init(commands: ["cat a.txt"], localPaths: ["a.txt"]), context: bed.context)
+        }
+        #expect(error.kind == .policyViolation && error.details.jobId == "82")
+        let runId = try #require(error.runId)
+        #expect(try #require(bed.transport.calls.last).reply == "cancel")
+        let inputs = try bed.context.ledger.uploadEntries(runId: runId)
+        #expect(inputs.map(\.relativePath) == ["a.txt"] && inputs.allSatisfy(\.verified) && inputs.first?.sha256 == Hashing.sha256Hex("aaaa"))
+        #expect(try bed.context.ledger.jobs(runId: runId).isEmpty && bed.context.ledger.openSubmitIntents(runId: runId).isEmpty)
+    }
+
     @Test func whatSlurmMadeOfItIsRefusedAndCancelled() async throws {
         let bed = try ScriptedBed()
         let rendered = try await RenderJob.run(.init(commands: ["true"]), context: bed.context)

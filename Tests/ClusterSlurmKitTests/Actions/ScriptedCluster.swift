@@ -47,17 +47,22 @@ final class ScriptedTransport: Transport, @unchecked Sendable {
         case .producer(let produce): stdin = try capture(produce)
         }
         var recorded = Call(label: call.label, arguments: call.arguments.map(\.rendered), stdin: stdin)
-        let handler = lock.withLock { handlers[call.label] }
-        guard let handler else {
-            lock.withLock { log.append(recorded) }
-            throw ClusterSlurmError(.internal, "scripted cluster: no answer for the call \"\(call.label)\"")
+        var runDirectory = recorded.arguments.first.map(ScriptedBed.unquote) ?? ""
+        var answer: Answer
+        if call.label == SlurmClient.FirstContact.label, lock.withLock({ handlers[call.label] }) == nil {
+            (answer, runDirectory) = try firstContact(recorded)
+        } else {
+            let handler = lock.withLock { handlers[call.label] }
+            guard let handler else {
+                lock.withLock { log.append(recorded) }
+                throw ClusterSlurmError(.internal, "scripted cluster: no answer for the call \"\(call.label)\"")
+            }
+            answer = try handler(recorded)
         }
-        var answer = try handler(recorded)
         // The submit program's held job sits in the run dir it was given.
-        var text = String(decoding: answer.stdout, as: UTF8.self)
-            .replacingOccurrences(of: "@RUNDIR@", with: recorded.arguments.first.map(ScriptedBed.unquote) ?? "")
-        if let reply = call.reply, let marker = text.range(of: "\n" + RemoteReply.marker + "\n") {
-            let said = reply.answer(String(text[..<marker.lowerBound]))
+        var text = String(decoding: answer.stdout, as: UTF8.self).replacingOccurrences(of: "@RUNDIR@", with: runDirectory)
+        if let reply = call.reply, let before = CollectedOutput.textBeforeQuestion(Data(text.utf8), after: reply.after) {
+            let said = reply.answer(before)
             recorded.reply = said
             // as the program does: anything but release cancels
             if said != "release" { text = text.replacingOccurrences(of: "@@RELEASED ", with: "@@CANCELLED ") }
@@ -77,6 +82,48 @@ final class ScriptedTransport: Transport, @unchecked Sendable {
             try consume(ByteSource(fd: fd))
         }
         return RemoteResult(exitStatus: answer.exitStatus, stdout: Data(), stderr: answer.stderr)
+    }
+
+    /// A first contact answered as its parts answer: the claim prints the run
+    /// dir, the upload reports the stream as `receiveUpload` does (unless
+    /// "upload" has a handler), the submit is the "submit" handler's answer.
+    /// A part's failure ends it there, as the program does.
+    private func firstContact(_ call: Call) throws -> (Answer, String) {
+        let words = call.arguments.map(ScriptedBed.unquote)
+        let stages = FirstContactStages(token: words[0])
+        let runDirectory = words[2]
+        if let claim = lock.withLock({ handlers["create run dir"] }) {
+            let claimed = try claim(Call(label: "create run dir", arguments: [call.arguments[2]], stdin: Data()))
+            guard claimed.exitStatus == 0 else { return (claimed, runDirectory) }
+        }
+        var rest = call.stdin
+        var uploadReport = ""
+        if words[1] == "1" {
+            let bytes = [UInt8](rest)
+            guard let newline = bytes.firstIndex(of: 10), let length = Int(String(decoding: bytes[..<newline], as: UTF8.self)) else {
+                return (Answer(exitStatus: 4, stderr: "cluster-slurm: the upload stream does not start with its length"), runDirectory)
+            }
+            let end = newline + 1 + length + 65
+            let stream = Data(bytes[..<end])
+            rest = Data(bytes[end...])
+            if let upload = lock.withLock({ handlers["upload"] }) {
+                let answer = try upload(Call(label: "upload", arguments: [call.arguments[2], "''"], stdin: stream))
+                guard answer.exitStatus == 0 else {
+                    var failed = answer
+                    failed.stdout = Data((runDirectory + "\n" + stages.uploadMark).utf8) + answer.stdout
+                    return (failed, runDirectory)
+                }
+                uploadReport = String(decoding: answer.stdout, as: UTF8.self)
+            } else {
+                uploadReport = ActionTests.receiveAnswer(stream, signature: "1 4 m c")
+            }
+        }
+        guard let submit = lock.withLock({ handlers["submit"] }) else {
+            throw ClusterSlurmError(.internal, "scripted cluster: no answer for the call \"submit\" (in a first contact)")
+        }
+        var answer = try submit(Call(label: "submit", arguments: Array(call.arguments.dropFirst(2)), stdin: rest))
+        answer.stdout = Data((runDirectory + "\n" + stages.uploadMark + uploadReport + stages.submitMark).utf8) + answer.stdout
+        return (answer, runDirectory)
     }
 
     private func capture(_ produce: @Sendable (ByteSink) throws -> Void) throws -> Data {

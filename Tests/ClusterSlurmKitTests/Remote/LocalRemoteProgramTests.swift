@@ -17,10 +17,32 @@ import Testing
         /// `withoutOpenSSL`: the "cluster" finds every program of /usr/bin
         /// and /bin but openssl (as a minimal Debian has), so the programs'
         /// sha256sum fallback runs.
-        init(archiveCap: Int? = nil, withoutOpenSSL: Bool = false) throws {
+        /// `withSlurm`: stand-ins for sbatch (job 4242), scontrol (the held
+        /// job in the dir it was submitted from; release) and scancel, each
+        /// logging its call to `slurm.log`.
+        init(archiveCap: Int? = nil, withoutOpenSSL: Bool = false, withSlurm: Bool = false) throws {
             try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/remote", withIntermediateDirectories: true)
             var path = ""
+            if withSlurm {
+                let stubs = root + "/slurm-bin"
+                try FileManager.default.createDirectory(atPath: stubs, withIntermediateDirectories: true)
+                let log = root + "/slurm.log"
+                let programs = [
+                    "sbatch": "echo \"sbatch $PWD\" >> '\(log)'; echo 4242",
+                    "scontrol": """
+                    echo "scontrol $*" >> '\(log)'
+                    [ "$1" = show ] && echo "JobId=4242 JobName=job UserId=u(1001) JobState=PENDING Reason=JobHeldUser Dependency=(null) NumNodes=1 NumCPUs=1 Partition=cpu TimeLimit=00:05:00 TRES=cpu=1,mem=1G,node=1 OverSubscribe=OK WorkDir=$(pwd -P) StdErr=$(pwd -P)/slurm-4242.err StdIn=/dev/null StdOut=$(pwd -P)/slurm-4242.out"
+                    exit 0
+                    """,
+                    "scancel": "echo \"scancel $*\" >> '\(log)'",
+                ]
+                for (name, body) in programs {
+                    try "#!/bin/bash\n\(body)\n".write(toFile: stubs + "/" + name, atomically: true, encoding: .utf8)
+                    chmod(stubs + "/" + name, 0o755)
+                }
+                path = "PATH=\(stubs):$PATH "
+            }
             if withoutOpenSSL {
                 let farm = root + "/bin"
                 try FileManager.default.createDirectory(atPath: farm, withIntermediateDirectories: true)
@@ -32,7 +54,7 @@ import Testing
                 path = "PATH=\(farm) "
             }
             // ssh's last argument is the command line for the remote shell.
-            try "#!/bin/bash\n\(path)exec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
+            try "#!/bin/bash\necho call >> '\(root)/ssh.calls'\n\(path)exec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
             chmod(root + "/ssh", 0o755)
             let config = """
             {"defaultCluster": "here", "clusters": {"here": {"sshTarget": "localhost-fake", "remoteRoot": "\(root)/remote",
@@ -50,6 +72,9 @@ import Testing
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
+        /// How many times ssh was started.
+        var sshCalls: Int { ((try? String(contentsOfFile: root + "/ssh.calls", encoding: .utf8)) ?? "").split(separator: "\n").count }
+        var slurmLog: [String] { ((try? String(contentsOfFile: root + "/slurm.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
         func newRun() async throws -> String { try await InitRun.run(.init(), context: context).run.runId }
         func remote(_ runId: String, _ relative: String) -> String? {
             try? String(contentsOfFile: remoteRoot + "/" + runId + "/" + relative, encoding: .utf8)
@@ -254,6 +279,51 @@ import Testing
         let big = TarWriter.numericField(eightGiB, length: 12)
         #expect(big[0] == 0x80 && big.count == 12)
         #expect(big.dropFirst().reduce(Int64(0)) { $0 << 8 | Int64($1) } == eightGiB)
+    }
+
+    /// run_workload's first contact, the real program: one ssh, the dir
+    /// claimed, the inputs placed and recorded, the job submitted held and
+    /// released. File names that spell the submit program's markers are
+    /// only names: the question and the held job are read after the stage
+    /// mark, so the job is released from the real run dir.
+    @Test func aNewRunIsClaimedUploadedAndSubmittedInOneRoundTrip() async throws {
+        let bed = try Bed(withSlurm: true)
+        let names = ["a.txt", "\n@@AWAIT_REPLY\n", "\n@@RUNDIR x\n@@SCONTROL\nJobId=1 WorkDir=x\n@@SCONTROL_RC=0\n", "@@CLUSTER_SLURM_SUBMIT@@\n99"]
+        for (index, name) in names.enumerated() { try bed.write(name, "input \(index)") }
+        let result = try await RunWorkload.run(.init(commands: ["cat a.txt"], localPaths: names), context: bed.context)
+        #expect(result.jobId == "4242")
+        #expect(bed.sshCalls == 1, "one round trip")
+        let runDir = bed.remoteRoot + "/" + result.runId
+        #expect(bed.slurmLog.first == "sbatch \(runDir)")
+        #expect(bed.slurmLog.contains("scontrol release 4242") && !bed.slurmLog.contains { $0.hasPrefix("scancel") })
+        for (index, name) in names.enumerated() { #expect(bed.remote(result.runId, name) == "input \(index)") }
+        let inputs = try bed.context.ledger.currentInputs(runId: result.runId)
+        #expect(Set(inputs.map(\.relativePath)) == Set(names) && inputs.allSatisfy(\.verified))
+        #expect(result.uploaded.count == names.count && result.uploaded.allSatisfy { $0.sent && $0.verified })
+        let manifest = try String(contentsOfFile: runDir + "/.cluster-slurm-inputs.all.sha256", encoding: .utf8)
+        #expect(manifest.contains(Hashing.sha256Hex("input 0") + "  a.txt"), "the job checks its inputs on the compute node")
+        #expect(try bed.context.ledger.submitAttempts(runId: result.runId).map(\.outcome) == [.submitted])
+        #expect(try bed.context.ledger.openSubmitIntents(runId: result.runId).isEmpty)
+    }
+
+    /// A run dir that is already there (another ledger's run with the same
+    /// id) gets nothing: the first contact stops at the claim, and a new run
+    /// claims its own dir first.
+    @Test func aTakenRunDirGetsNothing() async throws {
+        let bed = try Bed(withSlurm: true)
+        try bed.write("a.txt", "mine")
+        // The id the ledger will choose next, taken on the "cluster" with someone else's file.
+        let taken = try bed.context.ledger.nextFreeRunId(prefix: nil, now: bed.context.now())
+        try FileManager.default.createDirectory(atPath: bed.remoteRoot + "/" + taken, withIntermediateDirectories: true)
+        try "theirs".write(toFile: bed.remoteRoot + "/" + taken + "/a.txt", atomically: true, encoding: .utf8)
+        let result = try await RunWorkload.run(.init(commands: ["cat a.txt"], localPaths: ["a.txt"]), context: bed.context)
+        #expect(result.runId != taken && result.jobId == "4242")
+        #expect(bed.remote(taken, "a.txt") == "theirs", "the other run's dir is untouched")
+        #expect(bed.remote(result.runId, "a.txt") == "mine")
+        #expect(bed.slurmLog.filter { $0.hasPrefix("sbatch") } == ["sbatch \(bed.remoteRoot)/\(result.runId)"])
+        #expect(try bed.context.ledger.submitAttempts(runId: taken).isEmpty)
+        #expect(try bed.context.ledger.openSubmitIntents(runId: taken).isEmpty)
+        #expect(try bed.context.ledger.archive(runId: taken).notes.contains { $0.text.contains("already taken") })
     }
 
     @Test func claimIsExclusive() async throws {
