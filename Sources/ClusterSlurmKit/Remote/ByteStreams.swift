@@ -7,8 +7,9 @@ import Glibc
 ///
 /// Writes block until ssh has taken the bytes; when the remote side is gone
 /// (the call failed or was stopped), `write` throws `ByteStreamError.closed`
-/// and the producer stops. SIGPIPE is ignored by the executable, so a closed
-/// pipe is an error here, never a dead process.
+/// and the producer stops. Producers run on their own threads with SIGPIPE
+/// blocked (`onOwnThread`), so a closed pipe is an error here, never a dead
+/// process.
 public final class ByteSink: @unchecked Sendable {
     private let fd: Int32
     public private(set) var bytesWritten: Int64 = 0
@@ -108,6 +109,14 @@ struct PrivatePipe {
 func onOwnThread<T: Sendable>(_ name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
+            // A write into a pipe whose reader is gone raises SIGPIPE in the writing thread: blocked
+            // here, the write fails with EPIPE instead, whatever the host process does with the
+            // signal (a test runner or an embedding app may not ignore it). A signal left pending
+            // is discarded when this thread ends.
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
             do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
         }
         thread.name = name
