@@ -119,7 +119,8 @@ public enum Download {
         // destination and is renamed only after its hash matches. Nothing is
         // staged anywhere else, and an interrupted download leaves nothing.
         let plan = Array(zip(entries, destinations))
-        let received = ReceivedFiles()
+        // The files the consumer thread has finished, read after ssh ends.
+        let received = Locked<[File]>([])
         let meter = ProgressMeter(observer: context.progress, phase: .downloading, total: entries.reduce(0) { $0 + $1.size }, files: entries.count)
         defer { meter.finish() }
         let fetched = try await context.transport.run(
@@ -128,15 +129,15 @@ public enum Download {
                        stdout: .consumer { source in
                            for (entry, destination) in plan {
                                let sha = try copyVerified(from: source, count: entry.size, to: destination, expected: entry.sha, onBytes: meter.add)
-                               received.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination,
-                                                    size: entry.size, sha256: sha))
+                               received.withLock { $0.append(File(remotePath: runDir.appending(entry.relative).description, localPath: destination,
+                                                    size: entry.size, sha256: sha)) }
                            }
                        }),
             on: endpoint)
         guard fetched.succeeded else {
             throw RemoteFailure.error(action: "download", to: "\(profile.sshTarget):\(run.remoteRunDir)", result: fetched)
         }
-        let files = received.files
+        let files = received.value
         let stamp = Timestamp.string(context.now())
         var archive: [String: Data] = [:]
         for file in files where file.size <= context.config.archive.maxOutputBytes {
@@ -234,14 +235,6 @@ public enum Download {
         }
         return try LocalFiles.checkedRelative(path, field: field)
     }
-}
-
-/// The files a download's consumer thread has finished, read after ssh ends.
-private final class ReceivedFiles: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [Download.File] = []
-    func append(_ file: Download.File) { lock.lock(); list.append(file); lock.unlock() }
-    var files: [Download.File] { lock.lock(); defer { lock.unlock() }; return list }
 }
 
 extension Download {

@@ -45,7 +45,8 @@ public enum FollowLogs {
         let redactor = context.ledger.redactor(runId: owningRun.id)
         let squeueEvery = max(5, min(context.config.polling.minIntervalSeconds, 30))
 
-        let state = FollowStateBox()
+        // Written by the stream's reader thread, read after the call returns.
+        let state = Locked(FollowState())
         let call = RemoteCall(
             label: "follow logs", script: RemoteScripts.followFiles,
             arguments: [runDirectory.word, .literal(String(lines)), .literal(job.jobId), .literal("2"), .literal(String(squeueEvery))] + words,
@@ -101,12 +102,5 @@ public enum FollowLogs {
         var outside: String?
         var noDirectory = false
         var squeueMessage: String?
-    }
-
-    /// Written by the stream's reader thread, read after the call returns.
-    final class FollowStateBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var state = FollowState()
-        func withLock<T>(_ body: (inout FollowState) -> T) -> T { lock.withLock { body(&state) } }
     }
 }

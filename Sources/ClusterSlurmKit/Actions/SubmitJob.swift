@@ -130,7 +130,8 @@ public enum SubmitJob {
                                         arraySpec: directives["array"])
         try context.ledger.openSubmitIntent(intent)
         let outcome: SlurmClient.SubmitOutcome
-        let uploadRecord = UploadRecordBox()
+        // Made by the held-job review (before the job may run) or, when sbatch made no job, after the round trip.
+        let uploadRecord = Locked<Upload.Result?>(nil)
         let preparedUpload = firstContact?.upload
         do {
             // The scheduler's view of the held job decides: released only if it is within the policy.
@@ -150,7 +151,7 @@ public enum SubmitJob {
                                              firstContact: contact) { held in
                 // A first contact's inputs are in the ledger before its job may run.
                 if let preparedUpload {
-                    do { try uploadRecord.record { try preparedUpload.finish(report: held.uploadReport ?? "", context: context) } } catch {
+                    do { try uploadRecord.withLock { if $0 == nil { $0 = try preparedUpload.finish(report: held.uploadReport ?? "", context: context) } } } catch {
                         return .refuse(ClusterSlurmError.wrapping(error))
                     }
                 }
@@ -172,12 +173,12 @@ public enum SubmitJob {
             // the submit record; if the cluster cannot be asked either, the
             // intent stays open and the next action on the run settles it.
             if let resolutions = try? await SubmitRecovery.resolve(run: run, context: context) {
-                for case .adopted(let result) in resolutions { return (result, uploadRecord.result) }
+                for case .adopted(let result) in resolutions { return (result, uploadRecord.value) }
             }
             try? context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
             throw error.about(run: run.id)
         }
-        var uploaded = uploadRecord.result
+        var uploaded = uploadRecord.value
         if let sections = outcome.firstContact {
             // How far the round trip got: a claim or an upload that failed submitted nothing.
             let target = "\(profile.sshTarget):\(runDir)"
@@ -284,18 +285,5 @@ public enum SubmitJob {
             if current != data { try LocalFiles.writeAtomically(data, to: script.localPath) }
         }
         return (script.localPath, script.scriptName)
-    }
-}
-
-/// A first contact's upload record, made by the held-job review (before the
-/// job may run) or, when sbatch made no job, after the round trip.
-private final class UploadRecordBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: Upload.Result?
-    var result: Upload.Result? { lock.withLock { recorded } }
-    func record(_ body: () throws -> Upload.Result) throws {
-        try lock.withLock {
-            if recorded == nil { recorded = try body() }
-        }
     }
 }

@@ -87,7 +87,8 @@ public enum Upload {
         var deferred: Set<String>
         var toSend: [LocalFiles.Source]
         var manifest: Data
-        fileprivate var streamHash = SentDigest()
+        /// The sha256 the producer thread sent after the stream, read once ssh ends.
+        var streamHash = Locked<String?>(nil)
 
         var bytesToSend: Int64 { toSend.reduce(0) { $0 + $1.size } }
         var filesToSend: Int { toSend.count }
@@ -279,12 +280,4 @@ public enum Upload {
         }
         return data
     }
-}
-
-/// The sha256 the producer thread sent after the stream, read once ssh ends.
-private final class SentDigest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var hash: String?
-    func set(_ value: String) { lock.lock(); hash = value; lock.unlock() }
-    var value: String? { lock.lock(); defer { lock.unlock() }; return hash }
 }

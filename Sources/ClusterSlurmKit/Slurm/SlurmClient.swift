@@ -59,7 +59,8 @@ public struct SlurmClient: Sendable {
     public func submit(runDirectory: RemotePath, scriptName: String, script: Data, inputManifest: String, comment: String,
                        token: String, sbatchOptions: [String], firstContact: FirstContact? = nil,
                        review: @escaping @Sendable (HeldJob) -> HeldVerdict) async throws -> SubmitOutcome {
-        let verdictBox = VerdictBox()
+        // The review's verdict, kept for the caller once ssh has finished.
+        let verdictBox = Locked<(HeldJob?, HeldVerdict?)>((nil, nil))
         let manifest = Data(inputManifest.utf8)
         let submitArguments = [runDirectory.word, .literal(scriptName), .literal(comment), .literal(String(script.count)), .literal(token),
                                .literal(String(manifest.count))] + sbatchOptions.map(ShellWord.literal)
@@ -84,7 +85,7 @@ public struct SlurmClient: Sendable {
             }
             let verdict: HeldVerdict = held.map(review)
                 ?? .refuse(ClusterSlurmError.remote("the scheduler's view of the held job could not be read; the job was cancelled"))
-            verdictBox.set(held, verdict)
+            verdictBox.set((held, verdict))
             if case .release = verdict { return "release" }
             return "cancel"
         }
@@ -98,7 +99,7 @@ public struct SlurmClient: Sendable {
         if parsed == nil, result.exitStatus == 0, let found = Self.value(after: "@@FOUND ", in: text), JobId.isValid(found) {
             parsed = SbatchOutput.Parsed(jobId: found, cluster: nil)
         }
-        let (held, verdict) = verdictBox.get()
+        let (held, verdict) = verdictBox.value
         return SubmitOutcome(
             parsed: parsed, exitStatus: result.exitStatus,
             stdout: (sbatchAnswer ?? text).trimmingCharacters(in: .whitespacesAndNewlines),
@@ -329,13 +330,4 @@ public struct SlurmClient: Sendable {
         gmtime_r(&t, &parts)
         return String(format: "%04d-%02d-%02dT00:00:00", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
     }
-}
-
-/// The review's verdict, kept for the caller once ssh has finished.
-private final class VerdictBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var held: SlurmClient.HeldJob?
-    private var verdict: SlurmClient.HeldVerdict?
-    func set(_ held: SlurmClient.HeldJob?, _ verdict: SlurmClient.HeldVerdict) { lock.withLock { self.held = held; self.verdict = verdict } }
-    func get() -> (SlurmClient.HeldJob?, SlurmClient.HeldVerdict?) { lock.withLock { (held, verdict) } }
 }
