@@ -139,13 +139,20 @@ public enum Download {
         }
         let files = received.value
         let stamp = Timestamp.string(context.now())
+        // Outputs under the cap are archived by content: one the archive already holds is not read again
+        // (a repeated download archives nothing new); a new one is read back and must still hash as received.
+        let archivable = files.filter { $0.size <= context.config.archive.maxOutputBytes }
+        var archived = try context.ledger.existingBlobs(archivable.map(\.sha256))
         var archive: [String: Data] = [:]
-        for file in files where file.size <= context.config.archive.maxOutputBytes {
-            if let data = FileManager.default.contents(atPath: file.localPath), Hashing.sha256Hex(data) == file.sha256 { archive[file.sha256] = data }
+        for file in archivable where !archived.contains(file.sha256) {
+            if let data = FileManager.default.contents(atPath: file.localPath), Hashing.sha256Hex(data) == file.sha256 {
+                archive[file.sha256] = data
+                archived.insert(file.sha256)
+            }
         }
         try context.ledger.recordArtifacts(files.map {
             ArtifactRecord(id: nil, runId: run.id, remotePath: $0.remotePath, localPath: $0.localPath, size: $0.size, sha256: $0.sha256,
-                           downloadedAt: stamp, blobSha256: archive[$0.sha256] == nil ? nil : $0.sha256)
+                           downloadedAt: stamp, blobSha256: $0.size <= context.config.archive.maxOutputBytes && archived.contains($0.sha256) ? $0.sha256 : nil)
         }, archive: archive, now: context.now())
         let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
         var result = Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)

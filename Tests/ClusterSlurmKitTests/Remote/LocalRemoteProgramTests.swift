@@ -180,6 +180,21 @@ import Testing
         }
     }
 
+    /// Outputs are archived by content: downloaded again (to another local
+    /// path), they point at the blob the first download stored.
+    @Test func outputsAreArchivedOncePerContent() async throws {
+        let bed = try Bed()
+        let runId = try await bed.newRun()
+        try FileManager.default.createDirectory(atPath: bed.remoteRoot + "/\(runId)/out", withIntermediateDirectories: true)
+        try "result 42\n".write(toFile: bed.remoteRoot + "/\(runId)/out/result.txt", atomically: true, encoding: .utf8)
+        _ = try await Download.run(.init(runId: runId, remotePaths: ["out/result.txt"]), context: bed.context)
+        _ = try await Download.run(.init(runId: runId, remotePaths: ["out/result.txt"], localPath: "again.txt"), context: bed.context)
+        let artifacts = try bed.context.ledger.artifacts(runId: runId)
+        let sha = Hashing.sha256Hex("result 42\n")
+        #expect(artifacts.count == 2 && artifacts.allSatisfy { $0.sha256 == sha && $0.blobSha256 == sha }, "\(artifacts)")
+        #expect(try bed.context.ledger.blob(sha256: sha) == Data("result 42\n".utf8))
+    }
+
     /// A cluster without openssl: both transfers hash with sha256sum instead.
     @Test func withoutOpenSSLTheTransfersFallBackToSha256sum() async throws {
         let bed = try Bed(withoutOpenSSL: true)
