@@ -133,6 +133,8 @@ public enum SubmitJob {
         // Made by the held-job review (before the job may run) or, when sbatch made no job, after the round trip.
         let uploadRecord = Locked<Upload.Result?>(nil)
         let preparedUpload = firstContact?.upload
+        // The input archive's thread is done before this returns, whatever happens to the submission.
+        defer { _ = try? preparedUpload?.archiving.wait() }
         do {
             // The scheduler's view of the held job decides: released only if it is within the policy.
             let (policy, usage) = (checked.policy, checked.usage)

@@ -54,6 +54,8 @@ public enum Upload {
     static func send(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
                      remoteKnownEmpty: Bool) async throws -> Result {
         let prepared = try await prepare(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
+        // The archive's thread is done before this returns, whatever happens to the transfer.
+        defer { _ = try? prepared.archiving.wait() }
         var report = ""
         if let stream = prepared.stream {
             let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: prepared.bytesToSend, files: prepared.filesToSend)
@@ -87,6 +89,8 @@ public enum Upload {
         var deferred: Set<String>
         var toSend: [LocalFiles.Source]
         var manifest: Data
+        /// Stores the inputs' contents in the ledger's archive while they travel.
+        var archiving: InputArchiving
         /// The sha256 the producer thread sent after the stream, read once ssh ends.
         var streamHash = Locked<String?>(nil)
 
@@ -147,7 +151,9 @@ public enum Upload {
                                      size: source.size, sha256: source.sha256, sent: sent, verified: !onComputeNode,
                                      verifiedOn: onComputeNode ? "compute node (when the job starts)" : "login node"))
             }
-            try Upload.record(entries, sources: sources, run: run, destination: destination, remoteSignature: remoteSignature, context: context)
+            let archived = try archiving.wait()
+            try Upload.record(entries, sources: sources, run: run, destination: destination, remoteSignature: remoteSignature,
+                              archived: archived, context: context)
             return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
                           bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
         }
@@ -220,42 +226,21 @@ public enum Upload {
             if source.size > hashBudget { deferred.insert(source.relativePath) } else { hashBudget -= source.size }
         }
         let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] })
+        let archiving = try InputArchiving.start(sources, run: run, context: context)
         return Prepared(sources: sources, run: run, subdir: subdir, runDir: runDir, destination: destination, endpoint: endpoint,
                         target: profile.sshTarget, alreadyThere: alreadyThere, remoteSignature: remoteSignature, deferred: deferred,
-                        toSend: toSend, manifest: manifest)
+                        toSend: toSend, manifest: manifest, archiving: archiving)
     }
 
-    /// Inputs are archived by content while the run stays under the cap. A content
-    /// this run already archived costs nothing again (an unchanged re-upload reads
-    /// nothing); one the archive holds for another run is not read again either.
+    /// Records the upload; `archived` names the sources whose contents the archive holds.
     private static func record(_ entries: [Entry], sources: [LocalFiles.Source], run: RunRecord, destination: RemotePath,
-                               remoteSignature: [String: String], context: ActionContext) throws {
-        let runBlobs = try context.ledger.archivedInputBlobs(runId: run.id)
-        let stored = try context.ledger.existingBlobs(sources.map(\.sha256))
-        var budget = context.config.archive.maxInputBytesPerRun - runBlobs.values.reduce(0, +)
-        var archive: [String: Data] = [:]
-        var archived = Set<String>()
-        var notArchived = false
-        for source in sources {
-            if runBlobs[source.sha256] != nil || archive[source.sha256] != nil {
-                archived.insert(source.relativePath)
-            } else if source.size <= budget, stored.contains(source.sha256) {
-                archived.insert(source.relativePath)
-                budget -= source.size
-            } else if source.size <= budget, let data = FileManager.default.contents(atPath: source.localPath), Hashing.sha256Hex(data) == source.sha256 {
-                archive[source.sha256] = data
-                archived.insert(source.relativePath)
-                budget -= source.size
-            } else {
-                notArchived = true
-            }
-        }
+                               remoteSignature: [String: String], archived: InputArchiving.Archived, context: ActionContext) throws {
         _ = try context.ledger.recordUpload(runId: run.id, remoteDir: destination.description, entries: zip(sources, entries).map { source, entry in
             UploadEntryRecord(id: nil, manifestId: 0, relativePath: entry.relativePath, localPath: entry.localPath, size: entry.size,
                               sha256: entry.sha256, remotePath: entry.remotePath, sent: entry.sent, verified: entry.verified,
-                              blobSha256: archived.contains(source.relativePath) ? entry.sha256 : nil,
+                              blobSha256: archived.paths.contains(source.relativePath) ? entry.sha256 : nil,
                               remoteStat: remoteSignature[source.relativePath])
-        }, archive: archive, notArchived: notArchived, now: context.now())
+        }, archive: [:], notArchived: archived.incomplete, now: context.now())
     }
 
     /// `remoteDir` may be relative to the run dir or an absolute path inside it.

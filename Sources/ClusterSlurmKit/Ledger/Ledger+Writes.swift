@@ -130,6 +130,13 @@ extension Ledger {
         return sha
     }
 
+    /// Stores contents already hashed (sha256 → bytes), once each, in one transaction.
+    public func storeBlobs(_ blobs: [String: Data], now: Date = Date()) throws {
+        try write("storeBlobs") { db in
+            for (sha, data) in blobs { try Ledger.storeBlob(db, sha256: sha, data: data, at: Timestamp.string(now)) }
+        }
+    }
+
     public func recordScript(runId: String, scriptName: String, localPath: String, rendered: RenderedScript,
                              envNames: [String], now: Date = Date()) throws -> ScriptRecord {
         var directives: [String: String] = [:]

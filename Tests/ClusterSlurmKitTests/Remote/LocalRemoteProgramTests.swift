@@ -124,6 +124,24 @@ import Testing
     /// Uploading the same inputs again archives nothing again: the run's
     /// archived bytes count each content once, so a tree over half the cap
     /// is not declared "not archived" by its second upload.
+    /// The archive stores each content once while the upload travels: two
+    /// files with the same bytes point at one blob and count once against
+    /// the cap; the bytes stored are the files' own.
+    @Test func sameContentIsArchivedOnceWhileItTravels() async throws {
+        let bed = try Bed(archiveCap: 1000)
+        try bed.write("in/a.txt", String(repeating: "s", count: 600))
+        try bed.write("in/copy of a.txt", String(repeating: "s", count: 600))
+        try bed.write("in/b.txt", String(repeating: "b", count: 300))
+        let runId = try await bed.newRun()
+        let up = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
+        #expect(up.uploaded.count == 3)
+        let entries = try bed.context.ledger.uploadEntries(runId: runId)
+        #expect(entries.allSatisfy { $0.blobSha256 == $0.sha256 }, "\(entries.map { ($0.relativePath, $0.blobSha256 ?? "-") })")
+        #expect(try bed.context.ledger.archivedInputBlobs(runId: runId).count == 2)
+        #expect(try bed.context.ledger.blob(sha256: Hashing.sha256Hex(String(repeating: "s", count: 600))) == Data(String(repeating: "s", count: 600).utf8))
+        #expect(try #require(try bed.context.ledger.run(id: runId)).inputsNotArchived == false)
+    }
+
     @Test func reUploadKeepsTheArchiveWhole() async throws {
         let bed = try Bed(archiveCap: 1500)
         try bed.write("in/a.txt", String(repeating: "a", count: 500))
