@@ -31,25 +31,26 @@ final class InputArchiving: Sendable {
         let stored = try context.ledger.existingBlobs(sources.map(\.sha256))
         var budget = context.config.archive.maxInputBytesPerRun - runBlobs.values.reduce(0, +)
         var archived = Archived(paths: [], incomplete: false)
-        var planned = Set<String>()
+        // Contents the archive holds (or will, for free); contents to read, with every source that has them.
+        var held = Set(runBlobs.keys)
         var toRead: [LocalFiles.Source] = []
         var pathsOf: [String: [String]] = [:]
         for source in sources {
-            if runBlobs[source.sha256] != nil || (planned.contains(source.sha256) && pathsOf[source.sha256] == nil) {
+            if held.contains(source.sha256) {
                 archived.paths.insert(source.relativePath)
             } else if pathsOf[source.sha256] != nil {
-                pathsOf[source.sha256, default: []].append(source.relativePath)
-            } else if source.size <= budget, stored.contains(source.sha256) {
-                archived.paths.insert(source.relativePath)
-                planned.insert(source.sha256)
-                budget -= source.size
-            } else if source.size <= budget {
-                toRead.append(source)
-                planned.insert(source.sha256)
-                pathsOf[source.sha256] = [source.relativePath]
-                budget -= source.size
-            } else {
+                pathsOf[source.sha256]?.append(source.relativePath)
+            } else if source.size > budget {
                 archived.incomplete = true
+            } else {
+                budget -= source.size
+                if stored.contains(source.sha256) {
+                    held.insert(source.sha256)
+                    archived.paths.insert(source.relativePath)
+                } else {
+                    toRead.append(source)
+                    pathsOf[source.sha256] = [source.relativePath]
+                }
             }
         }
         guard !toRead.isEmpty else { return InputArchiving(.success(archived)) }
