@@ -138,16 +138,9 @@ public enum SubmitJob {
         do {
             // The scheduler's view of the held job decides: released only if it is within the policy.
             let (policy, usage) = (checked.policy, checked.usage)
-            let meter = preparedUpload.map { ProgressMeter(observer: context.progress, phase: .uploading, total: $0.bytesToSend, files: $0.filesToSend) }
-            defer { meter?.finish() }
-            var contact: SlurmClient.FirstContact?
-            if firstContact != nil {
-                var upload: (@Sendable (ByteSink) throws -> Void)?
-                if let stream = preparedUpload?.stream {
-                    upload = { sink in try stream(sink) { meter?.add($0) } }
-                }
-                contact = SlurmClient.FirstContact(upload: upload)
-            }
+            let sending = preparedUpload?.sending(context: context)
+            defer { sending?.meter.finish() }
+            let contact = firstContact.map { _ in SlurmClient.FirstContact(upload: sending?.producer) }
             outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
                                              comment: comment(run.id, token), token: token, sbatchOptions: options,
                                              firstContact: contact) { held in

@@ -57,13 +57,11 @@ public enum Upload {
         // The archive's thread is done before this returns, whatever happens to the transfer.
         defer { _ = try? prepared.archiving.wait() }
         var report = ""
-        if let stream = prepared.stream {
-            let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: prepared.bytesToSend, files: prepared.filesToSend)
-            defer { meter.finish() }
+        if let sending = prepared.sending(context: context) {
+            defer { sending.meter.finish() }
             let result = try await context.transport.run(
                 RemoteCall(label: "upload", script: RemoteScripts.receiveUpload,
-                           arguments: [prepared.runDir.word, .literal(subdir ?? "")],
-                           stdin: .producer { sink in try stream(sink, meter.add) }),
+                           arguments: [prepared.runDir.word, .literal(subdir ?? "")], stdin: .producer(sending.producer)),
                 on: prepared.endpoint)
             guard result.succeeded else {
                 throw RemoteFailure.error(action: "upload", to: "\(prepared.target):\(prepared.destination)", result: result)
@@ -97,8 +95,16 @@ public enum Upload {
         var bytesToSend: Int64 { toSend.reduce(0) { $0 + $1.size } }
         var filesToSend: Int { toSend.count }
 
+        /// The stream as ssh's standard input, its file bytes counted by a progress meter (to finish when
+        /// the call ends); nil when there is nothing to send.
+        func sending(context: ActionContext) -> (producer: @Sendable (ByteSink) throws -> Void, meter: ProgressMeter)? {
+            guard let stream else { return nil }
+            let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: bytesToSend, files: filesToSend)
+            return ({ sink in try stream(sink, meter.add) }, meter)
+        }
+
         /// Writes the upload stream (`receiveUpload`'s standard input), reporting file bytes as they go.
-        var stream: (@Sendable (ByteSink, @escaping @Sendable (Int64) -> Void) throws -> Void)? {
+        private var stream: (@Sendable (ByteSink, @escaping @Sendable (Int64) -> Void) throws -> Void)? {
             guard !toSend.isEmpty else { return nil }
             let (files, manifest, streamHash) = (toSend, manifest, streamHash)
             return { sink, onFileBytes in
@@ -147,7 +153,7 @@ public enum Upload {
                     throw ClusterSlurmError.remote("\(source.relativePath) arrived on \(target) with sha256 \(remoteHash ?? "none"), expected \(source.sha256); the upload was not verified, run it again")
                 }
                 entries.append(Entry(localPath: source.localPath, remotePath: destination.appending(source.relativePath).description,
-                                     relativePath: (subdir.map { $0 + "/" } ?? "") + source.relativePath,
+                                     relativePath: runRelativePath(source),
                                      size: source.size, sha256: source.sha256, sent: sent, verified: !onComputeNode,
                                      verifiedOn: onComputeNode ? "compute node (when the job starts)" : "login node"))
             }
@@ -160,8 +166,11 @@ public enum Upload {
 
         /// The inputs as the ledger will list them once `finish` has recorded them: what the job's manifest checks.
         var plannedInputs: [(relativePath: String, sha256: String, verified: Bool)] {
-            sources.map { ((subdir.map { $0 + "/" } ?? "") + $0.relativePath, $0.sha256, !deferred.contains($0.relativePath)) }
+            sources.map { (runRelativePath($0), $0.sha256, !deferred.contains($0.relativePath)) }
         }
+
+        /// A source's path inside the run dir, as the ledger lists the run's inputs.
+        private func runRelativePath(_ source: LocalFiles.Source) -> String { (subdir.map { $0 + "/" } ?? "") + source.relativePath }
     }
 
     /// Decides what to send: asks the cluster what it already has (unless
