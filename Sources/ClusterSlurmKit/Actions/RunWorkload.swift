@@ -143,7 +143,7 @@ public enum RunWorkload {
         // Policy first: nothing reaches the cluster for a refused request.
         let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths", progress: context.progress, cache: context.ledger, now: context.now)
         _ = try await SubmitPolicy.enforce(
-            cluster: cluster, runId: run.id, scriptText: rendered.script,
+            cluster: cluster, runId: run.id, scriptName: rendered.scriptName, scriptText: rendered.script,
             submitArgs: (try context.profile(cluster)).submitArgs + request.submitArgs,
             inputs: inputs.map { ($0.relativePath, $0.sha256) }, allowRepeatedFailures: request.allowRepeatedFailures, context: context)
         var submit = SubmitJob.Request(runId: run.id, submitArgs: request.submitArgs, allowRepeatedFailures: request.allowRepeatedFailures)

@@ -105,7 +105,7 @@ public enum SubmitJob {
         // In a first contact the inputs are recorded during the round trip: these are the ones it will record.
         let planned = firstContact?.upload?.plannedInputs
         let checked = try await SubmitPolicy.enforce(
-            cluster: run.cluster, runId: run.id, scriptText: scriptText, submitArgs: options,
+            cluster: run.cluster, runId: run.id, scriptName: scriptName, scriptText: scriptText, submitArgs: options,
             inputs: try planned.map { $0.map { ($0.relativePath, $0.sha256) } }
                 ?? context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
             allowRepeatedFailures: request.allowRepeatedFailures, context: context)

@@ -10,9 +10,11 @@ enum SubmitPolicy {
         var policy: PolicyConfig
     }
 
-    static func enforce(cluster: String, runId: String, scriptText: String, submitArgs: [String], inputs: [(String, String)],
+    static func enforce(cluster: String, runId: String, scriptName: String, scriptText: String, submitArgs: [String], inputs: [(String, String)],
                         allowRepeatedFailures: Bool, context: ActionContext) async throws -> Checked {
         let policy = context.config.policy(for: cluster)
+        // Whatever the policy: the held job's record must read one way only.
+        try RecordTextSafety.check(RequestedResources.optionValues(script: scriptText, submitArgs: submitArgs), scriptName: scriptName)
         let requested = RequestedResources.from(script: scriptText, submitArgs: submitArgs)
         var usage = try context.ledger.policyUsage(cluster: cluster, now: context.now())
         if let max = policy.maxActiveJobs, usage.activeJobs.count + requested.tasks > max, !usage.activeJobs.isEmpty {

@@ -101,6 +101,10 @@ public enum PolicyCheck {
     public static func checkScheduled(_ job: ScheduledJob, runDirectory: String, policy: PolicyConfig, usage: PolicyUsage,
                                       dependsOn: Set<String> = []) throws {
         let source = Source.scheduler(jobId: job.jobId)
+        if let problem = job.problems.first {
+            try refuse("unreadable_record", "a record SLURM printed once per field", problem,
+                       "\(source.asks) a record the tool cannot read with certainty: \(problem); nothing was released (free text in a job name, mail address, comment or path must not look like `Key=value`)")
+        }
         let requested = RequestedResources(
             time: job.timeLimitText, timeSeconds: job.timeLimitSeconds, nodes: job.nodes, cpus: job.cpus, gpus: job.gpus,
             memoryMegabytes: job.memoryMegabytes, partition: job.partition, account: job.account, qos: job.qos,
@@ -110,7 +114,11 @@ public enum PolicyCheck {
             try refuse("exclusive_node", "shared nodes", "OverSubscribe=NO",
                        "\(source.asks) whole nodes (--exclusive): every CPU, GPU and byte of memory of a node, beyond the policy's per-job limits")
         }
-        let inside = { (path: String) in path == runDirectory || path.hasPrefix(runDirectory + "/") }
+        // Compared as the kernel will resolve them: `run/../../X.out` is not inside `run`.
+        let inside = { (path: String) in
+            let resolved = RemotePath.lexicallyResolved(path)
+            return resolved == runDirectory || resolved.hasPrefix(runDirectory + "/")
+        }
         if let dir = job.workDir, dir != runDirectory {
             try refuse("work_dir", runDirectory, dir, "\(source.asks) the work dir \(dir); jobs run in their run dir \(runDirectory)")
         }

@@ -19,11 +19,18 @@ public struct RequestedResources: Sendable, Equatable {
     /// refused, never skipped. Option name → value.
     public var unreadable: [String: String]
 
-    public static func from(script: String, submitArgs: [String]) -> RequestedResources {
+    /// Every option's value as sbatch will take it: the script's `#SBATCH`
+    /// lines, overridden by the command line's last use of each option.
+    public static func optionValues(script: String, submitArgs: [String]) -> [String: String] {
         var d = ScriptDirectives.parse(script)
         if case .success(let uses) = SbatchCommandLine.parse(submitArgs) {
             for (key, value) in SbatchCommandLine.lastValues(uses) { d[key] = value }
         }
+        return d
+    }
+
+    public static func from(script: String, submitArgs: [String]) -> RequestedResources {
+        let d = optionValues(script: script, submitArgs: submitArgs)
         var unreadable: [String: String] = [:]
         func integer(_ key: String) -> Int? {
             guard let text = d[key] else { return nil }
@@ -52,11 +59,13 @@ public struct RequestedResources: Sendable, Equatable {
         if let n = gpuCount("gpus-per-socket") { gpus = max(gpus, n * nodes) }
         if let gres = d["gres"] {
             var fromGres = 0
-            for item in gres.split(separator: ",") where item.hasPrefix("gpu") {
-                let parts = item.split(separator: ":")
-                if parts.count == 1 { fromGres += nodes }
-                else if let n = Int(parts.last ?? ""), n >= 0 { fromGres += n * nodes }
-                else { unreadable["gres"] = gres }
+            // the same item forms the held record shows (`gpu:2`, `gres/gpu:a100:2`, `shard:1`)
+            for item in gres.split(separator: ",") {
+                switch ScheduledJob.gpuItem(item) {
+                case .none: continue
+                case .count(let n): fromGres += n * nodes
+                case .unreadable: unreadable["gres"] = gres
+                }
             }
             gpus = max(gpus, fromGres)
         }

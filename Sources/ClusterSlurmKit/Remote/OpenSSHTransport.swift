@@ -16,12 +16,15 @@ public struct OpenSSHTransport: Transport {
     public var sshExecutable: String
     /// Where a bare `sshExecutable` is looked up.
     public var searchPath: String?
+    /// The PATH remote programs run with (see `CleanEnvironment`).
+    public var remotePath: String
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         controlDirectory = environment["CLUSTER_SLURM_CONTROL_DIR"] ?? "/tmp/cluster-slurm-\(getuid())"
         controlPersistSeconds = Int(environment["CLUSTER_SLURM_CONTROL_PERSIST"] ?? "") ?? 600
         sshExecutable = environment["CLUSTER_SLURM_SSH"] ?? "ssh"
         searchPath = environment["PATH"]
+        remotePath = environment["CLUSTER_SLURM_REMOTE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? CleanEnvironment.path
     }
 
     /// The ssh options shared by every call and by `connect`.
@@ -48,7 +51,7 @@ public struct OpenSSHTransport: Transport {
             result.stdout = output.data
             return result
         }
-        let arguments = try sshOptions(for: endpoint) + ["-T", "--", endpoint.target, call.commandLine]
+        let arguments = try sshOptions(for: endpoint) + ["-T", "--", endpoint.target, call.commandLine(path: remotePath)]
         let timeout = call.timeoutSeconds ?? endpoint.timeoutSeconds
         let started = ContinuousClock.now
         func elapsed() -> Double {

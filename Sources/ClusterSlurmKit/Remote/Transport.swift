@@ -71,9 +71,20 @@ public struct RemoteCall: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// The command line handed to ssh: `bash -c PROGRAM cluster-slurm ARGS…`.
-    public var commandLine: String {
-        Shell.line([.literal("bash"), .literal("-c"), .literal(script), .literal("cluster-slurm")] + arguments)
+    /// The command line handed to ssh. sshd runs it through the user's login
+    /// shell, which reads `~/.bashrc` and whatever it exports (SBATCH_*,
+    /// BASH_ENV, PATH, exported shell functions that stand in for scontrol):
+    /// a job running as the user can edit all of those. So the program
+    /// itself runs in a fresh bash that reads no start-up file, with an
+    /// environment built here from nothing (`CleanEnvironment`) and every
+    /// command found through a fixed PATH. What the login shell still does
+    /// before `exec` cannot be undone from here; the program reports the
+    /// start-up files' fingerprint so a change is seen (see `RemoteScripts`).
+    public var commandLine: String { commandLine(path: CleanEnvironment.path) }
+
+    /// The command line with `path` as the program's PATH.
+    public func commandLine(path: String) -> String {
+        Shell.line(CleanEnvironment.prefix(path: path) + [.literal(script), .literal("cluster-slurm")] + arguments)
     }
 }
 

@@ -46,3 +46,20 @@ public struct RemotePath: Sendable, Hashable, Codable, CustomStringConvertible {
         text.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
     }
 }
+
+extension RemotePath {
+    /// A path (absolute, or relative kept relative) with `.`, `..` and repeated slashes resolved as the
+    /// kernel resolves them in a tree without symlinks (`..` of `/` is `/`):
+    /// what `StdOut=/run/../../X.out` names, before any prefix is compared.
+    public static func lexicallyResolved(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+}

@@ -23,7 +23,7 @@ import Testing
         init(archiveCap: Int? = nil, withoutOpenSSL: Bool = false, withSlurm: Bool = false) throws {
             try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/remote", withIntermediateDirectories: true)
-            var path = ""
+            var remotePath = CleanEnvironment.path
             if withSlurm {
                 let stubs = root + "/slurm-bin"
                 try FileManager.default.createDirectory(atPath: stubs, withIntermediateDirectories: true)
@@ -41,7 +41,7 @@ import Testing
                     try "#!/bin/bash\n\(body)\n".write(toFile: stubs + "/" + name, atomically: true, encoding: .utf8)
                     chmod(stubs + "/" + name, 0o755)
                 }
-                path = "PATH=\(stubs):$PATH "
+                remotePath = stubs + ":" + CleanEnvironment.path
             }
             if withoutOpenSSL {
                 let farm = root + "/bin"
@@ -51,10 +51,10 @@ import Testing
                         try? FileManager.default.createSymbolicLink(atPath: farm + "/" + name, withDestinationPath: directory + "/" + name)
                     }
                 }
-                path = "PATH=\(farm) "
+                remotePath = farm
             }
             // ssh's last argument is the command line for the remote shell.
-            try "#!/bin/bash\necho call >> '\(root)/ssh.calls'\n\(path)exec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
+            try "#!/bin/bash\necho call >> '\(root)/ssh.calls'\nexec /bin/bash -c \"${@: -1}\"\n".write(toFile: root + "/ssh", atomically: true, encoding: .utf8)
             chmod(root + "/ssh", 0o755)
             let config = """
             {"defaultCluster": "here", "clusters": {"here": {"sshTarget": "localhost-fake", "remoteRoot": "\(root)/remote",
@@ -62,7 +62,8 @@ import Testing
             """
             let loaded = try ConfigLoader.load(data: Data(config.utf8), source: "test.json")
             let ledger = try Ledger(path: root + "/ws/.openclaw/cluster-runs/ledger.sqlite")
-            let transport = OpenSSHTransport(environment: ["CLUSTER_SLURM_SSH": root + "/ssh", "CLUSTER_SLURM_CONTROL_DIR": root + "/cm"])
+            let transport = OpenSSHTransport(environment: ["CLUSTER_SLURM_SSH": root + "/ssh", "CLUSTER_SLURM_CONTROL_DIR": root + "/cm",
+                                                                "CLUSTER_SLURM_REMOTE_PATH": remotePath])
             context = ActionContext(loaded: loaded, ledger: ledger, transport: transport, workspace: root + "/ws")
         }
         deinit { try? FileManager.default.removeItem(atPath: root) }
