@@ -69,6 +69,7 @@ let package = Package(
                 .embedInCode("0012_arrays_dependencies_retries.sql"),
                 .embedInCode("0013_metrics_tags_notes.sql"),
                 .embedInCode("0014_environment.sql"),
+                .embedInCode("0015_after_release.sql"),
             ]
         ),
         .executableTarget(

@@ -16,5 +16,6 @@ public enum LedgerMigrations {
         ("0012_arrays_dependencies_retries", String(decoding: PackageResources._012_arrays_dependencies_retries_sql, as: UTF8.self)),
         ("0013_metrics_tags_notes", String(decoding: PackageResources._013_metrics_tags_notes_sql, as: UTF8.self)),
         ("0014_environment", String(decoding: PackageResources._014_environment_sql, as: UTF8.self)),
+        ("0015_after_release", String(decoding: PackageResources._015_after_release_sql, as: UTF8.self)),
     ]
 }

@@ -65,4 +65,74 @@ struct AfterReleaseGuardrailTests {
         #expect(!(record["TRES"] ?? record["ReqTRES"] ?? "gpu").contains("gpu") && record["TresPerNode"] == nil, "SLURM ran it as: \(record)")
         #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
     }
+
+    /// The user's jobs SLURM knows by this name: `ID|STATE` from squeue (active) and sacct (ended).
+    func slurmJobs(named name: String) -> [String] {
+        let out = Harness.ssh("/usr/bin/env -i /usr/bin/squeue -h -u hpcuser -t all -n \(Harness.quote(name)) -o '%i|%T'; /usr/bin/env -i /usr/bin/sacct -X -n -P -u hpcuser --starttime=now-1hour --name=\(Harness.quote(name)) -o JobID,State")
+        return Array(Set(out.stdout.split(separator: "\n").map(String.init))).sorted()
+    }
+
+    /// Case 1: the workload itself runs sbatch (to a forbidden partition and
+    /// account, with a GPU). The status query that sees the workload end
+    /// lists the user's jobs, finds three whose work dir is the run's and
+    /// that the ledger never submitted, cancels them (a strict policy), and
+    /// records them against the run; the next submission counts them.
+    @Test func jobsAWorkloadSubmitsAreFoundCancelledAndRecorded() throws {
+        let ws = workspace()
+        let name = "spawned-\(UUID().uuidString.prefix(8))"
+        defer { Harness.ssh("/usr/bin/env -i /usr/bin/scancel -u hpcuser -n \(name)") }
+        let command = "for i in 1 2 3; do sbatch --parsable -J \(name) -p ai -A lilly-ibil --gres=gpu:1 -t 10 --wrap 'sleep 300' >> spawned.txt; done; cat spawned.txt"
+        let out = ws.tool(["action": "run_workload", "command": command])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        let done = ws.waitUntilDone(runId: runId)
+        #expect(done["state"] as? String == "COMPLETED", "\(done)")
+        let events = try #require(done["guardrails"] as? [[String: Any]], "check_workload shows what it found: \(done)")
+        #expect(events.count == 3 && events.allSatisfy { $0["rule"] as? String == "spawned_job" && $0["action"] as? String == "cancelled" }, "\(events)")
+        #expect(ws.sql("SELECT count(*) FROM guardrailEvent WHERE runId = '\(runId)' AND rule = 'spawned_job' AND action = 'cancelled'") == "3")
+        // SLURM's view: none of them is still pending or running
+        let jobs = slurmJobs(named: name)
+        #expect(jobs.count >= 3 && jobs.allSatisfy { $0.hasSuffix("|CANCELLED") || $0.contains("|CANCELLED by") }, "\(jobs)")
+    }
+
+    /// Case 2: a released job of ours that still waits is rewritten with the
+    /// user's rights (`scontrol update … Partition=ai Account=lilly-ibil`, as
+    /// a workload could). The next status query holds its record against
+    /// what was released and cancels it, naming before and after.
+    @Test func aWaitingJobChangedAfterReleaseIsCancelled() throws {
+        let ws = workspace()
+        let out = ws.tool(["action": "run_workload", "command": "echo later", "submitArgs": ["--begin=now+600"]])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        let jobId = try #require(out.json["jobId"] as? String)
+        #expect(ws.sql("SELECT json_extract(releasedRecord, '$.partition') FROM job WHERE jobId = '\(jobId)'") == "cpu")
+        let first = ws.tool(["action": "check_workload", "runId": runId]).json
+        #expect(first["state"] as? String == "PENDING" && first["guardrails"] == nil, "unchanged: nothing to say: \(first)")
+        let update = Harness.ssh("/usr/bin/env -i /usr/bin/scontrol update JobId=\(jobId) Partition=ai Account=lilly-ibil")
+        #expect(update.status == 0, "\(update.stderr)")
+        let after = ws.tool(["action": "check_workload", "runId": runId]).json
+        let events = try #require(after["guardrails"] as? [[String: Any]], "\(after)")
+        let detail = events.first?["detail"] as? String ?? ""
+        #expect(events.first?["rule"] as? String == "changed_after_release" && events.first?["action"] as? String == "cancelled", "\(events)")
+        #expect(detail.contains("Partition: cpu → ai") && detail.contains("Account: lilly-agentic-cpu → lilly-ibil"), "\(detail)")
+        let state = Harness.ssh("/usr/bin/env -i /usr/bin/squeue -h -t all -j \(jobId) -o %T").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(state == "CANCELLED" || state.isEmpty, "SLURM: \(state)")
+        let done = ws.waitUntilDone(runId: runId)
+        #expect(done["state"] as? String == "CANCELLED")
+        #expect(((done["failure"] as? [String: Any])?["hint"] as? String)?.contains("changed after it was released") == true, "\(done)")
+    }
+
+    /// Cases 10 and 11: the active-jobs budget counts array tasks one each
+    /// and every profile that reaches the same SLURM cluster: three waiting
+    /// array tasks on the cpu profile fill maxActiveJobs 3 for the gpu
+    /// profile too, as SLURM's own list shows at the held check.
+    @Test func activeJobsAreCountedAsSlurmHoldsThemPerCluster() throws {
+        var base = try String(contentsOfFile: Harness.localConfig, encoding: .utf8)
+        base = base.replacingOccurrences(of: "\"local-cpu\": {", with: "\"local-cpu\": {\n      \"policy\": {\"maxActiveJobs\": 3},")
+        base = base.replacingOccurrences(of: "\"local-gpu\": {", with: "\"local-gpu\": {\n      \"policy\": {\"maxActiveJobs\": 3},")
+        let ws = Harness.Workspace(config: WorkloadFlowTests.derivedConfig(from: base, replacing: "\"localRunsDir\"", with: "\"localRunsDir\""))
+        let array = ws.tool(["action": "run_workload", "command": "echo task", "array": "0-2", "submitArgs": ["--begin=now+600"]])
+        #expect(array.status == 0, "\(array.stdout) \(array.stderr)")
+        let gpu = ws.tool(["action": "run_workload", "cluster": "local-gpu", "command": "echo gpu", "submitArgs": ["--begin=now+600"]])
+        #expect(gpu.status == 3 && gpu.json["rule"] as? String == "max_active_jobs", "\(gpu.stdout)")
+        #expect((gpu.json["error"] as? String)?.contains("3 jobs are already pending or running") == true, "\(gpu.stdout)")
+    }
 }

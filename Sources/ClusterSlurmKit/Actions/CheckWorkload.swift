@@ -43,6 +43,9 @@ public enum CheckWorkload {
         /// True when the job can never start (an upstream run ended so that
         /// its dependency cannot be met); it was cancelled.
         public var neverStarted: Bool?
+        /// What SLURM's view showed after release (jobs the run's workload
+        /// submitted, a waiting job changed since release) and what was done.
+        public var guardrails: [GuardrailEvent]?
         var runIdentifier: String? { runId }
     }
 
@@ -131,6 +134,13 @@ public enum CheckWorkload {
         }
         var result = Result(runId: run?.id ?? owner, cluster: status.cluster, jobId: jobId, status: status.status, state: status.status.state,
                             done: done, lost: lost, failure: failure, tasks: status.status.tasks, neverStarted: neverStarted)
+        if let runId = result.runId {
+            let events = try context.ledger.guardrailEvents(runId: runId)
+            if !events.isEmpty { result.guardrails = events }
+            if let changed = events.first(where: { $0.jobId == jobId && $0.rule == "changed_after_release" }), result.failure != nil {
+                result.failure?.hint = "the job's record changed after it was released (\(changed.detail)); it was \(changed.action == "cancelled" ? "cancelled" : "reported") by the guardrails (rule changed_after_release). A workload of yours may have run scontrol update"
+            }
+        }
         if done, !lost, neverStarted == nil, status.status.jobState != .completed, let runId = result.runId,
            let owningRun = try context.ledger.run(id: runId), let job = try context.ledger.job(cluster: status.cluster, jobId: jobId),
            let retry = await RetryOnEnd.attempt(run: owningRun, job: job, state: status.status.jobState, context: context) {

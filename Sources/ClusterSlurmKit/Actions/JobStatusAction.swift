@@ -127,6 +127,7 @@ public enum JobStatusAction {
             try context.ledger.recordTaskObservations(cluster: cluster, arrayJobId: id, tasks: tasks, observedAt: stamp)
             statuses[id]?.tasks = report.summaries[id]
         }
+        await AfterReleaseWatch.enforce(report, cluster: cluster, context: context)
         let newlyEnded = recorded.filter { $0.isTransition && (JobState(rawValue: $0.state)?.isTerminal ?? false) }
         if !newlyEnded.isEmpty {
             await JobEndCapture.capture(newlyEnded.compactMap { statuses[$0.jobId] }, cluster: cluster, context: context)

@@ -154,6 +154,13 @@ public enum SubmitJob {
                     return .refuse(ClusterSlurmError.remote("scontrol could not show held job \(held.jobId) (\(held.scontrolText.prefix(300))); it was cancelled, nothing ran"))
                 }
                 do {
+                    // SLURM's count of the user's active jobs under the remoteRoot
+                    // (array tasks, jobs workloads submitted, other profiles) when it is higher.
+                    var usage = usage
+                    if let seen = held.activeInRoot, let count = held.activeTaskCount, count > usage.activeCount {
+                        usage.activeJobs = seen
+                        usage.activeTaskCount = count
+                    }
                     try PolicyCheck.checkScheduled(job, runDirectory: held.runDirectory, policy: policy, usage: usage,
                                                    dependsOn: Set(dependencies.records.filter { $0.resolution == "slurm" }.compactMap(\.upstreamJobId)))
                     return .release
@@ -235,6 +242,10 @@ public enum SubmitJob {
             id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .submitted,
             jobId: parsed.jobId, clusterSuffix: parsed.cluster, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout,
             stderr: outcome.stderr, submittedAt: stamp, fingerprint: fingerprint), job: SubmitRecovery.jobRecord(parsed.jobId, intent: intent, run: run, submittedAt: stamp, context: context))
+        if let held = outcome.held?.job, outcome.released {
+            // What was released is what the job must still show while it waits.
+            try context.ledger.setReleasedRecord(cluster: run.cluster, jobId: parsed.jobId, facts: ReleasedFacts(held))
+        }
         try context.ledger.resolveSubmitIntent(token: token, outcome: .submitted, now: context.now())
         try context.ledger.recordDependencies(dependencies.records)
         let result = Result(cluster: run.cluster, runId: run.id, jobId: parsed.jobId, clusterName: parsed.cluster,

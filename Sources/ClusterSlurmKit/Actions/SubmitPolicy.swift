@@ -16,11 +16,13 @@ enum SubmitPolicy {
         // Whatever the policy: the held job's record must read one way only.
         try RecordTextSafety.check(RequestedResources.optionValues(script: scriptText, submitArgs: submitArgs), scriptName: scriptName)
         let requested = RequestedResources.from(script: scriptText, submitArgs: submitArgs)
-        var usage = try context.ledger.policyUsage(cluster: cluster, now: context.now())
-        if let max = policy.maxActiveJobs, usage.activeJobs.count + requested.tasks > max, !usage.activeJobs.isEmpty {
+        // Budgets are per SLURM cluster: every profile that reaches it counts.
+        let sharing = context.config.profilesSharingCluster(with: cluster)
+        var usage = try context.ledger.policyUsage(clusters: sharing, now: context.now())
+        if let max = policy.maxActiveJobs, usage.activeCount + requested.tasks > max, !usage.activeJobs.isEmpty {
             // The ledger may not have seen some of them end: ask once, then count again.
             _ = try? await JobStatusAction.observe(jobIds: Array(usage.activeJobs.prefix(500)), cluster: cluster, context: context)
-            usage = try context.ledger.policyUsage(cluster: cluster, now: context.now())
+            usage = try context.ledger.policyUsage(clusters: sharing, now: context.now())
         }
         try PolicyCheck.check(requested, policy: policy, usage: usage)
         let fingerprint = PolicyCheck.fingerprint(cluster: cluster, script: scriptText, runId: runId, inputs: inputs)

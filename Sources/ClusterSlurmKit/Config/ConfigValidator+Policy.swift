@@ -44,6 +44,10 @@ extension ConfigValidator {
             default: policy.failureWindowHours = number
             }
         }
+        if let action = string(object["spawnedJobs"], at: "\(path).spawnedJobs", nonEmpty: true) {
+            if PolicyConfig.spawnedJobActions.contains(action) { policy.spawnedJobs = action }
+            else { error("\(path).spawnedJobs", "must be \"cancel\" or \"report\" (got \"\(action)\")") }
+        }
         switch object["requireTimeLimit"] {
         case nil, .null?: break
         case .bool(let flag)?: policy.requireTimeLimit = flag

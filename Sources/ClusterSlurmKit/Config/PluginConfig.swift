@@ -18,6 +18,13 @@ public struct PluginConfig: Sendable, Codable, Equatable {
     /// The policy in force for a cluster.
     public func policy(for cluster: String) -> PolicyConfig { policy.merged(with: clusters[cluster]?.policy) }
 
+    /// The profiles that reach the same SLURM cluster as `cluster` (the same
+    /// ssh target): budgets and SLURM's view are per cluster, not per profile.
+    public func profilesSharingCluster(with cluster: String) -> [String] {
+        guard let target = clusters[cluster]?.sshTarget else { return [cluster] }
+        return clusters.filter { $0.value.sshTarget == target }.map(\.key).sorted()
+    }
+
     public static let defaultLocalRunsDir = ".openclaw/cluster-runs"
 }
 

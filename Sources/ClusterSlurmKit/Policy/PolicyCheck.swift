@@ -74,9 +74,10 @@ public enum PolicyCheck {
         }
         let tasks = max(requested.tasks, 1)
         let each = tasks > 1 ? " (\(tasks) array tasks)" : ""
-        if let max = policy.maxActiveJobs, usage.activeJobs.count + tasks > max {
-            try refuse("max_active_jobs", String(max), String(usage.activeJobs.count + tasks),
-                       "\(usage.activeJobs.count) jobs are already pending or running (\(usage.activeJobs.prefix(10).joined(separator: ", "))) and this adds \(tasks)\(each); at most \(max)")
+        if let max = policy.maxActiveJobs, usage.activeCount + tasks > max {
+            let tasksNote = usage.activeCount > usage.activeJobs.count ? ", counting array tasks one each" : ""
+            try refuse("max_active_jobs", String(max), String(usage.activeCount + tasks),
+                       "\(usage.activeCount) jobs are already pending or running (\(usage.activeJobs.prefix(10).joined(separator: ", "))\(tasksNote)) and this adds \(tasks)\(each); at most \(max)")
         }
         if let max = policy.maxSubmissionsPerHour, usage.submissionsLastHour + tasks > max {
             try refuse("max_submissions_per_hour", String(max), String(usage.submissionsLastHour + tasks),

@@ -27,6 +27,11 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
     /// Bytes per upload hashed on the login node; larger inputs are verified
     /// by the job itself on the compute node (default 256 MiB).
     public var maxLoginNodeHashBytes: Int64?
+    /// What to do with a job SLURM holds that the tool did not submit but
+    /// that lives in one of its run dirs (a workload's own sbatch), and with
+    /// a released job whose record changed while it waited: `cancel` or
+    /// `report`. Default: `cancel` when the policy sets any limit.
+    public var spawnedJobs: String?
 
     public static let defaultMaxLoginNodeHashBytes: Int64 = 256 << 20
 
@@ -35,7 +40,7 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
     public static let keys = ["maxWalltime", "maxGpusPerJob", "maxCpusPerJob", "maxMemoryPerJob", "maxNodesPerJob", "allowedPartitions",
                               "allowedAccounts", "allowedQos", "maxActiveJobs", "maxSubmissionsPerHour", "gpuHoursPerDay", "cpuHoursPerDay",
                               "requireTimeLimit", "maxConsecutiveFailures", "maxFailuresInARow", "failureWindowHours", "secretEnvPatterns",
-                              "maxLoginNodeHashBytes"]
+                              "maxLoginNodeHashBytes", "spawnedJobs"]
 
     public static let defaultSecretPatterns = ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH", "PRIVATE"]
 
@@ -61,8 +66,21 @@ public struct PolicyConfig: Sendable, Codable, Equatable {
         m.failureWindowHours = o.failureWindowHours ?? failureWindowHours
         m.secretEnvPatterns = o.secretEnvPatterns ?? secretEnvPatterns
         m.maxLoginNodeHashBytes = o.maxLoginNodeHashBytes ?? maxLoginNodeHashBytes
+        m.spawnedJobs = o.spawnedJobs ?? spawnedJobs
         return m
     }
+
+    public static let spawnedJobActions = ["cancel", "report"]
+
+    /// Whether any limit is set: a strict policy cancels what it did not release.
+    public var setsLimits: Bool {
+        maxWalltime != nil || maxGpusPerJob != nil || maxCpusPerJob != nil || maxMemoryPerJob != nil || maxNodesPerJob != nil
+            || allowedPartitions != nil || allowedAccounts != nil || allowedQos != nil || maxActiveJobs != nil
+            || maxSubmissionsPerHour != nil || gpuHoursPerDay != nil || cpuHoursPerDay != nil
+    }
+
+    /// Whether jobs the tool did not release (and released jobs changed since) are cancelled.
+    public var cancelsUnreleasedJobs: Bool { (spawnedJobs ?? (setsLimits ? "cancel" : "report")) == "cancel" }
 
     public var effectiveSecretPatterns: [String] { secretEnvPatterns ?? Self.defaultSecretPatterns }
 

@@ -3,10 +3,17 @@ import GRDB
 
 /// What a cluster has used, from the ledger, for the policy's counters.
 public struct PolicyUsage: Sendable, Codable, Equatable {
+    /// Pending or running jobs (job ids; an array once).
     public var activeJobs: [String]
     public var submissionsLastHour: Int
     public var gpuHoursToday: Double
     public var cpuHoursToday: Double
+    /// The active jobs counted as SLURM runs them, array tasks one each
+    /// (nil: one per job id).
+    public var activeTaskCount: Int? = nil
+
+    /// What the active-jobs budget counts.
+    public var activeCount: Int { max(activeTaskCount ?? activeJobs.count, activeJobs.count) }
 }
 
 /// A failed submission of the same workload, for the loop breaker's message.
@@ -19,24 +26,43 @@ public struct RecentFailure: Sendable, Codable, Equatable {
 
 extension Ledger {
     public func policyUsage(cluster: String, now: Date) throws -> PolicyUsage {
+        try policyUsage(clusters: [cluster], now: now)
+    }
+
+    /// Usage over every profile in `clusters` (those that reach one SLURM
+    /// cluster): array tasks count one each, and jobs workloads submitted
+    /// that were reported, not cancelled, count as submissions.
+    public func policyUsage(clusters: [String], now: Date) throws -> PolicyUsage {
         let hourAgo = Timestamp.string(now.addingTimeInterval(-3600))
         var day = tm()
         var t = time_t(now.timeIntervalSince1970)
         gmtime_r(&t, &day)
         let today = String(format: "%04d-%02d-%02dT00:00:00.000Z", Int(day.tm_year) + 1900, Int(day.tm_mon) + 1, Int(day.tm_mday))
         let terminal = JobState.terminal.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        let marks = databaseQuestionMarks(count: clusters.count)
         return try read { db in
-            let active = try String.fetchAll(db, sql: """
-                SELECT jobId FROM job WHERE cluster = ? AND (lastState IS NULL OR lastState NOT IN (\(terminal), 'NOT_FOUND'))
-                """, arguments: [cluster])
+            var active: [String] = []
+            var activeTasks = 0
+            for row in try Row.fetchAll(db, sql: """
+                SELECT jobId, arrayTaskCount FROM job WHERE cluster IN (\(marks)) AND (lastState IS NULL OR lastState NOT IN (\(terminal), 'NOT_FOUND'))
+                """, arguments: StatementArguments(clusters)) {
+                let id: String = row["jobId"]
+                let tasks = (row["arrayTaskCount"] as Int?) ?? 1
+                active.append(id)
+                activeTasks += max(tasks, 1)
+            }
             let submissions = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM submitAttempt WHERE cluster = ? AND outcome IN ('submitted', 'adopted') AND submittedAt >= ?
-                """, arguments: [cluster, hourAgo]) ?? 0
+                SELECT coalesce(sum(coalesce(j.arrayTaskCount, 1)), 0) FROM submitAttempt a LEFT JOIN job j ON j.cluster = a.cluster AND j.jobId = a.jobId
+                WHERE a.cluster IN (\(marks)) AND a.outcome IN ('submitted', 'adopted') AND a.submittedAt >= ?
+                """, arguments: StatementArguments(clusters + [hourAgo])) ?? 0
+            let spawned = try Int.fetchOne(db, sql: """
+                SELECT coalesce(sum(tasks), 0) FROM guardrailEvent WHERE cluster IN (\(marks)) AND rule = 'spawned_job' AND action != 'cancelled' AND observedAt >= ?
+                """, arguments: StatementArguments(clusters + [hourAgo])) ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT o.elapsedSeconds AS elapsed, o.allocTres AS tres FROM job j
                 JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
-                WHERE j.cluster = ? AND j.submittedAt >= ?
-                """, arguments: [cluster, today])
+                WHERE j.cluster IN (\(marks)) AND j.submittedAt >= ?
+                """, arguments: StatementArguments(clusters + [today]))
             var gpuHours = 0.0, cpuHours = 0.0
             for row in rows {
                 let elapsed = Double((row["elapsed"] as Int?) ?? 0) / 3600
@@ -44,7 +70,8 @@ extension Ledger {
                 gpuHours += elapsed * Double(Self.tresCount(tres, key: "gres/gpu"))
                 cpuHours += elapsed * Double(Self.tresCount(tres, key: "cpu"))
             }
-            return PolicyUsage(activeJobs: active, submissionsLastHour: submissions, gpuHoursToday: gpuHours, cpuHoursToday: cpuHours)
+            return PolicyUsage(activeJobs: active, submissionsLastHour: submissions + spawned, gpuHoursToday: gpuHours, cpuHoursToday: cpuHours,
+                               activeTaskCount: activeTasks)
         }
     }
 

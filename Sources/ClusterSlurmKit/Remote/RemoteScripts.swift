@@ -158,6 +158,17 @@ public enum RemoteScripts {
     if [ "$rc" = 0 ] && [ -n "$id" ]; then
       # held until the caller has checked what the scheduler made of it
       echo "@@RUNDIR $(pwd -P)"
+      # The user's active jobs under this remoteRoot as SLURM holds them now,
+      # array tasks one by one (this held job aside): what the budgets count.
+      root=$(dirname -- "$(pwd -P)")
+      if active=$(squeue --noheader --array --user="$(id -un)" --format='%i|%Z' 2>/dev/null); then
+        while IFS= read -r line; do
+          jid=${line%%|*}; wd=${line#*|}
+          case "$jid" in ""|"$id"|"$id"_*) continue;; esac
+          case "$wd/" in "$root"/*) echo "@@ACTIVE $jid";; esac
+        done <<< "$active"
+        echo "@@ACTIVE_END"
+      fi
       echo "@@SCONTROL"
       scontrol show job -o "$id" 2>&1; echo "@@SCONTROL_RC=$?"
       echo "@@AWAIT_REPLY"
@@ -271,6 +282,19 @@ public enum RemoteScripts {
       echo "@@SACCT_RC=$?@@"
     else
       echo "@@SACCT_RC=0@@"
+    fi
+    # What SLURM holds for the user beyond the jobs asked about (a job a
+    # workload submitted). Work dir and comment are free text: the work
+    # dir's start is what is compared, the comment matters only when it is ours.
+    echo "@@USERJOBS"
+    squeue --noheader --array --user="$(id -un)" --format='%i|%T|%Z|%k' 2>&1
+    echo "@@USERJOBS_RC=$?@@"
+    # The current record of each job asked about that still waits, to hold
+    # against what was released (a workload can `scontrol update` it).
+    if [ "$rc" = 0 ]; then
+      for id in $(printf '%s\n' "$out" | awk -F'|' '$2 == "PENDING" { sub(/_.*/, "", $1); print $1 }' | sort -u); do
+        echo "@@RECORD $id"; scontrol show job -o "$id" 2>/dev/null; echo "@@END_RECORD"
+      done
     fi
     """#
 

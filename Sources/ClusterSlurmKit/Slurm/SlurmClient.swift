@@ -45,6 +45,14 @@ public struct SlurmClient: Sendable {
         public var scontrolText: String
         /// In a first contact: what the upload printed (its report), to record before the job may run.
         public var uploadReport: String?
+        /// The user's other active jobs under the remoteRoot as squeue listed
+        /// them at the held check (`123`, `123_4`, `123_[5-9]`); nil when squeue failed.
+        public var activeInRoot: [String]? = nil
+
+        /// How many jobs those are, array tasks one by one.
+        public var activeTaskCount: Int? {
+            activeInRoot.map { $0.reduce(0) { $0 + UserJobs.Job(id: $1, state: "", workDir: "", comment: "").tasks } }
+        }
     }
 
     public enum HeldVerdict: Sendable {
@@ -115,7 +123,12 @@ public struct SlurmClient: Sendable {
         let body = text[start.upperBound...].components(separatedBy: "@@SCONTROL_RC=")[0]
         let job = ScheduledJob.parse(body)
         let id = job?.jobId ?? value(after: "@@FOUND ", in: text) ?? ""
-        return HeldJob(jobId: id, job: job, runDirectory: runDirectory, scontrolText: body.trimmingCharacters(in: .whitespacesAndNewlines))
+        var held = HeldJob(jobId: id, job: job, runDirectory: runDirectory, scontrolText: body.trimmingCharacters(in: .whitespacesAndNewlines))
+        let before = text[..<start.lowerBound]
+        if before.contains("\n@@ACTIVE_END\n") || before.hasPrefix("@@ACTIVE_END\n") {
+            held.activeInRoot = before.split(separator: "\n").filter { $0.hasPrefix("@@ACTIVE ") }.map { String($0.dropFirst("@@ACTIVE ".count)) }
+        }
+        return held
     }
 
     static func value(after prefix: String, in text: String) -> String? {
@@ -134,6 +147,11 @@ public struct SlurmClient: Sendable {
         /// For each array asked about: its tasks' statuses by index, and their sum.
         public var tasks: [String: [Int: JobStatus]] = [:]
         public var summaries: [String: ArrayStatus.Summary] = [:]
+        /// Every active job of the user as squeue lists it (array tasks one
+        /// by one); nil when the listing failed.
+        public var userJobs: [UserJobs.Job]?
+        /// The current record of each job asked about that is still pending.
+        public var records: [String: ScheduledJob] = [:]
     }
 
     /// The state of every job in `jobIds`, from one squeue and one sacct run
@@ -149,7 +167,20 @@ public struct SlurmClient: Sendable {
         return Self.parseStatusOutput(result.stdoutText, jobIds: jobIds, arrays: arrays)
     }
 
-    static func parseStatusOutput(_ text: String, jobIds: [String], arrays: [String: [Int]] = [:]) -> StatusReport {
+    static func parseStatusOutput(_ fullText: String, jobIds: [String], arrays: [String: [Int]] = [:]) -> StatusReport {
+        // The user's other jobs and the waiting jobs' records come last.
+        let split = fullText.components(separatedBy: "\n@@USERJOBS\n")
+        let text = split[0]
+        var report = parseJobStatuses(text, jobIds: jobIds, arrays: arrays)
+        if split.count > 1 {
+            let watch = UserJobs.parse(split[1])
+            report.userJobs = watch.jobs
+            report.records = watch.records
+        }
+        return report
+    }
+
+    static func parseJobStatuses(_ text: String, jobIds: [String], arrays: [String: [Int]]) -> StatusReport {
         func section(_ start: String?, _ end: String) -> (body: String, code: Int32?) {
             var body = Substring(text)
             if let start, let range = text.range(of: start) { body = text[range.upperBound...] }

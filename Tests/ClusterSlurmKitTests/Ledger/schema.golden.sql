@@ -166,6 +166,18 @@ CREATE TABLE configSnapshot (
     json        TEXT NOT NULL,
     createdAt   TEXT NOT NULL
 );
+CREATE TABLE guardrailEvent (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster     TEXT NOT NULL,
+    jobId       TEXT NOT NULL,
+    runId       TEXT REFERENCES run(id) ON DELETE CASCADE,
+    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release')),
+    detail      TEXT NOT NULL,
+    tasks       INTEGER NOT NULL DEFAULT 1,
+    action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed')),
+    observedAt  TEXT NOT NULL,
+    UNIQUE (cluster, jobId, rule)
+);
 CREATE TABLE job (
     cluster         TEXT NOT NULL,
     jobId           TEXT NOT NULL,
@@ -176,7 +188,7 @@ CREATE TABLE job (
     jobName         TEXT,
     submittedAt     TEXT NOT NULL,
     lastState       TEXT,
-    lastObservedAt  TEXT, arraySpec TEXT, arrayTaskCount INTEGER, retryOfJobId TEXT, retryReason TEXT, retryClaimedAt TEXT,
+    lastObservedAt  TEXT, arraySpec TEXT, arrayTaskCount INTEGER, retryOfJobId TEXT, retryReason TEXT, retryClaimedAt TEXT, releasedRecord TEXT,
     PRIMARY KEY (cluster, jobId)
 );
 CREATE TABLE jobEnd (
@@ -371,6 +383,7 @@ CREATE INDEX actionLog_run ON actionLog(runId);
 CREATE INDEX arrayTaskTransition_task ON arrayTaskTransition(cluster, arrayJobId, taskIndex, id);
 CREATE INDEX arrayTask_run ON arrayTask(runId);
 CREATE INDEX artifact_run ON artifact(runId);
+CREATE INDEX guardrailEvent_run ON guardrailEvent(runId);
 CREATE INDEX jobObservation_job ON jobObservation(cluster, jobId, id);
 CREATE INDEX job_run ON job(runId);
 CREATE INDEX renderedScript_run ON renderedScript(runId, id);

@@ -1,0 +1,24 @@
+-- Issue 27: what SLURM holds after a job was released.
+
+-- The held job's record as the held check released it (JSON: partition,
+-- account, QOS, time limit, nodes, CPUs, memory, GPUs, tasks, work dir,
+-- logs): a waiting job's record is held against it on every status query.
+ALTER TABLE job ADD COLUMN releasedRecord TEXT;
+
+-- What SLURM's view showed that the tool did not submit or release: a job a
+-- workload submitted into its run dir (spawned_job), or a released job
+-- whose record changed while it waited (changed_after_release). One row per
+-- job and rule; `action` says what the tool did about it.
+CREATE TABLE guardrailEvent (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    cluster     TEXT NOT NULL,
+    jobId       TEXT NOT NULL,
+    runId       TEXT REFERENCES run(id) ON DELETE CASCADE,
+    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release')),
+    detail      TEXT NOT NULL,
+    tasks       INTEGER NOT NULL DEFAULT 1,
+    action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed')),
+    observedAt  TEXT NOT NULL,
+    UNIQUE (cluster, jobId, rule)
+);
+CREATE INDEX guardrailEvent_run ON guardrailEvent(runId);
