@@ -111,8 +111,14 @@ public enum LocalFiles {
     /// held still while they were read.
     public static func collectSources(_ paths: [String], workspace: String, field: String,
                                       progress: (any ProgressObserver)? = nil, cache: (any LocalHashCache)? = nil,
-                                      now: @Sendable () -> Date = { Date() }) throws -> [Source] {
+                                      now: @Sendable () -> Date = { Date() }, ledgerPath: String? = nil) throws -> [Source] {
         guard let root = realPath(workspace) else { throw ClusterSlurmError.io("workspace \(workspace) does not exist") }
+        // The ledger, its journal and its secret key never leave this machine.
+        let ledgerFiles = ledgerPath.map { path -> Set<String> in
+            let real = (realPath((path as NSString).deletingLastPathComponent) ?? (path as NSString).deletingLastPathComponent)
+                + "/" + (path as NSString).lastPathComponent
+            return Set(["", "-wal", "-shm", "-journal", ".secret-key", ".lock"].map { real + $0 })
+        } ?? []
         var found: [(path: String, name: String, signature: FileSignature)] = []
         var seen = Set<String>()
         for (index, given) in paths.enumerated() {
@@ -137,6 +143,9 @@ public enum LocalFiles {
                 throw ClusterSlurmError.invalidInput("\(given) is neither a regular file nor a directory", path: fieldPath)
             }
             for (path, name) in files {
+                if ledgerFiles.contains(path) {
+                    throw ClusterSlurmError.invalidInput("\(given) is or holds the ledger's own file \(path) (the run ledger, its journal or its secret key): it is never uploaded; upload the files the job needs", path: fieldPath)
+                }
                 guard seen.insert(name).inserted else {
                     throw ClusterSlurmError.invalidInput("two sources would both be uploaded as \"\(name)\"; rename one", path: fieldPath)
                 }

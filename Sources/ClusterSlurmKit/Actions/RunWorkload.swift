@@ -141,7 +141,7 @@ public enum RunWorkload {
             context: context, policyChecked: true, createRemote: runId == nil && !firstContact, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
         // Policy first: nothing reaches the cluster for a refused request.
-        let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths", progress: context.progress, cache: context.ledger, now: context.now)
+        let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths", progress: context.progress, cache: context.ledger, now: context.now, ledgerPath: context.ledger.path)
         _ = try await SubmitPolicy.enforce(
             cluster: cluster, runId: run.id, scriptName: rendered.scriptName, scriptText: rendered.script,
             submitArgs: (try context.profile(cluster)).submitArgs + request.submitArgs,

@@ -45,7 +45,7 @@ public enum Upload {
         }
         let run = try context.ledger.requireRun(id: request.runId)
         let subdir = try request.remoteDir.flatMap { $0.isEmpty || $0 == "." ? nil : try remoteSubdirectory($0, run: run) }
-        let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths", progress: context.progress, cache: context.ledger, now: context.now)
+        let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths", progress: context.progress, cache: context.ledger, now: context.now, ledgerPath: context.ledger.path)
         return try await send(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
     }
 

@@ -33,6 +33,10 @@ public enum RunId {
             throw ClusterSlurmError.invalidInput(
                 "run ids are 1-80 characters of a-z, 0-9, '.', '_' and '-', not starting with '.' or '-' (got \"\(id)\")", path: path)
         }
+        guard !clean.hasPrefix("ledger.sqlite") else {
+            throw ClusterSlurmError.invalidInput(
+                "run ids may not start with \"ledger.sqlite\": the ledger's own files (database, journal, secret key) live beside the run dirs (got \"\(id)\")", path: path)
+        }
         guard clean == id else {
             throw ClusterSlurmError.invalidInput(
                 "run ids are lowercase a-z, 0-9, '.', '_' and '-' (got \"\(id)\"; did you mean \"\(clean)\"?)", path: path)

@@ -99,7 +99,12 @@ extension Ledger {
 
     /// Records how to recognise the run's secret values (never the values).
     public func recordSecrets(runId: String, values: [String: String]) throws {
-        guard !values.isEmpty, let key = secretKey(create: true) else { return }
+        guard !values.isEmpty else { return }
+        guard let key = secretKey(create: true) else {
+            // Fail closed: without the key a printed secret could not be
+            // recognised, so the secret is not used at all.
+            throw ClusterSlurmError(.io, "the ledger's secret key \(path).secret-key could not be read or created (it must be a 32-byte file, mode 0600); secret env values (\(values.keys.sorted().joined(separator: ", "))) are refused until it can. Remove whatever is in its place")
+        }
         let prints = values.sorted { $0.key < $1.key }.compactMap { SecretFingerprint.of(name: $0.key, value: $0.value, key: key) }
         try write("record secret fingerprints") { db in
             for print in prints {

@@ -20,7 +20,8 @@ import Testing
         /// `withSlurm`: stand-ins for sbatch (job 4242), scontrol (the held
         /// job in the dir it was submitted from; release) and scancel, each
         /// logging its call to `slurm.log`.
-        init(archiveCap: Int? = nil, withoutOpenSSL: Bool = false, withSlurm: Bool = false) throws {
+        /// `clock`: the context's clock (a fixed one where a test computes a run id the action will compute too).
+        init(archiveCap: Int? = nil, withoutOpenSSL: Bool = false, withSlurm: Bool = false, clock: (@Sendable () -> Date)? = nil) throws {
             try FileManager.default.createDirectory(atPath: root + "/ws", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: root + "/remote", withIntermediateDirectories: true)
             var remotePath = CleanEnvironment.path
@@ -64,7 +65,7 @@ import Testing
             let ledger = try Ledger(path: root + "/ws/.openclaw/cluster-runs/ledger.sqlite")
             let transport = OpenSSHTransport(environment: ["CLUSTER_SLURM_SSH": root + "/ssh", "CLUSTER_SLURM_CONTROL_DIR": root + "/cm",
                                                                 "CLUSTER_SLURM_REMOTE_PATH": remotePath])
-            context = ActionContext(loaded: loaded, ledger: ledger, transport: transport, workspace: root + "/ws")
+            context = ActionContext(loaded: loaded, ledger: ledger, transport: transport, workspace: root + "/ws", now: clock ?? { Date() })
         }
         deinit { try? FileManager.default.removeItem(atPath: root) }
 
@@ -344,7 +345,9 @@ import Testing
     /// id) gets nothing: the first contact stops at the claim, and a new run
     /// claims its own dir first.
     @Test func aTakenRunDirGetsNothing() async throws {
-        let bed = try Bed(withSlurm: true)
+        // a fixed clock: the id computed here is the one the action computes, whatever second it is
+        let fixed = Date()
+        let bed = try Bed(withSlurm: true, clock: { fixed })
         try bed.write("a.txt", "mine")
         // The id the ledger will choose next, taken on the "cluster" with someone else's file.
         let taken = try bed.context.ledger.nextFreeRunId(prefix: nil, now: bed.context.now())
