@@ -135,4 +135,23 @@ struct AfterReleaseGuardrailTests {
         #expect(gpu.status == 3 && gpu.json["rule"] as? String == "max_active_jobs", "\(gpu.stdout)")
         #expect((gpu.json["error"] as? String)?.contains("3 jobs are already pending or running") == true, "\(gpu.stdout)")
     }
+
+    /// Case 12: a job leaves a symlink to the home dir in its run dir; a
+    /// later upload into the run that would go through it places nothing,
+    /// and nothing appears in the home dir.
+    @Test func anUploadNeverGoesThroughASymlinkTheJobLeft() throws {
+        let ws = workspace()
+        let marker = "cs-escape-\(UUID().uuidString.prefix(8))"
+        defer { Harness.ssh("rm -f ~/\(marker).txt") }
+        let out = ws.tool(["action": "run_workload", "command": "ln -s \"$HOME\" home && ln -s \"$HOME\" \(marker)"])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
+        ws.write("home/\(marker).txt", "outside?")
+        let up = ws.tool(["action": "upload", "runId": runId, "localPath": "home"])
+        #expect(up.status != 0 && (up.json["error"] as? String ?? up.stderr).contains("outside the run dir"), "\(up.stdout) \(up.stderr)")
+        ws.write("x/\(marker).txt", "outside?")
+        let into = ws.tool(["action": "upload", "runId": runId, "localPath": "x", "remoteDir": marker])
+        #expect(into.status != 0, "an upload target that is the job's symlink: \(into.stdout)")
+        #expect(Harness.ssh("test -e ~/\(marker).txt").status != 0, "nothing was written through the symlink")
+    }
 }

@@ -68,6 +68,9 @@ public enum RemoteScripts {
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
     run=$(pwd -P)
     if [ -n "$2" ]; then mkdir -p -- "$2" && cd -- "$2" || exit 3; fi
+    # a symlink a job left in its run dir must not carry an upload out of it
+    here=$(pwd -P)
+    case "$here" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: the upload target $2 resolves to $here, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
     staging="$run/.cluster-slurm-incoming.$$"
     if [ -e "$staging" ]; then rm -rf -- "$staging"; fi
     mkdir -m 700 -- "$staging" || exit 4
@@ -102,7 +105,17 @@ public enum RemoteScripts {
     while IFS= read -r -d '' m && IFS= read -r -d '' sum && IFS= read -r -d '' f; do
       want["$f"]=$sum; mode["$f"]=$m; printf '%s\0' "$f" >> "$staging/placed.list"
     done < "$staged/manifest"
-    if [ -s "$staging/placed.list" ]; then cp -Rl --remove-destination -- "$staged/files/." . || exit 5; fi
+    if [ -s "$staging/placed.list" ]; then
+      # every directory a file goes into, resolved as the kernel will (one realpath for all)
+      declare -A dirs=()
+      while IFS= read -r -d '' f; do case "$f" in */*) dirs["${f%/*}"]=1;; esac; done < "$staging/placed.list"
+      if [ "${#dirs[@]}" -gt 0 ]; then
+        while IFS= read -r -d '' d; do
+          case "$d" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: an upload path resolves to $d, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
+        done < <(printf '%s\0' "${!dirs[@]}" | xargs -0 realpath -m -z --)
+      fi
+      cp -Rl --remove-destination -- "$staged/files/." . || exit 5
+    fi
     rm -rf -- "$staged"
     while IFS= read -r -d '' rec; do
       f=${rec#*$'\t'}
