@@ -81,10 +81,15 @@ struct CrashSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: localRun + "/result.bin"), "a partial download sits under the final name")
         #expect(ws.sql("PRAGMA integrity_check") == "ok")
         #expect(ws.sql("SELECT count(*) FROM artifact") == "0")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: localRun)) ?? []).contains { $0.hasPrefix(".result.bin.partial-") },
+                "the killed download's temporary is there until the next action")
         let again = ws.tool(["action": "download", "runId": runId, "remotePath": "result.bin"])
         #expect(again.status == 0, "\(again.stdout)")
         let remoteSum = String(Harness.ssh("sha256sum < \(runDir)/result.bin").stdout.prefix(64))
         #expect((again.json["files"] as? [[String: Any]])?.first?["sha256"] as? String == remoteSum)
+        // issue 28 case 2: the next download found and removed it
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: localRun)) ?? []).filter { $0.contains(".partial-") }
+        #expect(left.isEmpty, "\(left)")
     }
 
     /// Ledger writers killed at several points: integrity holds and the next writer completes.

@@ -9,8 +9,11 @@ struct JobTruthIntegrationTests {
     static let runsRoot = "/scratch/hpcuser/openclaw-runs"
     static let testcluster = Harness.repository.appendingPathComponent("scripts/testcluster").path
 
+    /// Where the cluster's daemons keep their pid files (TC_PID_DIR for the 24.11 chroot).
+    static let pidDirectory = ProcessInfo.processInfo.environment["TC_PID_DIR"] ?? Harness.clusterDir + "/run"
+
     static func signalDaemon(_ name: String, _ signal: String) -> Bool {
-        Harness.run("/bin/sh", ["-c", "kill -\(signal) $(cat \(Harness.clusterDir)/run/\(name).pid)"]).status == 0
+        Harness.run("/bin/sh", ["-c", "kill -\(signal) $(cat \(pidDirectory)/\(name).pid)"]).status == 0
     }
 
     /// Jobs named after the run, from squeue and accounting (which always stores names and work dirs).

@@ -72,8 +72,7 @@ enum AfterReleaseWatch {
         var outcome: [String: String] = [:]
         if policy.cancelsUnreleasedJobs {
             let ids = Array(Set(new.map(\.jobId))).sorted()
-            let call = RemoteCall(label: "cancel jobs the tool did not release", script: RemoteScripts.cancel, arguments: ids.map(ShellWord.literal))
-            let text = (try? await context.slurm(cluster).transport.run(call, on: context.slurm(cluster).endpoint))?.stdoutText ?? ""
+            let text = (try? await context.slurm(cluster).cancel(jobIds: ids))?.stdoutText ?? ""
             for id in ids {
                 outcome[id] = text.contains("@@CANCELLED \(id)\n") || text.contains("@@ENDED \(id)\n") ? "cancelled" : "cancel_failed"
             }

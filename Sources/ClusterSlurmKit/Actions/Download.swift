@@ -123,7 +123,11 @@ public enum Download {
         let received = Locked<[File]>([])
         let meter = ProgressMeter(observer: context.progress, phase: .downloading, total: entries.reduce(0) { $0 + $1.size }, files: entries.count)
         defer { meter.finish() }
-        let fetched = try await context.transport.run(
+        // Temporaries a killed download left (its process gone) are removed first.
+        LocalFiles.removeStalePartials(in: localRunDir)
+        let fetched: RemoteResult
+        do {
+            fetched = try await context.transport.run(
             RemoteCall(label: "download", script: RemoteScripts.sendFiles, arguments: [runDir.word],
                        stdin: .bytes(Upload.nulSeparated(entries.flatMap { [$0.sha == nil ? "S" : "L", String($0.size), $0.relative] })),
                        stdout: .consumer { source in
@@ -134,10 +138,30 @@ public enum Download {
                            }
                        }),
             on: endpoint)
+        } catch {
+            // The files placed before the cut are recorded: the run dir and the ledger agree.
+            try? recordPlaced(received.value, run: run, context: context)
+            throw error
+        }
         guard fetched.succeeded else {
+            try? recordPlaced(received.value, run: run, context: context)
             throw RemoteFailure.error(action: "download", to: "\(profile.sshTarget):\(run.remoteRunDir)", result: fetched)
         }
         let files = received.value
+        try recordPlaced(files, run: run, context: context)
+        let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
+        var result = Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
+        if let declared = run.metricsFile ?? profile.metricsFile,
+           let file = files.first(where: { $0.remotePath == runDir.appending(declared).description }) {
+            (result.metrics, result.metricsNote) = try ingestMetrics(file, declared: declared, runId: run.id, context: context)
+        }
+        return result
+    }
+
+    /// Records files now in the local run dir, each verified as it arrived,
+    /// as the run's artifacts (archived by content under the cap).
+    static func recordPlaced(_ files: [File], run: RunRecord, context: ActionContext) throws {
+        guard !files.isEmpty else { return }
         let stamp = Timestamp.string(context.now())
         // Outputs under the cap are archived by content: one the archive already holds is not read again
         // (a repeated download archives nothing new); a new one is read back and must still hash as received.
@@ -154,13 +178,6 @@ public enum Download {
             ArtifactRecord(id: nil, runId: run.id, remotePath: $0.remotePath, localPath: $0.localPath, size: $0.size, sha256: $0.sha256,
                            downloadedAt: stamp, blobSha256: $0.size <= context.config.archive.maxOutputBytes && archived.contains($0.sha256) ? $0.sha256 : nil)
         }, archive: archive, now: context.now())
-        let remoteReported = relativeRequests.count == 1 ? runDir.appending(relativeRequests[0]).description : runDir.description
-        var result = Result(cluster: run.cluster, runId: run.id, remotePath: remoteReported, localPath: reportedLocal, files: files)
-        if let declared = run.metricsFile ?? profile.metricsFile,
-           let file = files.first(where: { $0.remotePath == runDir.appending(declared).description }) {
-            (result.metrics, result.metricsNote) = try ingestMetrics(file, declared: declared, runId: run.id, context: context)
-        }
-        return result
     }
 
     /// The numbers of the run's metrics file, recorded in the ledger.

@@ -227,4 +227,18 @@ public enum LocalFiles {
         }
         return destination
     }
+
+    /// Removes the temporaries (`.NAME.partial-PID`) a download killed
+    /// before it could clean up left anywhere under `directory`: those whose
+    /// process is gone. A download still running (its pid alive) keeps its own.
+    public static func removeStalePartials(in directory: String) {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return }
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard name.hasPrefix("."), let range = name.range(of: ".partial-", options: .backwards),
+                  let pid = Int32(name[range.upperBound...]), pid > 0 else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            unlink(directory + "/" + relative)
+        }
+    }
 }

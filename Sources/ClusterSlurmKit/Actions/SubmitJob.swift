@@ -230,6 +230,16 @@ public enum SubmitJob {
                 id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: outcome.commandDisplay, outcome: .failed,
                 jobId: nil, clusterSuffix: nil, exitStatus: Int(outcome.exitStatus), stdout: outcome.stdout, stderr: outcome.stderr,
                 submittedAt: stamp, fingerprint: fingerprint), job: nil)
+            if outcome.exitStatus != 0, SubmitRecovery.lostTouch(outcome.stderr) {
+                // A failed sbatch is no proof that no job exists: a stalled
+                // controller may make it once it resumes. The intent stays
+                // open; the next action on the run finds such a job by its
+                // work dir and name and cancels it (it was never checked).
+                try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
+                var error = ClusterSlurmError.submitFailed(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
+                error.message += "; sbatch lost touch with the controller, which may still create the job: the next check_workload of this run finds it by its marks and cancels it (it was never checked), then you can submit again"
+                throw error.about(run: run.id)
+            }
             try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
             try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
             if outcome.exitStatus == 0 {

@@ -38,13 +38,20 @@ enum SubmitRecovery {
             } catch let error as ClusterSlurmError {
                 throw error.about(run: run.id)
             }
-            out.append(try settle(intent, finding: finding, created: created, run: run, context: context))
+            out.append(try await settle(intent, finding: finding, created: created, run: run, context: context))
         }
         return out
     }
 
+    /// Words of sbatch's error output that mean it lost touch with the
+    /// controller, which may still create the job once it resumes.
+    static func lostTouch(_ errors: String) -> Bool {
+        ["timed out", "unable to contact", "socket", "connection refused", "communication", "temporarily unavailable", "zero bytes"]
+            .contains { errors.lowercased().contains($0) }
+    }
+
     private static func settle(_ intent: SubmitIntentRecord, finding: SlurmClient.Submission, created: Date,
-                               run: RunRecord, context: ActionContext) throws -> Resolution {
+                               run: RunRecord, context: ActionContext) async throws -> Resolution {
         let known = Set(try context.ledger.jobs(runId: run.id).map(\.jobId))
         var source = "its work dir and job name (squeue/sacct)"
         if let record = finding.record {
@@ -63,8 +70,7 @@ enum SubmitRecovery {
             }
             // sbatch gave up talking to a stalled controller, which may still
             // create the job once it resumes: not a refusal, keep looking.
-            let unsure = ["timed out", "unable to contact", "socket", "connection refused", "communication", "temporarily unavailable"]
-                .contains { record.errors.lowercased().contains($0) }
+            let unsure = lostTouch(record.errors)
             if record.exitStatus != 0 && !unsure {
                 _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
                     id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .failed, jobId: nil,
@@ -87,6 +93,29 @@ enum SubmitRecovery {
             return .notFound
         }
         let unknown = candidates.filter { !known.contains($0) }
+        // A job found by its marks that the held check never released is
+        // held (every submission is): nothing checked it, so it is cancelled,
+        // never adopted. Certain when the submit program's record shows
+        // sbatch gave up (the program ended before any review); otherwise
+        // once the submission is too old to still be under review.
+        let programEnded = finding.record.map { $0.exitStatus != 0 } ?? false
+        if !unknown.isEmpty, finding.decision != "release",
+           programEnded || context.now().timeIntervalSince(created) > inFlightSeconds + 60 {
+            let outcome = try? await context.slurm(run.cluster).cancel(jobIds: unknown)
+            let text = outcome?.stdoutText ?? ""
+            let cancelled = unknown.filter { text.contains("@@CANCELLED \($0)") || text.contains("@@ENDED \($0)") }
+            let message = "held job\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) found by \(source) was never released by the held-job check"
+                + (cancelled.count == unknown.count ? ", so it was cancelled; nothing ran" : "; cancelling it failed (\(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))): check `squeue -j \(unknown.joined(separator: ","))`")
+            _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(
+                id: nil, runId: run.id, attempt: 0, cluster: run.cluster, command: intent.command, outcome: .failed, jobId: nil,
+                clusterSuffix: nil, exitStatus: finding.record.map { Int($0.exitStatus) }, stdout: finding.record?.output ?? "",
+                stderr: message, submittedAt: Timestamp.string(context.now()), fingerprint: intent.fingerprint), job: nil)
+            if cancelled.count == unknown.count {
+                try context.ledger.resolveSubmitIntent(token: intent.token, outcome: .failed, now: context.now())
+            }
+            try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
+            return .failed(exitStatus: finding.record?.exitStatus ?? 1, output: message)
+        }
         if unknown.count == 1 {
             return .adopted(try adopt(unknown[0], intent: intent, run: run, source: source, context: context))
         }
