@@ -22,3 +22,19 @@ CREATE TABLE guardrailEvent (
     UNIQUE (cluster, jobId, rule)
 );
 CREATE INDEX guardrailEvent_run ON guardrailEvent(runId);
+
+-- Issue 28: the cluster's clock against this machine's at the latest status
+-- query (offset = cluster - local, seconds). Windows never depend on the
+-- local clock; a large offset is shown so a person can fix it.
+CREATE TABLE clusterClock (
+    cluster        TEXT PRIMARY KEY NOT NULL,
+    observedAt     TEXT NOT NULL,
+    clusterEpoch   INTEGER NOT NULL,
+    offsetSeconds  INTEGER NOT NULL
+);
+
+-- Issue 28: an end captured while accounting was incomplete (slurmdbd down,
+-- the record not written yet) is completed by a later check that sees more.
+-- completionTries bounds how often an end that accounting never fills is asked again.
+ALTER TABLE jobEnd ADD COLUMN completedAt TEXT;
+ALTER TABLE jobEnd ADD COLUMN completionTries INTEGER NOT NULL DEFAULT 0;

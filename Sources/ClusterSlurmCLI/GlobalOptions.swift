@@ -33,6 +33,13 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         try ConfigLoader.load(path: ConfigLoader.resolvePath(explicit: config, environment: environment))
     }
 
+    /// This machine's clock, shifted by `CLUSTER_SLURM_INJECT_CLOCK_OFFSET`
+    /// seconds when the integration harness simulates a wrong local clock.
+    func clock() -> @Sendable () -> Date {
+        guard let offset = environment["CLUSTER_SLURM_INJECT_CLOCK_OFFSET"].flatMap(Double.init), offset != 0 else { return { Date() } }
+        return { Date().addingTimeInterval(offset) }
+    }
+
     /// OpenSSH, wrapped by the fault injector when the integration harness
     /// asks for faults through `CLUSTER_SLURM_INJECT_FAULT` (comma-separated
     /// `label:effect` pairs, or the named sets `lose-submit-answer` and
@@ -72,7 +79,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         if ledger.mode.readOnly && !readOnly, ledger.mode.reason != nil {
             FileHandle.standardError.write(Data("note: the ledger \(ledger.path) is open read-only: \(ledger.mode.reason ?? "")\n".utf8))
         }
-        var context = ActionContext(loaded: loaded, ledger: ledger, transport: transport(), workspace: workspace)
+        var context = ActionContext(loaded: loaded, ledger: ledger, transport: transport(), workspace: workspace, now: clock())
         // progress on stderr, only when a person is watching a terminal
         let terminal = Terminal(json: json)
         if terminal.progressOnStderr { context.progress = ProgressLine(heartbeat: Heartbeat(enabled: true)) }

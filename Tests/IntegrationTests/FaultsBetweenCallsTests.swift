@@ -118,4 +118,55 @@ struct FaultsBetweenCallsTests {
         #expect(again.json["jobId"] != nil, "\(again.stdout)")
         #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
     }
+
+    /// Case 4: slurmdbd is down while the job ends: the end is captured from
+    /// the controller alone (no exit code). When accounting is back and has
+    /// the record, the next check completes the end: exit code 3:0 in jobEnd
+    /// and in check_workload's failure.
+    @Test func anEndCapturedWithoutAccountingIsCompletedLater() throws {
+        let ws = Harness.Workspace()
+        let started = ws.tool(["action": "run_workload", "command": "sleep 2; echo failing; exit 3"]).json
+        let runId = try #require(started["runId"] as? String, "\(started)")
+        let jobId = try #require(started["jobId"] as? String)
+        try #require(JobTruthIntegrationTests.signalDaemon("slurmdbd", "TERM"))
+        var restarted = false
+        defer { if !restarted { Harness.startDaemons() } }
+        let first = ws.waitUntilDone(runId: runId)
+        #expect(first["state"] as? String == "FAILED", "\(first)")
+        #expect(ws.sql("SELECT exitCode IS NULL FROM jobEnd WHERE jobId = '\(jobId)'") == "1", "captured without accounting")
+        Harness.startDaemons()
+        restarted = true
+        // the controller sends the job's record once accounting is back: a bounded wait on SLURM's own view
+        var recorded = ""
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            recorded = Harness.ssh("/usr/bin/env -i /usr/bin/sacct -X -n -P -j \(jobId) -o ExitCode").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if recorded == "3:0" { break }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        #expect(recorded == "3:0", "accounting has the job again: \(recorded)")
+        let later = ws.tool(["action": "check_workload", "runId": runId]).json
+        #expect((later["failure"] as? [String: Any])?["exitCode"] as? String == "3:0", "\(later)")
+        #expect(ws.sql("SELECT exitCode || '|' || (elapsedSeconds IS NOT NULL) || '|' || (completedAt IS NOT NULL) FROM jobEnd WHERE jobId = '\(jobId)'") == "3:0|1|1")
+    }
+
+    /// Case 5: this machine's clock is three days ahead while the job runs
+    /// and is checked, then right again. Every sacct window is relative to
+    /// the cluster's clock, so the failed job's exit code is recorded; the
+    /// offset is shown while it is large.
+    @Test func aWrongLocalClockHidesNothing() throws {
+        let ws = Harness.Workspace()
+        let ahead = ["CLUSTER_SLURM_INJECT_CLOCK_OFFSET": String(3 * 86_400)]
+        let started = ws.tool(["action": "run_workload", "command": "echo failing; exit 5"], environment: ahead).json
+        let runId = try #require(started["runId"] as? String, "\(started)")
+        let jobId = try #require(started["jobId"] as? String)
+        let done = ws.waitUntilDone(runId: runId, environment: ahead)
+        #expect(done["state"] as? String == "FAILED", "\(done)")
+        let offset = done["clockOffsetSeconds"] as? Int ?? 0
+        #expect(abs(offset + 3 * 86_400) < 120, "the offset is shown: \(done)")
+        let right = ws.tool(["action": "check_workload", "runId": runId]).json
+        #expect((right["failure"] as? [String: Any])?["exitCode"] as? String == "5:0", "\(right)")
+        #expect(right["clockOffsetSeconds"] == nil, "\(right)")
+        #expect(ws.sql("SELECT exitCode FROM jobEnd WHERE jobId = '\(jobId)'") == "5:0")
+    }
 }

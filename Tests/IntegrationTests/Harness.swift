@@ -58,7 +58,8 @@ enum Harness {
     /// first: the daemons it starts outlive the call, and Foundation's
     /// Process would otherwise wait for them through a descriptor they inherit.
     static func startDaemons() {
-        let script = repository.appendingPathComponent("scripts/testcluster").path
+        let generation = ProcessInfo.processInfo.environment["TC_GENERATION"] == "24.11" ? "scripts/testcluster2411" : "scripts/testcluster"
+        let script = repository.appendingPathComponent(generation).path
         run("/bin/bash", ["-c", "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; exec \"$0\" up </dev/null >/dev/null 2>&1", script])
     }
 
@@ -128,10 +129,10 @@ enum Harness {
 
         var ledger: String { path + "/.openclaw/cluster-runs/ledger.sqlite" }
 
-        func tool(_ call: [String: Any]) -> Output {
+        func tool(_ call: [String: Any], environment: [String: String] = [:]) -> Output {
             let data = try! JSONSerialization.data(withJSONObject: call)
             return Harness.run(Harness.binary, ["tool", "--config", config, "--workspace", path], stdin: String(decoding: data, as: UTF8.self),
-                               environment: ["CLUSTER_SLURM_CONTROL_DIR": controlDir])
+                               environment: environment.merging(["CLUSTER_SLURM_CONTROL_DIR": controlDir]) { a, _ in a })
         }
 
         func cli(_ arguments: [String]) -> Output {
@@ -150,11 +151,11 @@ enum Harness {
 
         /// Polls check_workload until the job is done (the scheduler decides
         /// when; a bounded wait, not a sleep standing in for synchronisation).
-        func waitUntilDone(runId: String, limit: TimeInterval = 150) -> [String: Any] {
+        func waitUntilDone(runId: String, limit: TimeInterval = 150, environment: [String: String] = [:]) -> [String: Any] {
             let deadline = Date().addingTimeInterval(limit)
             var last: [String: Any] = [:]
             while Date() < deadline {
-                last = tool(["action": "check_workload", "runId": runId]).json
+                last = tool(["action": "check_workload", "runId": runId], environment: environment).json
                 if last["done"] as? Bool == true { return last }
                 Thread.sleep(forTimeInterval: 1)
             }

@@ -46,6 +46,10 @@ public enum CheckWorkload {
         /// What SLURM's view showed after release (jobs the run's workload
         /// submitted, a waiting job changed since release) and what was done.
         public var guardrails: [GuardrailEvent]?
+        /// Set when this machine's clock and the cluster's differ by two
+        /// minutes or more (cluster minus local, seconds): nothing the ledger
+        /// asks depends on it, but its own timestamps are this machine's.
+        public var clockOffsetSeconds: Int?
         var runIdentifier: String? { runId }
     }
 
@@ -134,6 +138,9 @@ public enum CheckWorkload {
         }
         var result = Result(runId: run?.id ?? owner, cluster: status.cluster, jobId: jobId, status: status.status, state: status.status.state,
                             done: done, lost: lost, failure: failure, tasks: status.status.tasks, neverStarted: neverStarted)
+        if let offset = try context.ledger.clusterClockOffset(cluster: status.cluster, now: context.now()), abs(offset) >= 120 {
+            result.clockOffsetSeconds = offset
+        }
         if let runId = result.runId {
             let events = try context.ledger.guardrailEvents(runId: runId)
             if !events.isEmpty { result.guardrails = events }

@@ -86,16 +86,21 @@ public enum JobStatusAction {
         // Each job's ledger row, read once for everything below.
         var known: [String: JobRecord] = [:]
         for id in jobIds { known[id] = try context.ledger.job(cluster: cluster, jobId: id) }
+        // Ended jobs whose end was captured while accounting was incomplete:
+        // asked again (in the same round trip) until it says more.
+        var completing: [String] = []
+        let incomplete = try context.ledger.incompleteJobEnds(cluster: cluster, jobIds: jobIds)
         for id in jobIds {
             if !refresh, let job = known[id],
                let last = job.lastState.flatMap(JobState.init(rawValue:)), last.isTerminal,
                let final = try finalStatus(cluster: cluster, jobId: id, context: context) {
                 answers[id] = final
+                if incomplete.contains(id), job.arraySpec == nil { completing.append(id) }
             } else {
                 toQuery.append(id)
             }
         }
-        guard !toQuery.isEmpty else { return answers }
+        guard !toQuery.isEmpty || !completing.isEmpty else { return answers }
         // sacct's window starts at the earliest submit among the jobs the
         // ledger knows; for jobs it does not know, 30 days back.
         let submitted = toQuery.compactMap { known[$0] }.compactMap { Timestamp.parse($0.submittedAt) }
@@ -111,8 +116,28 @@ public enum JobStatusAction {
                 arrays[id] = parsed.indexes
             }
         }
-        let report = try await context.slurm(cluster).status(jobIds: toQuery, since: earliest, arrays: arrays)
-        var statuses = report.statuses
+        let asked = toQuery + completing
+        let report: SlurmClient.StatusReport
+        do {
+            report = try await context.slurm(cluster).status(jobIds: asked, since: earliest, now: context.now(), arrays: arrays)
+        } catch where toQuery.isEmpty {
+            // only completing ended jobs: the ledger's answer stands
+            return answers
+        }
+        if let epoch = report.clusterEpoch { try? context.ledger.recordClusterClock(cluster: cluster, clusterEpoch: epoch, now: context.now()) }
+        // For an ended job asked again, only a later answer of accounting
+        // with the same end completes what was captured; nothing else of it is taken.
+        for id in completing {
+            if let later = report.statuses[id], later.error == nil, later.jobState.isTerminal,
+               later.jobState.rawValue == known[id]?.lastState, later.exitCode != nil || later.elapsedSeconds != nil {
+                try? context.ledger.completeJobEnd(cluster: cluster, jobId: id, from: later, now: context.now())
+                _ = try? context.ledger.recordObservations([JobObservationRecord(status: later, cluster: cluster, observedAt: Timestamp.string(context.now()))])
+                if let final = try finalStatus(cluster: cluster, jobId: id, context: context) { answers[id] = final }
+            } else {
+                try? context.ledger.countEndCompletionTry(cluster: cluster, jobId: id)
+            }
+        }
+        var statuses = report.statuses.filter { !completing.contains($0.key) }
         for (id, status) in statuses where status.error == nil {
             // Slurm 22.05's sacct names a job's allocation row "allocation" while it starts: no name to compare.
             guard let job = known[id], let expected = job.jobName,

@@ -34,7 +34,7 @@ enum SubmitRecovery {
             let created = Timestamp.parse(intent.createdAt) ?? context.now()
             let finding: SlurmClient.Submission
             do {
-                finding = try await slurm.findSubmission(runDirectory: runDir, token: intent.token, jobName: intent.jobName ?? run.id, since: created)
+                finding = try await slurm.findSubmission(runDirectory: runDir, token: intent.token, jobName: intent.jobName ?? run.id, since: created, now: context.now())
             } catch let error as ClusterSlurmError {
                 throw error.about(run: run.id)
             }

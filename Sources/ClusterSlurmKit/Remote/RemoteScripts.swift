@@ -275,6 +275,7 @@ public enum RemoteScripts {
 
     /// The program behind `jobStatus`; the terminal states come from `JobState.terminal`, the one list of them.
     static let jobStatusTemplate = #"""
+    echo "@@CLOCK $(date +%s)"
     out=$(squeue --noheader --array --states=all "--jobs=$1" "--format=%i|%T|%r|%N|%M|%j" 2>&1)
     rc=$?
     printf '%s\n' "$out"

@@ -152,6 +152,8 @@ public struct SlurmClient: Sendable {
         public var userJobs: [UserJobs.Job]?
         /// The current record of each job asked about that is still pending.
         public var records: [String: ScheduledJob] = [:]
+        /// The cluster's clock when it answered (`date +%s`), for the offset to this machine's.
+        public var clusterEpoch: Int?
     }
 
     /// The state of every job in `jobIds`, from one squeue and one sacct run
@@ -159,17 +161,24 @@ public struct SlurmClient: Sendable {
     /// sacct for the rest and for accounting (exit code, MaxRSS…). `arrays`
     /// names the job arrays among them with their task indexes: still one
     /// squeue and one sacct, whatever the number of tasks.
-    public func status(jobIds: [String], since: Date, arrays: [String: [Int]] = [:]) async throws -> StatusReport {
+    public func status(jobIds: [String], since: Date, now: Date = Date(), arrays: [String: [Int]] = [:]) async throws -> StatusReport {
         guard !jobIds.isEmpty else { return StatusReport(statuses: [:], squeueExit: nil, sacctExit: nil, diagnostics: "") }
         let call = RemoteCall(label: "job status", script: RemoteScripts.jobStatus,
-                              arguments: [.literal(jobIds.joined(separator: ",")), .literal(Self.sacctTime(since))])
+                              arguments: [.literal(jobIds.joined(separator: ",")), .literal(Self.sacctTime(since, now: now))])
         let result = try await transport.run(call, on: endpoint)
         return Self.parseStatusOutput(result.stdoutText, jobIds: jobIds, arrays: arrays)
     }
 
     static func parseStatusOutput(_ fullText: String, jobIds: [String], arrays: [String: [Int]] = [:]) -> StatusReport {
         // The user's other jobs and the waiting jobs' records come last.
-        let split = fullText.components(separatedBy: "\n@@USERJOBS\n")
+        var clock: Int?
+        var body = Substring(fullText)
+        if body.hasPrefix("@@CLOCK ") {
+            let line = body.prefix { $0 != "\n" }
+            clock = Int(line.dropFirst("@@CLOCK ".count))
+            body = body.dropFirst(line.count + 1)
+        }
+        let split = String(body).components(separatedBy: "\n@@USERJOBS\n")
         let text = split[0]
         var report = parseJobStatuses(text, jobIds: jobIds, arrays: arrays)
         if split.count > 1 {
@@ -177,6 +186,7 @@ public struct SlurmClient: Sendable {
             report.userJobs = watch.jobs
             report.records = watch.records
         }
+        report.clusterEpoch = clock
         return report
     }
 
@@ -310,9 +320,9 @@ public struct SlurmClient: Sendable {
         }
     }
 
-    public func findSubmission(runDirectory: RemotePath, token: String, jobName: String, since: Date) async throws -> Submission {
+    public func findSubmission(runDirectory: RemotePath, token: String, jobName: String, since: Date, now: Date = Date()) async throws -> Submission {
         let result = try await transport.run(RemoteCall(label: "find job", script: RemoteScripts.findSubmission,
-                                                        arguments: [runDirectory.word, .literal(token), .literal(jobName), .literal(Self.sacctTime(since))]),
+                                                        arguments: [runDirectory.word, .literal(token), .literal(jobName), .literal(Self.sacctTime(since, now: now))]),
                                              on: endpoint)
         return Self.parseSubmission(result.stdoutText)
     }
@@ -353,12 +363,17 @@ public struct SlurmClient: Sendable {
                                 on: endpoint)
     }
 
-    /// sacct's `--starttime` format, a day early so time zone differences
-    /// between here and the cluster never hide a job.
-    static func sacctTime(_ date: Date) -> String {
-        var t = time_t(date.timeIntervalSince1970 - 86_400)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT00:00:00", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday))
+    /// sacct's `--starttime`, relative to the cluster's own clock
+    /// (`now-Nseconds`): how long ago `since` was by this machine's clock,
+    /// plus a week. A local clock that is wrong (days ahead when the job was
+    /// submitted, right again now) never moves the window past the job.
+    static func sacctTime(_ since: Date, now: Date = Date()) -> String {
+        let age = max(0, Int(now.timeIntervalSince(since).rounded(.up)))
+        return "now-\(age + lookBackMarginSeconds)seconds"
     }
+
+    /// How far before `since` every sacct window reaches (a week): more than
+    /// any local clock error the ledger should survive; job ids, and the
+    /// job-name check against reused ids, say which record is the job's.
+    static let lookBackMarginSeconds = 7 * 86_400
 }

@@ -161,6 +161,12 @@ CREATE TABLE blob (
     content     BLOB NOT NULL,
     createdAt   TEXT NOT NULL
 );
+CREATE TABLE clusterClock (
+    cluster        TEXT PRIMARY KEY NOT NULL,
+    observedAt     TEXT NOT NULL,
+    clusterEpoch   INTEGER NOT NULL,
+    offsetSeconds  INTEGER NOT NULL
+);
 CREATE TABLE configSnapshot (
     sha256      TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
     json        TEXT NOT NULL,
@@ -207,7 +213,7 @@ CREATE TABLE jobEnd (
     nodeList        TEXT,
     stdoutTail      TEXT,
     stderrTail      TEXT,
-    capturedAt      TEXT NOT NULL, submitTime TEXT, startTime TEXT, endTime TEXT,
+    capturedAt      TEXT NOT NULL, submitTime TEXT, startTime TEXT, endTime TEXT, completedAt TEXT, completionTries INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (cluster, jobId),
     FOREIGN KEY (cluster, jobId) REFERENCES job(cluster, jobId) ON DELETE CASCADE
 );
