@@ -169,4 +169,22 @@ struct FaultsBetweenCallsTests {
         #expect(right["clockOffsetSeconds"] == nil, "\(right)")
         #expect(ws.sql("SELECT exitCode FROM jobEnd WHERE jobId = '\(jobId)'") == "5:0")
     }
+
+    /// Case 6: empty directories in an uploaded tree are made on the cluster
+    /// (a workload that writes into `outputs/` expects it) and reported, in
+    /// the first contact and in a later upload; never outside the run dir.
+    @Test func emptyDirectoriesArriveToo() throws {
+        let ws = Harness.Workspace()
+        ws.write("data/in.txt", "input\n")
+        try FileManager.default.createDirectory(atPath: ws.path + "/data/outputs/deep", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: ws.path + "/data/-odd name", withIntermediateDirectories: true)
+        let out = ws.tool(["action": "run_workload", "localPaths": ["data"],
+                           "command": "test -d data/outputs/deep && test -d 'data/-odd name' && echo made > data/outputs/deep/result.txt"])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED", "the workload found its empty dirs")
+        try FileManager.default.createDirectory(atPath: ws.path + "/more/empty", withIntermediateDirectories: true)
+        let up = ws.tool(["action": "upload", "runId": runId, "localPath": "more"])
+        #expect(up.status == 0 && (up.json["directoriesCreated"] as? [String]) == ["more/empty"], "\(up.stdout)")
+        #expect(Harness.ssh("test -d /scratch/hpcuser/openclaw-runs/\(runId)/more/empty").status == 0)
+    }
 }

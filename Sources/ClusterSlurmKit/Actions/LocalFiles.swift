@@ -174,6 +174,32 @@ public enum LocalFiles {
         return out
     }
 
+    /// The empty directories among `paths` (each given directory that holds
+    /// nothing, and each directory inside one that holds nothing), named as
+    /// `collectSources` names files (`given/inner`): a workload that writes
+    /// into `outputs/` expects it to exist on the cluster too. Symlinks are
+    /// not followed.
+    public static func emptyDirectories(_ paths: [String], workspace: String) -> [String] {
+        var out: [String] = []
+        for given in paths {
+            let absolute = ActionContext.absolute(given, base: workspace)
+            guard let real = realPath(absolute) else { continue }
+            var info = stat()
+            guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            let baseName = (absolute as NSString).lastPathComponent
+            if (try? FileManager.default.contentsOfDirectory(atPath: real))?.isEmpty == true { out.append(baseName); continue }
+            guard let enumerator = FileManager.default.enumerator(atPath: real) else { continue }
+            while let relative = enumerator.nextObject() as? String {
+                let full = real + "/" + relative
+                var entry = stat()
+                guard lstat(full, &entry) == 0, (entry.st_mode & S_IFMT) == S_IFDIR,
+                      (try? FileManager.default.contentsOfDirectory(atPath: full))?.isEmpty == true else { continue }
+                out.append(baseName + "/" + relative)
+            }
+        }
+        return out.sorted()
+    }
+
     private static func walk(_ directory: String, root: String, fieldPath: String) throws -> [(String, String)] {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
         var files: [(String, String)] = []

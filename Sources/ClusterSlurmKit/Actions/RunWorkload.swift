@@ -153,7 +153,9 @@ public enum RunWorkload {
         if firstContact {
             // The sources collected (and hashed) for the policy check are the ones sent.
             let prepared = request.localPaths.isEmpty ? nil
-                : try await Upload.prepare(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: true)
+                : try await Upload.prepare(inputs, run: run, subdir: nil, context: context,
+                                           emptyDirectories: LocalFiles.emptyDirectories(request.localPaths, workspace: context.workspace),
+                                           remoteKnownEmpty: true)
             do {
                 let (result, upload) = try await SubmitJob.submit(submit, context: context, firstContact: .init(upload: prepared))
                 submitted = result
@@ -167,7 +169,8 @@ public enum RunWorkload {
         } else {
             if !request.localPaths.isEmpty {
                 let isFresh = try context.ledger.submitAttempts(runId: run.id).isEmpty && context.ledger.uploadEntries(runId: run.id).isEmpty
-                uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh).uploaded
+                uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh,
+                                                 emptyDirectories: LocalFiles.emptyDirectories(request.localPaths, workspace: context.workspace)).uploaded
             }
             submitted = try await SubmitJob.run(submit, context: context)
         }

@@ -36,6 +36,8 @@ public enum Upload {
         public var uploaded: [Entry]
         public var bytesSent: Int64
         public var filesSkipped: Int
+        /// Empty directories made on the cluster (relative to remoteDir).
+        public var directoriesCreated: [String]?
         var runIdentifier: String? { runId }
     }
 
@@ -46,14 +48,16 @@ public enum Upload {
         let run = try context.ledger.requireRun(id: request.runId)
         let subdir = try request.remoteDir.flatMap { $0.isEmpty || $0 == "." ? nil : try remoteSubdirectory($0, run: run) }
         let sources = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: request.localPaths.count == 1 ? "localPath" : "localPaths", progress: context.progress, cache: context.ledger, now: context.now, ledgerPath: context.ledger.path)
-        return try await send(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
+        return try await send(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty,
+                              emptyDirectories: LocalFiles.emptyDirectories(request.localPaths, workspace: context.workspace))
     }
 
     /// Sends already-collected sources (also used by replay, whose sources
     /// come from the archive) and records the manifest.
     static func send(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
-                     remoteKnownEmpty: Bool) async throws -> Result {
-        let prepared = try await prepare(sources, run: run, subdir: subdir, context: context, remoteKnownEmpty: remoteKnownEmpty)
+                     remoteKnownEmpty: Bool, emptyDirectories: [String] = []) async throws -> Result {
+        let prepared = try await prepare(sources, run: run, subdir: subdir, context: context, emptyDirectories: emptyDirectories,
+                                         remoteKnownEmpty: remoteKnownEmpty)
         // The archive's thread is done before this returns, whatever happens to the transfer.
         defer { _ = try? prepared.archiving.wait() }
         var report = ""
@@ -87,6 +91,8 @@ public enum Upload {
         var deferred: Set<String>
         var toSend: [LocalFiles.Source]
         var manifest: Data
+        /// Empty directories to make (relative to the destination); they travel in the manifest.
+        var emptyDirectories: [String] = []
         /// Stores the inputs' contents in the ledger's archive while they travel.
         var archiving: InputArchiving
         /// The sha256 the producer thread sent after the stream, read once ssh ends.
@@ -105,7 +111,7 @@ public enum Upload {
 
         /// Writes the upload stream (`receiveUpload`'s standard input), reporting file bytes as they go.
         private var stream: (@Sendable (ByteSink, @escaping @Sendable (Int64) -> Void) throws -> Void)? {
-            guard !toSend.isEmpty else { return nil }
+            guard !toSend.isEmpty || !emptyDirectories.isEmpty else { return nil }
             let (files, manifest, streamHash) = (toSend, manifest, streamHash)
             return { sink, onFileBytes in
                 // The tar goes straight into ssh: no copy on the local disk. Its length
@@ -135,7 +141,7 @@ public enum Upload {
         func finish(report: String, context: ActionContext) throws -> Result {
             var remoteSignature = remoteSignature
             var verified: [String: String] = [:]
-            if !toSend.isEmpty {
+            if !toSend.isEmpty || !emptyDirectories.isEmpty {
                 guard let sent = streamHash.value, report.contains("@@STREAM \(sent)\0") else {
                     throw ClusterSlurmError.remote("the cluster did not confirm the upload stream's sha256 \(streamHash.value ?? "(not sent)"); the upload was not verified, run it again")
                 }
@@ -161,7 +167,8 @@ public enum Upload {
             try Upload.record(entries, sources: sources, run: run, destination: destination, remoteSignature: remoteSignature,
                               archived: archived, context: context)
             return Result(cluster: run.cluster, runId: run.id, remoteDir: destination.description, uploaded: entries,
-                          bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count)
+                          bytesSent: entries.filter(\.sent).reduce(0) { $0 + $1.size }, filesSkipped: entries.filter { !$0.sent }.count,
+                          directoriesCreated: emptyDirectories.isEmpty ? nil : emptyDirectories)
         }
 
         /// The inputs as the ledger will list them once `finish` has recorded them: what the job's manifest checks.
@@ -176,7 +183,7 @@ public enum Upload {
     /// Decides what to send: asks the cluster what it already has (unless
     /// the destination is known to be empty), and which files the login
     /// node may hash within its budget.
-    static func prepare(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
+    static func prepare(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext, emptyDirectories: [String] = [],
                         remoteKnownEmpty: Bool) async throws -> Prepared {
         let profile = try context.profile(run.cluster)
         let runDir = try context.remoteRunDirectory(run)
@@ -234,11 +241,13 @@ public enum Upload {
         for source in toSend {
             if source.size > hashBudget { deferred.insert(source.relativePath) } else { hashBudget -= source.size }
         }
-        let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] })
+        // Empty directories travel as manifest records of mode D (no bytes): made on the cluster, inside the run dir.
+        let manifest = nulSeparated(toSend.flatMap { [deferred.contains($0.relativePath) ? "C" : "L", $0.sha256, $0.relativePath] }
+            + emptyDirectories.flatMap { ["D", "-", $0] })
         let archiving = try InputArchiving.start(sources, run: run, context: context)
         return Prepared(sources: sources, run: run, subdir: subdir, runDir: runDir, destination: destination, endpoint: endpoint,
                         target: profile.sshTarget, alreadyThere: alreadyThere, remoteSignature: remoteSignature, deferred: deferred,
-                        toSend: toSend, manifest: manifest, archiving: archiving)
+                        toSend: toSend, manifest: manifest, emptyDirectories: emptyDirectories, archiving: archiving)
     }
 
     /// Records the upload; `archived` names the sources whose contents the archive holds.

@@ -101,21 +101,23 @@ public enum RemoteScripts {
     staged="$staging/x"
     [ -f "$staged/manifest" ] || { echo "cluster-slurm: the upload stream holds no manifest" >&2; exit 4; }
     declare -A want=() mode=()
-    : > "$staging/placed.list"
+    : > "$staging/placed.list"; : > "$staging/dirs.list"
     while IFS= read -r -d '' m && IFS= read -r -d '' sum && IFS= read -r -d '' f; do
+      # mode D: an empty directory to make, no bytes
+      if [ "$m" = D ]; then printf '%s\0' "$f" >> "$staging/dirs.list"; continue; fi
       want["$f"]=$sum; mode["$f"]=$m; printf '%s\0' "$f" >> "$staging/placed.list"
     done < "$staged/manifest"
-    if [ -s "$staging/placed.list" ]; then
-      # every directory a file goes into, resolved as the kernel will (one realpath for all)
-      declare -A dirs=()
-      while IFS= read -r -d '' f; do case "$f" in */*) dirs["${f%/*}"]=1;; esac; done < "$staging/placed.list"
-      if [ "${#dirs[@]}" -gt 0 ]; then
-        while IFS= read -r -d '' d; do
-          case "$d" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: an upload path resolves to $d, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
-        done < <(printf '%s\0' "${!dirs[@]}" | xargs -0 realpath -m -z --)
-      fi
-      cp -Rl --remove-destination -- "$staged/files/." . || exit 5
+    # every directory a file goes into (and every one to make), resolved as the kernel will: one realpath for all
+    declare -A dirs=()
+    while IFS= read -r -d '' f; do case "$f" in */*) dirs["${f%/*}"]=1;; esac; done < "$staging/placed.list"
+    while IFS= read -r -d '' f; do dirs["$f"]=1; done < "$staging/dirs.list"
+    if [ "${#dirs[@]}" -gt 0 ]; then
+      while IFS= read -r -d '' d; do
+        case "$d" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: an upload path resolves to $d, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
+      done < <(printf '%s\0' "${!dirs[@]}" | xargs -0 realpath -m -z --)
     fi
+    if [ -s "$staging/placed.list" ]; then cp -Rl --remove-destination -- "$staged/files/." . || exit 5; fi
+    if [ -s "$staging/dirs.list" ]; then xargs -0 mkdir -p -- < "$staging/dirs.list" || exit 5; fi
     rm -rf -- "$staged"
     while IFS= read -r -d '' rec; do
       f=${rec#*$'\t'}
