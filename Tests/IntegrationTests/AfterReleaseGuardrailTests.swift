@@ -133,7 +133,8 @@ struct AfterReleaseGuardrailTests {
         #expect(array.status == 0, "\(array.stdout) \(array.stderr)")
         let gpu = ws.tool(["action": "run_workload", "cluster": "local-gpu", "command": "echo gpu", "submitArgs": ["--begin=now+600"]])
         #expect(gpu.status == 3 && gpu.json["rule"] as? String == "max_active_jobs", "\(gpu.stdout)")
-        #expect((gpu.json["error"] as? String)?.contains("3 jobs are already pending or running") == true, "\(gpu.stdout)")
+        // (at least the three tasks: other jobs of the user under the remoteRoot count too)
+        #expect((gpu.json["error"] as? String)?.contains("jobs are already pending or running") == true, "\(gpu.stdout)")
     }
 
     /// Case 12: a job leaves a symlink to the home dir in its run dir; a
@@ -153,5 +154,45 @@ struct AfterReleaseGuardrailTests {
         let into = ws.tool(["action": "upload", "runId": runId, "localPath": "x", "remoteDir": marker])
         #expect(into.status != 0, "an upload target that is the job's symlink: \(into.stdout)")
         #expect(Harness.ssh("test -e ~/\(marker).txt").status != 0, "nothing was written through the symlink")
+    }
+
+    /// The ended states SLURM holds for these jobs (squeue keeps ended jobs for MinJobAge, sacct after).
+    func endedStates(_ jobIds: [String]) -> [String: String] {
+        let list = jobIds.joined(separator: ",")
+        let out = Harness.ssh("/usr/bin/env -i /usr/bin/sacct -X -n -P -j \(list) -o JobID,State; /usr/bin/env -i /usr/bin/squeue -h -t all -j \(list) -o '%i|%T'").stdout
+        var states: [String: String] = [:]
+        for line in out.split(separator: "\n") {
+            let parts = line.split(separator: "|").map(String.init)
+            guard parts.count == 2, ["FAILED", "CANCELLED", "COMPLETED", "TIMEOUT", "OUT_OF_MEMORY"].contains(where: { parts[1].hasPrefix($0) }) else { continue }
+            states[parts[0]] = parts[1]
+        }
+        return states
+    }
+
+    /// Case 9: the breakers count from SLURM's view. Three identical
+    /// workloads fail and nobody calls check_workload: the fourth is refused
+    /// (loop breaker). Three that cancel themselves are failures too.
+    @Test func breakersCountFailuresNobodyPolled() throws {
+        for (command, what) in [("echo trying; exit 7", "FAILED"), ("scancel $SLURM_JOB_ID; sleep 30", "CANCELLED")] {
+            // a ledger each: the circuit breaker (5 failures of any workload) stays out of it
+            let ws = Harness.Workspace()
+            var jobs: [String] = []
+            for _ in 0..<3 {
+                let out = ws.tool(["action": "run_workload", "command": command])
+                jobs.append(try #require(out.json["jobId"] as? String, "\(out.stdout) \(out.stderr)"))
+            }
+            // SLURM decides when they end: a bounded wait on its own view, never a check_workload
+            let deadline = Date().addingTimeInterval(120)
+            var states: [String: String] = [:]
+            while Date() < deadline {
+                states = endedStates(jobs)
+                if states.count == jobs.count { break }
+                Thread.sleep(forTimeInterval: 1)
+            }
+            #expect(states.count == 3 && states.values.allSatisfy { $0.hasPrefix(what) }, "\(states)")
+            #expect(ws.sql("SELECT count(*) FROM actionLog WHERE action NOT IN ('run_workload')") == "0", "nobody called check_workload for the \(what) ones")
+            let fourth = ws.tool(["action": "run_workload", "command": command])
+            #expect(fourth.status == 3 && fourth.json["rule"] as? String == "loop_breaker", "\(what): \(fourth.stdout)")
+        }
     }
 }

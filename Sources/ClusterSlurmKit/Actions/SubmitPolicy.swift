@@ -28,8 +28,19 @@ enum SubmitPolicy {
         let fingerprint = PolicyCheck.fingerprint(cluster: cluster, script: scriptText, runId: runId, inputs: inputs)
         if !allowRepeatedFailures {
             let since = context.now().addingTimeInterval(-(policy.failureWindowHours ?? 24) * 3600)
-            try PolicyCheck.checkLoop(try context.ledger.recentOutcomes(fingerprint: fingerprint, since: since), policy: policy)
-            try PolicyCheck.checkCircuit(try context.ledger.recentOutcomes(cluster: cluster, since: since), cluster: cluster, policy: policy)
+            var sameWork = try context.ledger.recentOutcomes(fingerprint: fingerprint, since: since)
+            var onCluster = try context.ledger.recentOutcomes(cluster: cluster, since: since)
+            // The breakers count from SLURM's view: jobs nobody polled since they
+            // were submitted are asked about first (one status query), so
+            // failures count whether or not anyone called check_workload.
+            let depth = max(policy.maxConsecutiveFailures ?? 3, policy.maxFailuresInARow ?? 5)
+            let unknown = Array(Set(Ledger.unobserved(sameWork, within: depth) + Ledger.unobserved(onCluster, within: depth)))
+            if !unknown.isEmpty, (try? await JobStatusAction.observe(jobIds: unknown.sorted(), cluster: cluster, context: context)) != nil {
+                sameWork = try context.ledger.recentOutcomes(fingerprint: fingerprint, since: since)
+                onCluster = try context.ledger.recentOutcomes(cluster: cluster, since: since)
+            }
+            try PolicyCheck.checkLoop(sameWork, policy: policy)
+            try PolicyCheck.checkCircuit(onCluster, cluster: cluster, policy: policy)
         }
         return Checked(fingerprint: fingerprint, usage: usage, policy: policy)
     }

@@ -186,14 +186,39 @@ public enum PolicyCheck {
     }
 
     /// A script without what cannot change what it does: comment lines (but
-    /// not `#SBATCH`/`#!`), trailing comments are kept (a `#` may be data),
-    /// blank lines, and runs of blanks.
+    /// not `#SBATCH`/`#!`), trailing comments (a `#` that starts a word
+    /// outside quotes, as the shell reads it: `exit 7 # 2` is `exit 7`),
+    /// trailing `;`, blank lines, and runs of blanks.
     static func normalized(_ script: String) -> String {
         script.split(separator: "\n").compactMap { line -> String? in
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             guard let first = words.first else { return nil }
-            if first.hasPrefix("#"), !first.hasPrefix("#SBATCH"), !first.hasPrefix("#!") { return nil }
-            return words.joined(separator: " ")
+            if first.hasPrefix("#SBATCH") || first.hasPrefix("#!") { return words.joined(separator: " ") }
+            if first.hasPrefix("#") { return nil }
+            var code = withoutTrailingComment(String(line))
+            while let last = code.last, last == ";" || last == " " || last == "\t" || last == "\r" { code.removeLast() }
+            let kept = code.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            return kept.isEmpty ? nil : kept.joined(separator: " ")
         }.joined(separator: "\n")
+    }
+
+    /// `line` up to a `#` that starts a word outside single or double quotes.
+    static func withoutTrailingComment(_ line: String) -> String {
+        var out = ""
+        var single = false, double = false, escaped = false
+        var previous: Character = " "
+        for character in line {
+            if escaped { escaped = false; out.append(character); previous = character; continue }
+            switch character {
+            case "\\" where !single: escaped = true
+            case "'" where !double: single.toggle()
+            case "\"" where !single: double.toggle()
+            case "#" where !single && !double && (previous == " " || previous == "\t" || previous == ";"): return out
+            default: break
+            }
+            out.append(character)
+            previous = character
+        }
+        return out
     }
 }

@@ -94,10 +94,19 @@ extension Ledger {
         try recentOutcomes(filter: "s.cluster = ?", value: cluster, since: since)
     }
 
+    /// The jobs among the recent submissions (of a workload, or on a
+    /// cluster) whose end the ledger has not seen: what to ask SLURM about
+    /// before a breaker decides.
+    public static func unobserved(_ outcomes: [(failed: Bool?, detail: RecentFailure)], within count: Int) -> [String] {
+        outcomes.prefix(count).filter { $0.failed == nil }.compactMap(\.detail.jobId)
+    }
+
     private func recentOutcomes(filter: String, value: String, since: Date) throws -> [(failed: Bool?, detail: RecentFailure)] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT s.runId, s.jobId, s.submittedAt, s.outcome, s.stderr, j.lastState, o.exitCode, o.reason
+                SELECT s.runId, s.jobId, s.submittedAt, s.outcome, s.stderr, j.lastState, o.exitCode, o.reason,
+                       EXISTS (SELECT 1 FROM jobObservation c WHERE c.cluster = j.cluster AND c.jobId = j.jobId AND c.source = 'scancel')
+                       AND NOT EXISTS (SELECT 1 FROM guardrailEvent g WHERE g.cluster = j.cluster AND g.jobId = j.jobId AND g.action = 'cancelled') AS cancelledByTool
                 FROM submitAttempt s
                 LEFT JOIN job j ON j.cluster = s.cluster AND j.jobId = s.jobId
                 LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
@@ -115,6 +124,10 @@ extension Ledger {
                 } else if let state, failures.contains(state) {
                     failed = true
                     what = "\(state) exit \((row["exitCode"] as String?) ?? "?")" + ((row["reason"] as String?).map { " (\($0))" } ?? "")
+                } else if state == "CANCELLED", !((row["cancelledByTool"] as Bool?) ?? false) {
+                    // cancelled by the job itself (`scancel $SLURM_JOB_ID`), a workload of the user's or the guardrails: a failure
+                    failed = true
+                    what = "CANCELLED, not by cluster-slurm's cancel" + ((row["reason"] as String?).map { " (\($0))" } ?? "")
                 } else if let state, JobState(rawValue: state)?.isTerminal == true {
                     failed = false
                     what = state

@@ -142,6 +142,15 @@ import Testing
         let a = PolicyCheck.fingerprint(cluster: "c", script: "#!/bin/bash\n#SBATCH -t 5\npython x.py\n", runId: "r1", inputs: [])
         let b = PolicyCheck.fingerprint(cluster: "c", script: "#!/bin/bash\n# 2\n#SBATCH -t 5\n\npython   x.py   \n", runId: "r2", inputs: [])
         #expect(a == b, "comments and blanks do not make new work")
+        // issue 27 case 9: a trailing comment or semicolon is not new work either; quoted text is
+        let plain = PolicyCheck.fingerprint(cluster: "c", script: "exit 7\n", runId: "r", inputs: [])
+        for same in ["exit 7 # 2\n", "exit 7;\n", "exit 7 ;  # try 3\n", "  exit   7\t\n"] {
+            #expect(PolicyCheck.fingerprint(cluster: "c", script: same, runId: "r", inputs: []) == plain, "\(same)")
+        }
+        for different in ["echo '# 2'; exit 7\n", "echo a#b; exit 7\n", "exit 8\n"] {
+            #expect(PolicyCheck.fingerprint(cluster: "c", script: different, runId: "r", inputs: []) != plain, "\(different)")
+        }
+        #expect(PolicyCheck.normalized("echo \"a # b\" # c\necho \\# x") == "echo \"a # b\"\necho \\# x")
         let failed = (0..<5).map { i in (failed: Bool?.some(true), detail: RecentFailure(runId: "r\(i)", jobId: "\(i)", submittedAt: "t", what: "FAILED")) }
         var policy = PolicyConfig()
         let error = try #require(throws: ClusterSlurmError.self) { try PolicyCheck.checkCircuit(failed, cluster: "c", policy: policy) }
