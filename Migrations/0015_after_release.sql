@@ -38,3 +38,15 @@ CREATE TABLE clusterClock (
 -- completionTries bounds how often an end that accounting never fills is asked again.
 ALTER TABLE jobEnd ADD COLUMN completedAt TEXT;
 ALTER TABLE jobEnd ADD COLUMN completionTries INTEGER NOT NULL DEFAULT 0;
+
+-- Issue 27: what a cluster is, as its login node reports in a clean
+-- environment: where SLURM's commands are, the process tracking and task
+-- plugins (whether cgroups confine a job's processes), the version. Kept
+-- per cluster with the previous reading, so a change is seen.
+CREATE TABLE clusterFacts (
+    cluster        TEXT PRIMARY KEY NOT NULL,
+    observedAt     TEXT NOT NULL,
+    factsJson      TEXT NOT NULL,
+    previousJson   TEXT,
+    changedAt      TEXT
+);

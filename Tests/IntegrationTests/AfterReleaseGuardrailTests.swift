@@ -195,4 +195,26 @@ struct AfterReleaseGuardrailTests {
             #expect(fourth.status == 3 && fourth.json["rule"] as? String == "loop_breaker", "\(what): \(fourth.stdout)")
         }
     }
+
+    /// Case 5: a process a job starts with setsid outlives the job where
+    /// SLURM does not track processes with cgroups. The tool cannot stop
+    /// that from here; it knows which kind of cluster it is and says so:
+    /// list_clusters shows the process tracking and where SLURM's commands
+    /// are, as the login node reported them in a clean environment.
+    @Test func theClusterSaysWhatConfinesAJob() throws {
+        let ws = workspace()
+        let out = ws.tool(["action": "run_workload", "command": "echo facts"])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        _ = ws.waitUntilDone(runId: runId)
+        let listed = ws.tool(["action": "list_clusters"]).json
+        let cluster = try #require((listed["clusters"] as? [[String: Any]])?.first { $0["id"] as? String == "local-cpu" })
+        let recorded = try #require(cluster["facts"] as? [String: Any], "\(cluster)")
+        let facts = try #require(recorded["facts"] as? [String: Any])
+        let truth = Harness.ssh("/usr/bin/env -i /usr/bin/scontrol show config | awk '$1 == \"ProctrackType\" { print $3 }'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!truth.isEmpty && facts["proctrackType"] as? String == truth, "\(facts) vs \(truth)")
+        #expect((facts["commands"] as? [String: String])?["sbatch"] == "/usr/bin/sbatch", "\(facts)")
+        let note = recorded["note"] as? String ?? ""
+        #expect(truth.contains("cgroup") ? note.contains("end with the job") : note.contains("setsid can outlive the job"), "\(note)")
+    }
 }

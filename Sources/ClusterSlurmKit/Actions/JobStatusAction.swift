@@ -119,12 +119,17 @@ public enum JobStatusAction {
         let asked = toQuery + completing
         let report: SlurmClient.StatusReport
         do {
-            report = try await context.slurm(cluster).status(jobIds: asked, since: earliest, now: context.now(), arrays: arrays)
+            // What the cluster is, asked at most once a day (or when never asked).
+            let factsAge = (try? context.ledger.clusterFacts(cluster: cluster)).flatMap { $0.flatMap { Timestamp.parse($0.observedAt) } }
+                .map { context.now().timeIntervalSince($0) }
+            let withFacts = factsAge.map { $0 < 0 || $0 > 86_400 } ?? true
+            report = try await context.slurm(cluster).status(jobIds: asked, since: earliest, now: context.now(), arrays: arrays, withFacts: withFacts)
         } catch where toQuery.isEmpty {
             // only completing ended jobs: the ledger's answer stands
             return answers
         }
         if let epoch = report.clusterEpoch { try? context.ledger.recordClusterClock(cluster: cluster, clusterEpoch: epoch, now: context.now()) }
+        if let facts = report.facts { try? context.ledger.recordClusterFacts(cluster: cluster, facts: facts, now: context.now()) }
         // For an ended job asked again, only a later answer of accounting
         // with the same end completes what was captured; nothing else of it is taken.
         for id in completing {

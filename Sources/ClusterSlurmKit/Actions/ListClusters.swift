@@ -13,6 +13,10 @@ public enum ListClusters {
         public var isDefault: Bool
         public var isGpuProfile: Bool
         public var sshTimeoutSeconds: Int
+        /// What the cluster reported at the latest status query that asked
+        /// (SLURM's command paths, process tracking: whether cgroups
+        /// confine a job's processes), from the ledger; nil before any.
+        public var facts: RecordedClusterFacts?
     }
 
     public struct Result: Codable, Sendable, Equatable {
@@ -23,7 +27,7 @@ public enum ListClusters {
         public var execution: ExecutionConfig
     }
 
-    public static func run(config: PluginConfig) -> Result {
+    public static func run(config: PluginConfig, facts: [String: RecordedClusterFacts] = [:]) -> Result {
         let clusters = config.clusterIds.map { id -> Cluster in
             let p = config.clusters[id]!
             return Cluster(
@@ -31,7 +35,7 @@ public enum ListClusters {
                 loginShell: p.loginShell, submitArgs: p.submitArgs, moduleInitScripts: p.moduleInitScripts,
                 setupCommands: p.setupCommands, slurmDefaults: p.slurmDefaults,
                 isDefault: id == (config.defaultCluster ?? config.routing.defaultProfile),
-                isGpuProfile: id == config.routing.gpuProfile, sshTimeoutSeconds: p.sshTimeoutSeconds)
+                isGpuProfile: id == config.routing.gpuProfile, sshTimeoutSeconds: p.sshTimeoutSeconds, facts: facts[id])
         }
         return Result(defaultCluster: config.defaultCluster, routing: config.routing, clusters: clusters,
                       localRunsDir: config.localRunsDir, execution: config.execution)

@@ -79,3 +79,51 @@ extension Ledger {
         }
     }
 }
+
+/// A cluster's facts as last recorded, with what changed.
+public struct RecordedClusterFacts: Codable, Sendable, Equatable {
+    public var facts: ClusterFacts
+    public var observedAt: String
+    /// The reading before the latest change, and when the change was seen.
+    public var previous: ClusterFacts?
+    public var changedAt: String?
+    public var note: String
+}
+
+extension Ledger {
+    /// Records what the cluster reported; a reading that differs from the
+    /// last one keeps that one as `previous`, with when the change was seen.
+    public func recordClusterFacts(cluster: String, facts: ClusterFacts, now: Date) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(facts), as: UTF8.self)
+        let stamp = Timestamp.string(now)
+        try write("recordClusterFacts") { db in
+            if let old = try String.fetchOne(db, sql: "SELECT factsJson FROM clusterFacts WHERE cluster = ?", arguments: [cluster]) {
+                if old == json {
+                    try db.execute(sql: "UPDATE clusterFacts SET observedAt = ? WHERE cluster = ?", arguments: [stamp, cluster])
+                } else {
+                    try db.execute(sql: "UPDATE clusterFacts SET observedAt = ?, factsJson = ?, previousJson = ?, changedAt = ? WHERE cluster = ?",
+                                   arguments: [stamp, json, old, stamp, cluster])
+                }
+            } else {
+                try db.execute(sql: "INSERT INTO clusterFacts (cluster, observedAt, factsJson) VALUES (?, ?, ?)", arguments: [cluster, stamp, json])
+            }
+        }
+    }
+
+    public func clusterFacts(cluster: String) throws -> RecordedClusterFacts? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clusterFacts WHERE cluster = ?", arguments: [cluster]),
+                  let facts = try? JSONDecoder().decode(ClusterFacts.self, from: Data((row["factsJson"] as String).utf8)) else { return nil }
+            let previous = (row["previousJson"] as String?).flatMap { try? JSONDecoder().decode(ClusterFacts.self, from: Data($0.utf8)) }
+            var note = facts.note
+            if let previous, previous.commands != facts.commands {
+                let changed = facts.commands.keys.sorted().filter { previous.commands[$0] != facts.commands[$0] }
+                    .map { "\($0): \(previous.commands[$0] ?? "none") → \(facts.commands[$0] ?? "none")" }
+                note += "; SLURM's commands changed since the last reading (\(changed.joined(separator: ", ")))"
+            }
+            return RecordedClusterFacts(facts: facts, observedAt: row["observedAt"], previous: previous, changedAt: row["changedAt"], note: note)
+        }
+    }
+}

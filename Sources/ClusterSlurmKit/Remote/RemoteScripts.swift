@@ -312,6 +312,13 @@ public enum RemoteScripts {
         echo "@@RECORD $id"; scontrol show job -o "$id" 2>/dev/null; echo "@@END_RECORD"
       done
     fi
+    # `$3` = 1: what this cluster is (asked now and then, not every time)
+    if [ "$3" = 1 ]; then
+      echo "@@FACTS"
+      for c in sbatch scontrol squeue sacct scancel; do printf 'command %s %s\n' "$c" "$(command -v "$c")"; done
+      scontrol show config 2>/dev/null | awk '$1 ~ /^(ProctrackType|TaskPlugin|SLURM_VERSION|JobAcctGatherType|AccountingStorageType)$/ { k = $1; sub(/^[^=]*= */, ""); print "config " k " " $0 }'
+      echo "@@FACTS_END"
+    fi
     """#
 
     /// `$1` dir, `$2` line count, `$3` the directory reads are confined to

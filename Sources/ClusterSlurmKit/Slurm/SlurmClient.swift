@@ -154,6 +154,8 @@ public struct SlurmClient: Sendable {
         public var records: [String: ScheduledJob] = [:]
         /// The cluster's clock when it answered (`date +%s`), for the offset to this machine's.
         public var clusterEpoch: Int?
+        /// What the cluster is, when asked (`withFacts`).
+        public var facts: ClusterFacts?
     }
 
     /// The state of every job in `jobIds`, from one squeue and one sacct run
@@ -161,10 +163,10 @@ public struct SlurmClient: Sendable {
     /// sacct for the rest and for accounting (exit code, MaxRSS…). `arrays`
     /// names the job arrays among them with their task indexes: still one
     /// squeue and one sacct, whatever the number of tasks.
-    public func status(jobIds: [String], since: Date, now: Date = Date(), arrays: [String: [Int]] = [:]) async throws -> StatusReport {
+    public func status(jobIds: [String], since: Date, now: Date = Date(), arrays: [String: [Int]] = [:], withFacts: Bool = false) async throws -> StatusReport {
         guard !jobIds.isEmpty else { return StatusReport(statuses: [:], squeueExit: nil, sacctExit: nil, diagnostics: "") }
         let call = RemoteCall(label: "job status", script: RemoteScripts.jobStatus,
-                              arguments: [.literal(jobIds.joined(separator: ",")), .literal(Self.sacctTime(since, now: now))])
+                              arguments: [.literal(jobIds.joined(separator: ",")), .literal(Self.sacctTime(since, now: now)), .literal(withFacts ? "1" : "0")])
         let result = try await transport.run(call, on: endpoint)
         return Self.parseStatusOutput(result.stdoutText, jobIds: jobIds, arrays: arrays)
     }
@@ -187,6 +189,7 @@ public struct SlurmClient: Sendable {
             report.records = watch.records
         }
         report.clusterEpoch = clock
+        report.facts = ClusterFacts.parse(fullText)
         return report
     }
 

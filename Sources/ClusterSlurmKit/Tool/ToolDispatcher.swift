@@ -30,7 +30,9 @@ public enum ToolDispatcher {
         }
         switch call.action {
         case .listClusters:
-            return try encode(ListClusters.run(config: context.config))
+            var facts: [String: RecordedClusterFacts] = [:]
+            for id in context.config.clusterIds { facts[id] = try? context.ledger.clusterFacts(cluster: id) }
+            return try encode(ListClusters.run(config: context.config, facts: facts))
         case .initRun:
             return try encode(await InitRun.run(.init(cluster: call.cluster, runId: call.runId, prefix: call.prefix), context: context))
         case .upload:

@@ -167,6 +167,13 @@ CREATE TABLE clusterClock (
     clusterEpoch   INTEGER NOT NULL,
     offsetSeconds  INTEGER NOT NULL
 );
+CREATE TABLE clusterFacts (
+    cluster        TEXT PRIMARY KEY NOT NULL,
+    observedAt     TEXT NOT NULL,
+    factsJson      TEXT NOT NULL,
+    previousJson   TEXT,
+    changedAt      TEXT
+);
 CREATE TABLE configSnapshot (
     sha256      TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
     json        TEXT NOT NULL,
