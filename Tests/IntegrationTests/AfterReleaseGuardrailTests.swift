@@ -217,4 +217,38 @@ struct AfterReleaseGuardrailTests {
         let note = recorded["note"] as? String ?? ""
         #expect(truth.contains("cgroup") ? note.contains("end with the job") : note.contains("setsid can outlive the job"), "\(note)")
     }
+
+    /// Case 3: the workload requeues itself: SLURM runs one submission twice.
+    /// The status query that sees it end reads each start from accounting
+    /// and records the requeue against the run, counted as a submission.
+    @Test func aJobThatRequeuesItselfIsCountedTwice() throws {
+        let ws = workspace()
+        let pause = "sleep 4.\(Int.random(in: 100...999))"
+        let command = "if [ ! -e requeued.marker ]; then touch requeued.marker; scontrol requeue $SLURM_JOB_ID; \(pause); fi; echo second run"
+        let out = ws.tool(["action": "run_workload", "command": command])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        let jobId = try #require(out.json["jobId"] as? String)
+        // SLURM holds a requeued job back a while before it may start again: once it shows the
+        // restart (a bounded wait on its own view), it is made eligible now, as its user may.
+        var record = ""
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            record = Harness.ssh("/usr/bin/env -i /usr/bin/scontrol show job -o \(jobId)").stdout
+            // pending again, and the first start gone: its workload and its slurmstepd (which, without
+            // cgroups, would end a second start on the same node with the same job id as it cleans up)
+            if record.contains("Restarts=1") && record.contains("JobState=PENDING"),
+               Harness.ssh("pgrep -f \(Harness.quote("[s]" + pause.dropFirst())) >/dev/null || pgrep -f \(Harness.quote("[s]lurmstepd: \\[\(jobId)\\.")) >/dev/null").status != 0 { break }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        #expect(record.contains("Restarts=1"), "\(record)")
+        #expect(Harness.ssh("/usr/bin/env -i /usr/bin/scontrol update JobId=\(jobId) StartTime=now").status == 0)
+        let done = ws.waitUntilDone(runId: runId)
+        // How the second start ends is SLURM's business (without cgroups, a restart made at once on
+        // the same node now and then loses its batch step to the first start's cleanup); that it
+        // ran twice is what the ledger must say.
+        #expect(["COMPLETED", "FAILED"].contains(done["state"] as? String ?? ""), "\(done)")
+        let events = (done["guardrails"] as? [[String: Any]]) ?? []
+        #expect(events.contains { $0["rule"] as? String == "requeued" && $0["tasks"] as? Int == 1 && $0["jobId"] as? String == jobId }, "\(done)")
+        #expect(ws.sql("SELECT tasks FROM guardrailEvent WHERE rule = 'requeued' AND jobId = '\(jobId)'") == "1")
+    }
 }

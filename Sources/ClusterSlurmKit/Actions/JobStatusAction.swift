@@ -158,6 +158,14 @@ public enum JobStatusAction {
             statuses[id]?.tasks = report.summaries[id]
         }
         await AfterReleaseWatch.enforce(report, cluster: cluster, context: context)
+        // A job that ran more than once: each requeue is recorded against its run and counts as a submission.
+        for (id, count) in report.requeues.sorted(by: { $0.key < $1.key }) {
+            guard let job = known[id] ?? (try? context.ledger.job(cluster: cluster, jobId: id)) else { continue }
+            _ = try? context.ledger.recordGuardrailEvent(GuardrailEvent(
+                cluster: cluster, jobId: id, runId: job.runId, rule: "requeued",
+                detail: "SLURM requeued the job \(count) time\(count == 1 ? "" : "s") (sacct --duplicates): one submission ran \(count + 1) times; each requeue counts as a submission",
+                tasks: count, action: "reported", observedAt: stamp))
+        }
         let newlyEnded = recorded.filter { $0.isTransition && (JobState(rawValue: $0.state)?.isTerminal ?? false) }
         if !newlyEnded.isEmpty {
             await JobEndCapture.capture(newlyEnded.compactMap { statuses[$0.jobId] }, cluster: cluster, context: context)

@@ -56,7 +56,7 @@ extension Ledger {
                 WHERE a.cluster IN (\(marks)) AND a.outcome IN ('submitted', 'adopted') AND a.submittedAt >= ?
                 """, arguments: StatementArguments(clusters + [hourAgo])) ?? 0
             let spawned = try Int.fetchOne(db, sql: """
-                SELECT coalesce(sum(tasks), 0) FROM guardrailEvent WHERE cluster IN (\(marks)) AND rule = 'spawned_job' AND action != 'cancelled' AND observedAt >= ?
+                SELECT coalesce(sum(tasks), 0) FROM guardrailEvent WHERE cluster IN (\(marks)) AND ((rule = 'spawned_job' AND action != 'cancelled') OR rule = 'requeued') AND observedAt >= ?
                 """, arguments: StatementArguments(clusters + [hourAgo])) ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT o.elapsedSeconds AS elapsed, o.allocTres AS tres FROM job j

@@ -72,10 +72,13 @@ public enum RemoteScripts {
     here=$(pwd -P)
     case "$here" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: the upload target $2 resolves to $here, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
     staging="$run/.cluster-slurm-incoming.$$"
-    if [ -e "$staging" ]; then rm -rf -- "$staging"; fi
-    mkdir -m 700 -- "$staging" || exit 4
+    # the traps come before the staging dir exists: a hang-up at any point removes it
     trap 'rm -rf -- "$staging"' EXIT
     trap 'exit 4' HUP INT TERM PIPE
+    if [ -e "$staging" ]; then rm -rf -- "$staging"; fi
+    # staging dirs a killed upload left (a day old: another login node's may still be in use)
+    find "$run" -maxdepth 1 -name '.cluster-slurm-incoming.*' -mmin +1440 -exec rm -rf -- {} + 2>/dev/null
+    mkdir -m 700 -- "$staging" || exit 4
     \#(digestFunction)
     IFS= read -r length || { echo "cluster-slurm: the upload stream is empty" >&2; exit 4; }
     case "$length" in ''|*[!0-9]*) echo "cluster-slurm: the upload stream does not start with its length" >&2; exit 4;; esac
@@ -296,6 +299,9 @@ public enum RemoteScripts {
     if [ -n "$need" ]; then
       sacct --noheader --parsable2 "--jobs=$need" "--starttime=$2" --endtime=now "--format=JobID,JobName,State,ExitCode,Elapsed,ElapsedRaw,MaxRSS,TotalCPU,AllocTRES,NodeList,Submit,Start,End,Reason" 2>&1
       echo "@@SACCT_RC=$?@@"
+      # each start of a job that SLURM requeued (by itself, a workload, an admin) is a row of its own
+      sacct --noheader --parsable2 --duplicates --allocations "--jobs=$need" "--starttime=$2" --endtime=now --format=JobID,State 2>/dev/null \
+        | awk -F'|' '$2 ~ /^REQUEUED/ { n[$1]++ } END { for (k in n) print "@@REQUEUED " k " " n[k] }'
     else
       echo "@@SACCT_RC=0@@"
     fi

@@ -156,6 +156,8 @@ public struct SlurmClient: Sendable {
         public var clusterEpoch: Int?
         /// What the cluster is, when asked (`withFacts`).
         public var facts: ClusterFacts?
+        /// For ended jobs SLURM requeued: how many times (sacct's REQUEUED rows).
+        public var requeues: [String: Int] = [:]
     }
 
     /// The state of every job in `jobIds`, from one squeue and one sacct run
@@ -190,6 +192,10 @@ public struct SlurmClient: Sendable {
         }
         report.clusterEpoch = clock
         report.facts = ClusterFacts.parse(fullText)
+        for line in text.split(separator: "\n") where line.hasPrefix("@@REQUEUED ") {
+            let parts = line.split(separator: " ")
+            if parts.count == 3, let count = Int(parts[2]), JobId.isValid(String(parts[1])) { report.requeues[String(parts[1])] = count }
+        }
         return report
     }
 

@@ -184,7 +184,7 @@ CREATE TABLE guardrailEvent (
     cluster     TEXT NOT NULL,
     jobId       TEXT NOT NULL,
     runId       TEXT REFERENCES run(id) ON DELETE CASCADE,
-    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release')),
+    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release', 'requeued')),
     detail      TEXT NOT NULL,
     tasks       INTEGER NOT NULL DEFAULT 1,
     action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed')),
