@@ -362,6 +362,40 @@ def bench_held_check():
            added_ms=round((held_s - plain_s) * 1000, 1), ratio=round(held_s / plain_s, 3))
 
 
+def bench_status_watch():
+    """The cost of watching what SLURM holds (issue 27) in every status query:
+    the status program as it runs now (clean environment, the user's active
+    jobs listed, each waiting job's record read again) against the same
+    program cut where the watch begins, run through a plain `bash -c` as the
+    status query was before; the same 10 waiting and 10 ended jobs, one warm
+    ssh connection, median of 15 each."""
+    control = control_dir()
+    program = sh([BIN, "remote-program", "job-status"]).stdout
+    wrapper = sh([BIN, "remote-program", "job-status", "--command-line"]).stdout.strip()
+    baseline = program.split("# What SLURM holds for the user")[0]
+    directory = f"{REMOTE_ROOT}/bench-watch-{os.getpid()}"
+    pending = mux_ssh(f"mkdir -p {directory} && cd {directory} && for i in $(seq 1 10); do sbatch --parsable -o /dev/null --begin=now+600 -t 1 --wrap=true; done", control).stdout.split()
+    ended = mux_ssh(f"cd {directory} && for i in $(seq 1 10); do sbatch --parsable -o /dev/null -t 1 --wrap=true; done", control).stdout.split()
+    time.sleep(5)  # let the short ones end
+    ids = ",".join(pending + ended)
+    quote = lambda text: "'" + text.replace("'", "'\\''") + "'"
+    old = f"bash -c {quote(baseline)} cluster-slurm {ids} now-604800seconds"
+    new = f"{wrapper} {ids} now-604800seconds 0"
+    times = {"before": [], "now": []}
+    lines = {}
+    for _ in range(15):
+        for name, command in (("before", old), ("now", new)):
+            seconds, out = timed(lambda: mux_ssh(command, control))
+            times[name].append(seconds)
+            lines[name] = out.stdout.count("\n")
+    mux_ssh(f"scancel {' '.join(pending + ended)} 2>/dev/null; rm -rf {directory}", control)
+    before, now = statistics.median(times["before"]), statistics.median(times["now"])
+    record("status_query_watch", jobs=len(pending) + len(ended), waiting=len(pending), before_seconds=round(before, 4),
+           now_seconds=round(now, 4), added_ms=round((now - before) * 1000, 1), ratio=round(now / before, 3),
+           added_remote_commands=f"1 squeue --user + 1 date + {len(pending)} scontrol show job (one per waiting job asked about) + 1 sacct --duplicates when jobs ended",
+           output_lines={"before": lines.get("before"), "now": lines.get("now")})
+
+
 def bench_download_and_tail():
     """Download of 300 MB (hash checked) against scp of the same file, and the
     tail of a 1 GB log against `ssh host tail -n 200`, with peak memory."""
@@ -412,7 +446,7 @@ def print_goals():
 
 
 only = sys.argv[1:]
-for bench in [bench_cold_start, bench_held_check, bench_sha256, bench_run_workload, bench_status, bench_array, bench_rerun_upload,
+for bench in [bench_cold_start, bench_held_check, bench_status_watch, bench_sha256, bench_run_workload, bench_status, bench_array, bench_rerun_upload,
               bench_download_and_tail, bench_ledger, bench_vs_submitit]:
     if only and not any(name in bench.__name__ for name in only):
         continue

@@ -18,7 +18,7 @@ public struct ClusterSlurmCommand: AsyncParsableCommand {
             ConfigCommand.self, ListClustersCommand.self, InitRunCommand.self, UploadCommand.self, RenderJobCommand.self,
             SubmitJobCommand.self, JobStatusCommand.self, JobLogsCommand.self, DownloadCommand.self, CancelJobCommand.self, CancelAllCommand.self,
             RunWorkloadCommand.self, CheckWorkloadCommand.self, FetchWorkloadLogsCommand.self, DownloadWorkloadOutputsCommand.self,
-            RunsCommand.self, WatchCommand.self, PolicyCommand.self, HashCommand.self, ToolCommand.self, MCPCommand.self, ConnectCommand.self, LedgerCommand.self,
+            RunsCommand.self, WatchCommand.self, PolicyCommand.self, HashCommand.self, ToolCommand.self, MCPCommand.self, ConnectCommand.self, LedgerCommand.self, RemoteProgramCommand.self,
         ]
     )
     public init() {}
