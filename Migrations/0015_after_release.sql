@@ -8,17 +8,19 @@ ALTER TABLE job ADD COLUMN releasedRecord TEXT;
 -- What SLURM's view showed that the tool did not submit or release: a job a
 -- workload submitted into its run dir (spawned_job), a released job whose
 -- record changed while it waited (changed_after_release), a job SLURM
--- requeued and so ran more than once (requeued; tasks = the requeues). One row per
--- job and rule; `action` says what the tool did about it.
+-- requeued and so ran more than once (requeued; tasks = the requeues), a
+-- workload that changed its software environment while it ran
+-- (environment_changed). One row per job and rule; `action` says what the
+-- tool did about it (`violation`: counted against the breakers).
 CREATE TABLE guardrailEvent (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     cluster     TEXT NOT NULL,
     jobId       TEXT NOT NULL,
     runId       TEXT REFERENCES run(id) ON DELETE CASCADE,
-    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release', 'requeued')),
+    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release', 'requeued', 'environment_changed')),
     detail      TEXT NOT NULL,
     tasks       INTEGER NOT NULL DEFAULT 1,
-    action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed')),
+    action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed', 'violation')),
     observedAt  TEXT NOT NULL,
     UNIQUE (cluster, jobId, rule)
 );

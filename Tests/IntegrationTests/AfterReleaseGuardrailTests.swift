@@ -251,4 +251,23 @@ struct AfterReleaseGuardrailTests {
         #expect(events.contains { $0["rule"] as? String == "requeued" && $0["tasks"] as? Int == 1 && $0["jobId"] as? String == jobId }, "\(done)")
         #expect(ws.sql("SELECT tasks FROM guardrailEvent WHERE rule = 'requeued' AND jobId = '\(jobId)'") == "1")
     }
+
+    /// Case 4: the workload loads a module at run time through indirection
+    /// no word check can see. The environment taken again as the workload
+    /// ends shows it: recorded against the run, and under a strict policy a
+    /// violation that counts against the breakers.
+    @Test func aModuleLoadedAtRunTimeIsSeen() throws {
+        let ws = workspace()
+        // "module load modtree/gpu", spelled so that no word of it appears
+        let command = "m=$(echo bW9kdWxlIGxvYWQgbW9kdHJlZS9ncHU= | base64 -d); $m; echo loaded"
+        let out = ws.tool(["action": "run_workload", "command": command])
+        let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
+        let done = ws.waitUntilDone(runId: runId)
+        #expect(done["state"] as? String == "COMPLETED", "\(done)")
+        let event = ((done["guardrails"] as? [[String: Any]]) ?? []).first { $0["rule"] as? String == "environment_changed" }
+        #expect(event?["action"] as? String == "violation", "\(done)")
+        #expect((event?["detail"] as? String)?.contains("modtree/gpu") == true, "\(String(describing: event))")
+        // the breakers count it: as a failure of this workload
+        #expect(ws.sql("SELECT count(*) FROM guardrailEvent WHERE rule = 'environment_changed' AND action = 'violation'") == "1")
+    }
 }

@@ -42,11 +42,25 @@ enum JobEndCapture {
     static func captureEnvironment(job: JobRecord, run: RunRecord, runDir: RemotePath, profile: ClusterProfile, context: ActionContext) async {
         let parts = job.jobId.split(separator: "_")
         let path = (parts.count == 2 ? "tasks/\(parts[1])/" : "") + ScriptRenderer.environmentFile
-        guard let tails = try? await RemoteLogs.tails(of: [.literal(path)], in: runDir, within: runDir, lines: 20_000,
+        let endPath = (parts.count == 2 ? "tasks/\(parts[1])/" : "") + ScriptRenderer.environmentAtEndFile
+        guard let tails = try? await RemoteLogs.tails(of: [.literal(path), .literal(endPath)], in: runDir, within: runDir, lines: 20_000,
                                                        endpoint: SSHEndpoint(profile: profile), transport: context.transport,
                                                        label: "read environment"),
               let file = tails.first, file.present, !file.text.isEmpty else { return }
         try? context.ledger.recordEnvironment(runId: run.id, jobId: job.jobId, text: file.text, now: context.now())
+        // What the workload changed while it ran (a module loaded however it was spelled, a package installed):
+        // it cannot be prevented from here, it must not pass unseen. Under a policy that sets limits it counts
+        // against the breakers.
+        if tails.count > 1, tails[1].present, !tails[1].text.isEmpty {
+            let changes = EnvironmentChange.changes(before: file.text, after: tails[1].text)
+            if !changes.isEmpty {
+                let strict = context.config.policy(for: run.cluster).setsLimits
+                _ = try? context.ledger.recordGuardrailEvent(GuardrailEvent(
+                    cluster: run.cluster, jobId: job.jobId, runId: run.id, rule: "environment_changed",
+                    detail: "the workload changed its environment while it ran: " + changes.joined(separator: "; "),
+                    tasks: 1, action: strict ? "violation" : "reported", observedAt: Timestamp.string(context.now())))
+            }
+        }
     }
 
     /// Whose logs tell how a job ended: for an array, its first task that

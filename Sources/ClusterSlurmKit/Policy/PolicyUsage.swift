@@ -106,7 +106,8 @@ extension Ledger {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.runId, s.jobId, s.submittedAt, s.outcome, s.stderr, j.lastState, o.exitCode, o.reason,
                        EXISTS (SELECT 1 FROM jobObservation c WHERE c.cluster = j.cluster AND c.jobId = j.jobId AND c.source = 'scancel')
-                       AND NOT EXISTS (SELECT 1 FROM guardrailEvent g WHERE g.cluster = j.cluster AND g.jobId = j.jobId AND g.action = 'cancelled') AS cancelledByTool
+                       AND NOT EXISTS (SELECT 1 FROM guardrailEvent g WHERE g.cluster = j.cluster AND g.jobId = j.jobId AND g.action = 'cancelled') AS cancelledByTool,
+                       (SELECT g.detail FROM guardrailEvent g WHERE g.cluster = j.cluster AND g.jobId = j.jobId AND g.action = 'violation' LIMIT 1) AS violation
                 FROM submitAttempt s
                 LEFT JOIN job j ON j.cluster = s.cluster AND j.jobId = s.jobId
                 LEFT JOIN jobObservation o ON o.id = (SELECT max(id) FROM jobObservation WHERE cluster = j.cluster AND jobId = j.jobId)
@@ -118,7 +119,10 @@ extension Ledger {
                 let state: String? = row["lastState"]
                 let failed: Bool?
                 let what: String
-                if outcome == "failed" {
+                if let violation = row["violation"] as String? {
+                    failed = true
+                    what = "\(state ?? "ended"), with a guardrail violation: \(violation.prefix(200))"
+                } else if outcome == "failed" {
                     failed = true
                     what = "sbatch failed: " + ((row["stderr"] as String?) ?? "").split(whereSeparator: \.isNewline).suffix(2).joined(separator: " / ")
                 } else if let state, failures.contains(state) {

@@ -32,7 +32,7 @@ public enum RemoteScripts {
     public static let hashFiles = #"""
     cd -- "$1" 2>/dev/null || { cat >/dev/null; exit 0; }
     list=$(mktemp) || exit 4
-    trap 'rm -f -- "$list"' EXIT
+    trap 'trap "" HUP INT TERM PIPE; rm -f -- "$list"' EXIT
     cat > "$list" || exit 4
     xargs -0 -r stat --printf='%F|%i %s %y %z\t%n\0' -- < "$list" 2>/dev/null
     printf '@@HASHES\0'
@@ -73,7 +73,8 @@ public enum RemoteScripts {
     case "$here" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: the upload target $2 resolves to $here, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
     staging="$run/.cluster-slurm-incoming.$$"
     # the traps come before the staging dir exists: a hang-up at any point removes it
-    trap 'rm -rf -- "$staging"' EXIT
+    # the cleanup ignores the hang-up that may have started it: rm inherits that and finishes
+    trap 'trap "" HUP INT TERM PIPE; rm -rf -- "$staging"' EXIT
     trap 'exit 4' HUP INT TERM PIPE
     if [ -e "$staging" ]; then rm -rf -- "$staging"; fi
     # staging dirs a killed upload left (a day old: another login node's may still be in use)
@@ -361,7 +362,7 @@ public enum RemoteScripts {
     cd -- "$1" 2>/dev/null || { cat >/dev/null; printf '@@ERR nodir\0'; exit 0; }
     root=$(pwd -P)
     work=$(mktemp -d) || exit 4
-    trap 'rm -rf -- "$work"' EXIT
+    trap 'trap "" HUP INT TERM PIPE; rm -rf -- "$work"' EXIT
     : > "$work/files"
     requested=()
     while IFS= read -r -d '' p; do requested+=("$p"); done
@@ -424,7 +425,7 @@ public enum RemoteScripts {
     public static let sendFiles = #"""
     cd -- "$1" || exit 3
     work=$(mktemp -d) || exit 4
-    trap 'rm -rf -- "$work"' EXIT
+    trap 'trap "" HUP INT TERM PIPE; rm -rf -- "$work"' EXIT
     \#(digestFunction)
     : > "$work/batch"
     flush() { if [ -s "$work/batch" ]; then xargs -0 -r cat -- < "$work/batch"; : > "$work/batch"; fi; }

@@ -124,12 +124,14 @@ public enum ScriptRenderer {
         // The workload runs in a subshell with strict mode and the script exits
         // with its status from plain mode: under `bash -l`, errexit would
         // otherwise fire inside ~/.bash_logout and turn `exit 3` into 1.
+        lines.append(contentsOf: environmentAtEndLines(file: "\"$PWD\"/" + taskDir + environmentAtEndFile))
         lines.append("# workload")
         lines.append("set +e")
         if let signal = profile.preemption?.signal {
             lines.append(contentsOf: forwardedWorkload(commands: request.commands, signal: signal))
         } else {
             lines.append("(")
+            lines.append("trap 'cluster_slurm_environment_at_end || true' EXIT")
             lines.append("set -euo pipefail")
             lines.append(contentsOf: request.commands)
             lines.append(")")
@@ -184,6 +186,26 @@ public enum ScriptRenderer {
     /// The software environment, recorded by the job on the compute node
     /// (read into the ledger when the job ends; see `EnvironmentSnapshot`).
     public static let environmentFile = ".cluster-slurm-environment.txt"
+
+    /// The software environment again as the workload ends (its subshell's
+    /// EXIT trap): a module it loaded or a package it installed at run time,
+    /// however it was spelled, shows against the environment taken before it.
+    public static let environmentAtEndFile = ".cluster-slurm-environment-end.txt"
+
+    /// Defines the function the workload's subshell runs on exit. `file` is
+    /// shell syntax for an absolute path (the workload may change directory).
+    /// A workload that replaces the trap or `exec`s leaves no file: nothing is compared.
+    static func environmentAtEndLines(file: String) -> [String] {
+        [
+            "# the environment again when the workload ends, for the ledger to compare (bounded; never fails the job)",
+            "cluster_slurm_end_file=\(file)",
+            "cluster_slurm_environment_at_end() { ( set +eu",
+            "  echo @@python; timeout 20 python3 --version 2>/dev/null | head -c 1000",
+            "  echo @@pip; timeout 20 python3 -m pip list --format=freeze --disable-pip-version-check 2>/dev/null | head -c 1000000",
+            "  echo @@modules; module -t list 2>&1 | head -c 100000",
+            ") > \"$cluster_slurm_end_file\" 2>/dev/null || true; }",
+        ]
+    }
 
     /// Each probe is bounded in time (`timeout`) and size (`head -c`), and
     /// nothing here can fail the job. `file` is shell syntax.
@@ -246,6 +268,7 @@ public enum ScriptRenderer {
             "trap cluster_slurm_forward \(signal)",
             "(",
             "trap : \(signal)",
+            "trap 'cluster_slurm_environment_at_end || true' EXIT",
             "set -euo pipefail",
         ] + commands + [
             ") &",

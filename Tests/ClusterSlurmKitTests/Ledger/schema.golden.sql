@@ -184,10 +184,10 @@ CREATE TABLE guardrailEvent (
     cluster     TEXT NOT NULL,
     jobId       TEXT NOT NULL,
     runId       TEXT REFERENCES run(id) ON DELETE CASCADE,
-    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release', 'requeued')),
+    rule        TEXT NOT NULL CHECK (rule IN ('spawned_job', 'changed_after_release', 'requeued', 'environment_changed')),
     detail      TEXT NOT NULL,
     tasks       INTEGER NOT NULL DEFAULT 1,
-    action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed')),
+    action      TEXT NOT NULL CHECK (action IN ('cancelled', 'reported', 'cancel_failed', 'violation')),
     observedAt  TEXT NOT NULL,
     UNIQUE (cluster, jobId, rule)
 );

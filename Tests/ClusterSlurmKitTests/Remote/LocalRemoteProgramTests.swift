@@ -303,7 +303,15 @@ import Testing
             _ = try await Upload.send(sources, run: try bed.context.ledger.requireRun(id: runId), subdir: nil, context: bed.context, remoteKnownEmpty: true)
         }
         #expect(bed.remote(runId, "in/a.txt") == nil && bed.remote(runId, "in/b.txt") == nil)
-        let staging = try FileManager.default.contentsOfDirectory(atPath: bed.remoteRoot + "/" + runId).filter { $0.hasPrefix(".cluster-slurm-incoming") }
+        // The receiver was hung up on and removes its staging dir as it exits, on its own
+        // time: a bounded wait for that observable state.
+        var staging: [String] = []
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            staging = try FileManager.default.contentsOfDirectory(atPath: bed.remoteRoot + "/" + runId).filter { $0.hasPrefix(".cluster-slurm-incoming") }
+            if staging.isEmpty { break }
+            usleep(20_000)
+        } while Date() < deadline
         #expect(staging.isEmpty)
     }
 

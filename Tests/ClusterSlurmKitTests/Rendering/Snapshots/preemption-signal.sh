@@ -52,12 +52,20 @@ for cluster_slurm_manifest in .cluster-slurm-inputs.*.sha256; do
   fi
 done
 
+# the environment again when the workload ends, for the ledger to compare (bounded; never fails the job)
+cluster_slurm_end_file="$PWD"/.cluster-slurm-environment-end.txt
+cluster_slurm_environment_at_end() { ( set +eu
+  echo @@python; timeout 20 python3 --version 2>/dev/null | head -c 1000
+  echo @@pip; timeout 20 python3 -m pip list --format=freeze --disable-pip-version-check 2>/dev/null | head -c 1000000
+  echo @@modules; module -t list 2>&1 | head -c 100000
+) > "$cluster_slurm_end_file" 2>/dev/null || true; }
 # workload
 set +e
 cluster_slurm_forward() { trap '' USR1; kill -s USR1 0 2>/dev/null; trap cluster_slurm_forward USR1; cluster_slurm_signalled=1; }
 trap cluster_slurm_forward USR1
 (
 trap : USR1
+trap 'cluster_slurm_environment_at_end || true' EXIT
 set -euo pipefail
 python3 ckpt.py
 ) &
