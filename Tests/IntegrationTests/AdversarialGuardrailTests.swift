@@ -137,6 +137,10 @@ struct AdversarialGuardrailTests {
         #expect((logs.json["log"] as? String)?.trimmingCharacters(in: .newlines) == "key is [redacted WANDB_KEY]", "\(logs.stdout)")
         #expect(!logs.stdout.contains(secret))
         #expect(ws.sql("SELECT stderrTail FROM jobEnd").contains("[redacted WANDB_KEY]"))
+        // issue 27 case 14: a downloaded output holding the secret is recorded, its bytes never archived
+        let down = ws.tool(["action": "download_workload_outputs", "runId": run, "remotePath": "slurm-\(out.json["jobId"] as? String ?? "").out"])
+        #expect(down.status == 0, "\(down.stdout)")
+        #expect(ws.sql("SELECT count(*) FROM artifact WHERE blobSha256 IS NULL AND remotePath LIKE '%.out'") == "1", "recorded without its bytes")
         for file in [ws.ledger, ws.ledger + "-wal"] where FileManager.default.fileExists(atPath: file) {
             #expect(Harness.run("/bin/grep", ["-a", "-c", secret, file]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(file)")
         }

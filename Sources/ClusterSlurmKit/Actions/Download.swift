@@ -168,8 +168,13 @@ public enum Download {
         let archivable = files.filter { $0.size <= context.config.archive.maxOutputBytes }
         var archived = try context.ledger.existingBlobs(archivable.map(\.sha256))
         var archive: [String: Data] = [:]
+        // A file that holds one of the run's secret values is recorded (path, size, sha256) but its
+        // bytes never enter the archive: secrets never enter the ledger, and a redacted copy would
+        // not be the file.
+        let redactor = context.ledger.redactor(runId: run.id)
         for file in archivable where !archived.contains(file.sha256) {
             if let data = FileManager.default.contents(atPath: file.localPath), Hashing.sha256Hex(data) == file.sha256 {
+                if let redactor, let text = String(data: data, encoding: .utf8), redactor.redact(text) != text { continue }
                 archive[file.sha256] = data
                 archived.insert(file.sha256)
             }
