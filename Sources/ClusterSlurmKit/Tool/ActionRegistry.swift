@@ -96,6 +96,7 @@ public enum ActionRegistry {
         (code policy_violation) names the rule, the limit and what was requested: change the request to fit the limit, \
         do not try other spellings. submitArgs accept only allowed sbatch options. After repeated failures (loop_breaker, \
         circuit_breaker) stop and report to the user.
+        What a job runs executes as the user: SLURM's view is watched after release, and jobs a workload submits,         a waiting job changed with scontrol update, requeues and modules loaded at run time are recorded and, under a         strict policy, cancelled or counted as failures (check_workload shows them in guardrails). Do not try them.
         Errors are JSON with code, error and, where it applies, path (the field to fix), rule, limit, requested and runId.
         """
 }
