@@ -12,12 +12,7 @@ struct RemoteProgramCommand: ParsableCommand {
         discussion: "Programs: \(RemoteProgramCommand.programs.keys.sorted().joined(separator: ", ")). Example: cluster-slurm remote-program job-status",
         shouldDisplay: false)
 
-    static let programs: [String: String] = [
-        "job-status": RemoteScripts.jobStatus, "submit": RemoteScripts.writeAndSubmit, "first-contact": RemoteScripts.firstContact,
-        "receive-upload": RemoteScripts.receiveUpload, "list-for-download": RemoteScripts.listForDownload,
-        "send-files": RemoteScripts.sendFiles, "find-submission": RemoteScripts.findSubmission, "cancel": RemoteScripts.cancel,
-        "tail-files": RemoteScripts.tailFiles,
-    ]
+    static var programs: [String: String] { RemoteScripts.all }
 
     @Argument(help: "The program's name.") var name: String
     @Flag(help: "Print the command line ssh gets (the clean environment around the program) instead of the program alone.")

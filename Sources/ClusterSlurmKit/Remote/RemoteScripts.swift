@@ -6,6 +6,14 @@ import Foundation
 /// arrive as positional parameters and are always used double-quoted.
 /// Each program is one round trip; markers on stdout separate its parts.
 public enum RemoteScripts {
+    /// Every program by a name a person can ask for (`cluster-slurm remote-program NAME`).
+    public static let all: [String: String] = [
+        "make-run-dir": makeRunDirectory, "stat-files": statFiles, "hash-files": hashFiles, "receive-upload": receiveUpload,
+        "submit": writeAndSubmit, "first-contact": firstContact, "find-submission": findSubmission, "claim-run-dir": claimRunDirectory,
+        "job-status": jobStatus, "tail-files": tailFiles, "list-for-download": listForDownload, "send-files": sendFiles,
+        "cancel": cancel, "write-private-file": writePrivateFile, "update-dependencies": updateDependencies, "follow-files": followFiles,
+    ]
+
     /// `$1` dir. Creates it private (0700) and prints its absolute path.
     public static let makeRunDirectory = #"""
     umask 077
