@@ -35,7 +35,7 @@ test: build cluster
 # second generation: Slurm 24.11 in a chroot (scripts/testcluster2411).
 # (a site-setting test that reconfigures the 22.05 cluster through scripts/testcluster is not for the chroot)
 SLURM24_SKIP := slurmCancelsTheRunThatCanNeverStart
-SLURM24_SUITES := SbatchCorpusTests|AfterReleaseGuardrailTests|FaultsBetweenCallsTests|AdversarialGuardrailTests|GuardrailTests|WorkloadFlowTests|ReusedJobIdTests|SweepIntegrationTests
+SLURM24_SUITES := SbatchCorpusTests|AfterReleaseGuardrailTests|FaultsBetweenCallsTests|CrashSafetyTests|AdversarialGuardrailTests|GuardrailTests|WorkloadFlowTests|ReusedJobIdTests|SweepIntegrationTests
 test-slurm24: build
 	scripts/testcluster2411 up
 	env $$(scripts/testcluster2411 env) CLUSTER_SLURM_REQUIRE_CLUSTER=1 $(SWIFT) test --filter '$(SLURM24_SUITES)' --skip '$(SLURM24_SKIP)' --no-parallel; \

@@ -270,4 +270,26 @@ struct AfterReleaseGuardrailTests {
         // the breakers count it: as a failure of this workload
         #expect(ws.sql("SELECT count(*) FROM guardrailEvent WHERE rule = 'environment_changed' AND action = 'violation'") == "1")
     }
+
+    /// Cases 7 and 8: free text that would read as a field of SLURM's job
+    /// record is refused before anything is sent; a job name with `..` that
+    /// makes the log path leave the run dir is refused from SLURM's own record
+    /// (resolved, not compared as text). SLURM shows no job ran.
+    @Test func theRecordCannotBeForged() throws {
+        let ws = workspace()
+        let forged = ws.tool(["action": "run_workload", "command": "hostname",
+                              "submitArgs": ["--mail-type=END", "--mail-user=x ReqTRES=cpu=1,mem=256M,node=1,billing=1"]])
+        #expect(forged.status == 3 && forged.json["rule"] as? String == "record_text", "\(forged.stdout)")
+        let name = "escape-\(UUID().uuidString.prefix(6))"
+        let dotted = ws.tool(["action": "run_workload", "command": "hostname",
+                              "headerOverrides": ["jobName": "../../\(name)", "output": "%x.out"]])
+        #expect(dotted.status == 3 && dotted.json["rule"] as? String == "log_path", "\(dotted.stdout)")
+        // SLURM's view: the held job was cancelled before it could start, and nothing was written outside
+        if let jobId = dotted.json["jobId"] as? String {
+            let state = Harness.ssh("/usr/bin/env -i /usr/bin/sacct -X -n -P -j \(jobId) -o State,Start").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(state.hasPrefix("CANCELLED") && (state.hasSuffix("|Unknown") || state.hasSuffix("|None")), "\(state)")
+        }
+        #expect(Harness.ssh("test -e /scratch/hpcuser/\(name).out").status != 0)
+        #expect(ws.sql("SELECT count(*) FROM job") == "0")
+    }
 }
