@@ -166,7 +166,7 @@ struct SweepIntegrationTests {
         let done = ws.waitUntilDone(runId: runId)
         #expect(done["state"] as? String == "COMPLETED" && done["jobId"] as? String == secondJob, "\(done)")
         #expect(done["retry"] == nil)
-        #expect(ws.sql("SELECT group_concat(job_id || ':' || state || ':' || coalesce(retry_of, '-'), ' ') FROM (SELECT * FROM job_attempts ORDER BY submitted)")
+        #expect(ws.sql("SELECT group_concat(job_id || ':' || state || ':' || coalesce(retry_of, '-'), ' ') FROM (SELECT * FROM job_attempts WHERE run_id = '\(runId)' ORDER BY submitted)")
                 == "\(firstJob):TIMEOUT:- \(secondJob):COMPLETED:\(firstJob)")
         #expect(ws.sql("SELECT count(*) FROM submitAttempt WHERE runId = '\(runId)'") == "2")
         #expect(ws.waitUntilDone(runId: afterId)["state"] as? String == "COMPLETED")
