@@ -54,7 +54,8 @@ done
 
 # the environment again when the workload ends, for the ledger to compare (bounded; never fails the job)
 cluster_slurm_end_file="$PWD"/.cluster-slurm-environment-end.txt
-cluster_slurm_environment_at_end() { ( set +eu
+# (not when a signal ended the workload: a cancel, time limit or requeue must not wait for pip)
+cluster_slurm_environment_at_end() { [ "$?" -ge 128 ] && return 0; ( set +eu
   echo @@python; timeout 20 python3 --version 2>/dev/null | head -c 1000
   echo @@pip; timeout 20 python3 -m pip list --format=freeze --disable-pip-version-check 2>/dev/null | head -c 1000000
   echo @@modules; module -t list 2>&1 | head -c 100000
