@@ -72,10 +72,8 @@ enum AfterReleaseWatch {
         var outcome: [String: String] = [:]
         if policy.cancelsUnreleasedJobs {
             let ids = Array(Set(new.map(\.jobId))).sorted()
-            let text = (try? await context.slurm(cluster).cancel(jobIds: ids))?.stdoutText ?? ""
-            for id in ids {
-                outcome[id] = text.contains("@@CANCELLED \(id)\n") || text.contains("@@ENDED \(id)\n") ? "cancelled" : "cancel_failed"
-            }
+            let settled = SlurmClient.settledByCancel((try? await context.slurm(cluster).cancel(jobIds: ids))?.stdoutText ?? "")
+            for id in ids { outcome[id] = settled.contains(id) ? "cancelled" : "cancel_failed" }
         }
         let stamp = Timestamp.string(context.now())
         for finding in new {

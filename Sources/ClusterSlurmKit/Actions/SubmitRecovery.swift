@@ -103,7 +103,8 @@ enum SubmitRecovery {
            programEnded || context.now().timeIntervalSince(created) > inFlightSeconds + 60 {
             let outcome = try? await context.slurm(run.cluster).cancel(jobIds: unknown)
             let text = outcome?.stdoutText ?? ""
-            let cancelled = unknown.filter { text.contains("@@CANCELLED \($0)") || text.contains("@@ENDED \($0)") }
+            let settled = SlurmClient.settledByCancel(text)
+            let cancelled = unknown.filter(settled.contains)
             let message = "held job\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) found by \(source) was never released by the held-job check"
                 + (cancelled.count == unknown.count ? ", so it was cancelled; nothing ran" : "; cancelling it failed (\(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))): check `squeue -j \(unknown.joined(separator: ","))`")
             _ = try context.ledger.recordSubmitAttempt(SubmitAttemptRecord(

@@ -94,9 +94,7 @@ extension Ledger {
     /// Records what the cluster reported; a reading that differs from the
     /// last one keeps that one as `previous`, with when the change was seen.
     public func recordClusterFacts(cluster: String, facts: ClusterFacts, now: Date) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(facts), as: UTF8.self)
+        let json = try CanonicalJSON.encode(facts)
         let stamp = Timestamp.string(now)
         try write("recordClusterFacts") { db in
             if let old = try String.fetchOne(db, sql: "SELECT factsJson FROM clusterFacts WHERE cluster = ?", arguments: [cluster]) {

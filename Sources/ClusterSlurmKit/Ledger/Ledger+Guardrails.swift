@@ -18,7 +18,7 @@ public struct GuardrailEvent: Codable, Sendable, Equatable, FetchableRecord {
 /// What the held check released, and what SLURM showed afterwards.
 extension Ledger {
     public func setReleasedRecord(cluster: String, jobId: String, facts: ReleasedFacts) throws {
-        let json = String(decoding: try { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return try e.encode(facts) }(), as: UTF8.self)
+        let json = try CanonicalJSON.encode(facts)
         try write("setReleasedRecord") { db in
             try db.execute(sql: "UPDATE job SET releasedRecord = ? WHERE cluster = ? AND jobId = ?", arguments: [json, cluster, jobId])
         }

@@ -367,6 +367,17 @@ public struct SlurmClient: Sendable {
                                 on: endpoint)
     }
 
+    /// The ids the cancel program settled: cancelled now (`@@CANCELLED id`)
+    /// or already ended (`@@ENDED id`), each read from a whole line.
+    public static func settledByCancel(_ text: String) -> Set<String> {
+        var ids = Set<String>()
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, parts[0] == "@@CANCELLED" || parts[0] == "@@ENDED" { ids.insert(String(parts[1])) }
+        }
+        return ids
+    }
+
     public func cancel(jobIds: [String]) async throws -> RemoteResult {
         try await transport.run(RemoteCall(label: "cancel", script: RemoteScripts.cancel, arguments: jobIds.map(ShellWord.literal)),
                                 on: endpoint)

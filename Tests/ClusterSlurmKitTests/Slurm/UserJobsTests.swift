@@ -40,4 +40,10 @@ struct UserJobsTests {
         #expect(RemotePath.lexicallyResolved("/../..") == "/")
         #expect(RemotePath.lexicallyResolved("a/../b") == "b")
     }
+
+    @Test func theCancelProgramsAnswerIsReadByWholeLines() {
+        let text = "@@CANCELLED 123\n@@ENDED 7_2\n@@FAILED 99 scancel: error: Kill job error\n"
+        #expect(SlurmClient.settledByCancel(text) == ["123", "7_2"])
+        #expect(!SlurmClient.settledByCancel(text).contains("12"), "a prefix of a settled id is not settled")
+    }
 }
