@@ -120,7 +120,7 @@ public enum JobStatusAction {
         let report: SlurmClient.StatusReport
         do {
             // What the cluster is, asked at most once a day (or when never asked).
-            let factsAge = (try? context.ledger.clusterFacts(cluster: cluster)).flatMap { $0.flatMap { Timestamp.parse($0.observedAt) } }
+            let factsAge = (try? context.ledger.clusterFactsObservedAt(cluster: cluster))?.flatMap(Timestamp.parse)
                 .map { context.now().timeIntervalSince($0) }
             let withFacts = factsAge.map { $0 < 0 || $0 > 86_400 } ?? true
             report = try await context.slurm(cluster).status(jobIds: asked, since: earliest, now: context.now(), arrays: arrays, withFacts: withFacts)

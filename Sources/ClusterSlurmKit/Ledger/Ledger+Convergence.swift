@@ -110,6 +110,11 @@ extension Ledger {
         }
     }
 
+    /// When the cluster's facts were last read (the status query asks again after a day).
+    public func clusterFactsObservedAt(cluster: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT observedAt FROM clusterFacts WHERE cluster = ?", arguments: [cluster]) }
+    }
+
     public func clusterFacts(cluster: String) throws -> RecordedClusterFacts? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clusterFacts WHERE cluster = ?", arguments: [cluster]),
