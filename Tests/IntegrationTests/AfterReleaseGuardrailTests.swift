@@ -143,7 +143,7 @@ struct AfterReleaseGuardrailTests {
     @Test func anUploadNeverGoesThroughASymlinkTheJobLeft() throws {
         let ws = workspace()
         let marker = "cs-escape-\(UUID().uuidString.prefix(8))"
-        defer { Harness.ssh("rm -f ~/\(marker).txt") }
+        defer { Harness.ssh("rm -rf ~/\(marker).txt ~/made-\(marker)") }
         let out = ws.tool(["action": "run_workload", "command": "ln -s \"$HOME\" home && ln -s \"$HOME\" \(marker)"])
         let runId = try #require(out.json["runId"] as? String, "\(out.stdout) \(out.stderr)")
         #expect(ws.waitUntilDone(runId: runId)["state"] as? String == "COMPLETED")
@@ -153,6 +153,9 @@ struct AfterReleaseGuardrailTests {
         ws.write("x/\(marker).txt", "outside?")
         let into = ws.tool(["action": "upload", "runId": runId, "localPath": "x", "remoteDir": marker])
         #expect(into.status != 0, "an upload target that is the job's symlink: \(into.stdout)")
+        let below = ws.tool(["action": "upload", "runId": runId, "localPath": "x", "remoteDir": marker + "/made-\(marker)"])
+        #expect(below.status != 0, "an upload target below the job's symlink: \(below.stdout)")
+        #expect(Harness.ssh("test -e ~/made-\(marker)").status != 0, "no directory was made through the symlink")
         #expect(Harness.ssh("test -e ~/\(marker).txt").status != 0, "nothing was written through the symlink")
     }
 

@@ -75,8 +75,13 @@ public enum RemoteScripts {
     umask 077
     mkdir -p -- "$1" && chmod 700 -- "$1" && cd -- "$1" || exit 3
     run=$(pwd -P)
-    if [ -n "$2" ]; then mkdir -p -- "$2" && cd -- "$2" || exit 3; fi
-    # a symlink a job left in its run dir must not carry an upload out of it
+    # a symlink a job left in its run dir must not carry an upload out of it: the target is
+    # resolved before anything is made there, and checked again once entered (the job may still run)
+    if [ -n "$2" ]; then
+      target=$(realpath -m -- "$2")
+      case "$target" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: the upload target $2 resolves to $target, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
+      mkdir -p -- "$2" && cd -- "$2" || exit 3
+    fi
     here=$(pwd -P)
     case "$here" in "$run"|"$run"/*) ;; *) echo "cluster-slurm: the upload target $2 resolves to $here, outside the run dir $run (a symlink in the run dir?); nothing was placed" >&2; exit 3;; esac
     staging="$run/.cluster-slurm-incoming.$$"
