@@ -135,7 +135,7 @@ public enum JobStatusAction {
         for id in completing {
             if let later = report.statuses[id], later.error == nil, later.jobState.isTerminal,
                later.jobState.rawValue == known[id]?.lastState, later.exitCode != nil || later.elapsedSeconds != nil {
-                try? context.ledger.completeJobEnd(cluster: cluster, jobId: id, from: later, now: context.now())
+                _ = try? context.ledger.completeJobEnd(cluster: cluster, jobId: id, from: later, now: context.now())
                 _ = try? context.ledger.recordObservations([JobObservationRecord(status: later, cluster: cluster, observedAt: Timestamp.string(context.now()))])
                 if let final = try finalStatus(cluster: cluster, jobId: id, context: context) { answers[id] = final }
             } else {

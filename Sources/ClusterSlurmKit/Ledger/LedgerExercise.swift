@@ -1,4 +1,3 @@
-import ClusterSlurmKit
 import Foundation
 import GRDB
 

@@ -106,7 +106,10 @@ public enum ShellCommands {
                 endWord()
             case "\n", ";", "&", "|", "(", ")", "`", "<", ">":
                 endCommand()
-            case "{", "}" where !inWord:
+            case "{":
+                // A brace starts a group even inside a word here: splitting too often only finds more commands to check.
+                endCommand()
+            case "}" where !inWord:
                 endCommand()
             case "$" where i + 1 < chars.count && chars[i + 1] == "(":
                 endCommand()

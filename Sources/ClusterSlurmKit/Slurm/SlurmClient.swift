@@ -74,7 +74,7 @@ public struct SlurmClient: Sendable {
                                .literal(String(manifest.count))] + sbatchOptions.map(ShellWord.literal)
         var call = RemoteCall(label: "submit", script: RemoteScripts.writeAndSubmit, arguments: submitArguments, stdin: .bytes(script + manifest))
         let stages = firstContact.map { _ in FirstContactStages(token: token) }
-        if let firstContact, let stages {
+        if let firstContact {
             // One round trip for a new run: claim its dir, receive its inputs, submit.
             let upload = firstContact.upload
             call = RemoteCall(label: FirstContact.label, script: RemoteScripts.firstContact,
