@@ -27,8 +27,8 @@ struct InitRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("run-id"), help: "Reuse or create this run id.") var runId: String?
     @Option(help: "A prefix for the generated run id.") var prefix: String?
     func run() async throws {
-        var call = ToolCall(action: .initRun)
-        call.cluster = cluster; call.runId = runId; call.prefix = prefix
+        var call = CLICall(.initRun)
+        call.set(.cluster, cluster); call.set(.runId, runId); call.set(.prefix, prefix)
         let result = try await runAction(call, options: options)
         if !options.json, case .string(let id)? = result?["run"]?["runId"] {
             Output.note("next: cluster-slurm upload --run-id \(id) FILES…, then render-job --run-id \(id) --command '…'")
@@ -43,22 +43,23 @@ struct UploadCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(name: .customLong("run-id"), help: "The run to upload into.") var runId: String
     @Option(name: .customLong("remote-dir"), help: "A sub-directory of the run dir to upload into.") var remoteDir: String?
-    @Argument(help: "Files or folders inside the workspace.") var paths: [String]
+    @Argument(help: "Files or folders inside the workspace.") var localPaths: [String]
     func run() async throws {
-        var call = ToolCall(action: .upload)
-        call.runId = runId; call.remoteDir = remoteDir; call.localPaths = paths
+        var call = CLICall(.upload)
+        call.set(.runId, runId); call.set(.remoteDir, remoteDir); call.set(.localPaths, localPaths)
         let result = try await runAction(call, options: options)
         // Files land by name (as the reference places them), folders keep their layout: a path
         // given with a folder in it whose name arrived alone was a file placed by its name.
         guard !options.json, case .array(let uploaded)? = result?["uploaded"] else { return }
         let names = Set(uploaded.compactMap { entry -> String? in if case .string(let name)? = entry["relativePath"] { name } else { nil } })
-        if let flattened = paths.first(where: { $0.contains("/") && names.contains(($0 as NSString).lastPathComponent) }) {
+        if let flattened = localPaths.first(where: { $0.contains("/") && names.contains(($0 as NSString).lastPathComponent) }) {
             Output.note("files land in the run dir by name (\(flattened) → \((flattened as NSString).lastPathComponent)); upload the folder to keep its layout, or use --remote-dir")
         }
     }
 }
 
-/// Options shared by the commands that render a script.
+/// Options shared by the commands that render a script. Each becomes the
+/// tool field of the same name; what is checked is checked by tool parsing.
 struct ScriptOptions: ParsableArguments {
     @Option(name: .customLong("command"), help: "A command line of the job (repeat for several).") var commands: [String] = []
     @Option(help: "A natural-language summary of the work (used for GPU routing).") var workload: String?
@@ -69,13 +70,18 @@ struct ScriptOptions: ParsableArguments {
     @Option(help: "Make the job an array: a spec such as 0-19%4, or @FILE, a JSON list of parameter objects (one task each).") var array: String?
     @Option(name: .customLong("array-max-running"), help: "At most this many array tasks at once.") var arrayMaxRunning: Int?
     @Option(name: .customLong("metrics-file"), help: "An outputs file (e.g. outputs/metrics.json, a JSON object of name → number) whose numbers become the run's metrics when downloaded.") var metricsFile: String?
+    @Option(name: .customLong("setup-command"), help: "A call-level setup command (needs --allow-env-overrides).") var setupCommands: [String] = []
+    @Option(name: .customLong("module"), help: "A call-level module (needs --allow-env-overrides).") var modules: [String] = []
+    @Flag(name: .customLong("allow-env-overrides"), help: "Allow call-level environment changes (needs execution.allowCustomEnvOverride).") var allowEnvOverrides = false
 
-    func apply(to call: inout ToolCall) throws {
+    /// The flags as tool fields: `NAME=value` and `key=value` lists become
+    /// objects, `--params` and `--array @FILE` are read as JSON.
+    func apply(to call: inout CLICall) throws {
         if let params {
             guard let value = try? JSONValue.parse(Data(params.utf8)) else {
                 throw ClusterSlurmError.invalidInput("must be a JSON object such as '{\"lr\": 0.01}' (got \(params.prefix(60)))", path: "--params")
             }
-            call.params = try RenderJob.checkedParams(value, path: "--params")
+            call.set(.params, json: value)
         }
         if let array {
             var value = JSONValue.string(array)
@@ -88,22 +94,20 @@ struct ScriptOptions: ParsableArguments {
                     throw ClusterSlurmError.invalidInput("\(file) is not JSON: \(error)", path: "--array")
                 }
             }
-            call.array = try JobArray.parse(value, maxRunning: arrayMaxRunning, path: "--array")
-        } else if arrayMaxRunning != nil {
-            throw ClusterSlurmError.invalidInput("limits the tasks of an array: give --array too", path: "--array-max-running")
+            call.set(.array, json: value)
         }
-        call.commands = commands
-        call.workload = workload
+        call.set(.arrayMaxRunning, arrayMaxRunning)
+        call.set(.commands, commands)
+        call.set(.workload, workload)
         if !env.isEmpty {
-            var values: [String: String] = [:]
+            var values: [String: JSONValue] = [:]
             for entry in env {
                 guard let eq = entry.firstIndex(of: "=") else {
                     throw ClusterSlurmError.invalidInput("must be NAME=value (got \"\(entry)\")", path: "--env")
                 }
-                values[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
+                values[String(entry[..<eq])] = .string(String(entry[entry.index(after: eq)...]))
             }
-            try ScriptRenderer.validateEnv(values)
-            call.env = values
+            call.set(.env, json: .object(values))
         }
         if !headers.isEmpty {
             var object: [String: JSONValue] = [:]
@@ -115,10 +119,13 @@ struct ScriptOptions: ParsableArguments {
                 if SlurmDirectives.integerKeys.contains(key), let number = Int64(value) { object[key] = .int(number) }
                 else { object[key] = .string(value) }
             }
-            call.headerOverrides = try ConfigValidator.parseDirectives(.object(object), path: "headerOverrides")
+            call.set(.headerOverrides, json: .object(object))
         }
-        call.scriptName = scriptName
-        call.metricsFile = metricsFile
+        call.set(.scriptName, scriptName)
+        call.set(.metricsFile, metricsFile)
+        call.set(.setupCommands, setupCommands)
+        call.set(.modules, modules)
+        if allowEnvOverrides { call.set(.allowEnvOverrides, flag: true) }
     }
 }
 
@@ -131,13 +138,9 @@ struct RenderJobCommand: AsyncParsableCommand {
     @Option(name: .customLong("run-id"), help: "The run (created when missing).") var runId: String?
     @Option(help: "A prefix for a generated run id.") var prefix: String?
     @OptionGroup var script: ScriptOptions
-    @Option(name: .customLong("setup-command"), help: "A call-level setup command (needs --allow-env-overrides).") var setupCommands: [String] = []
-    @Option(name: .customLong("module"), help: "A call-level module (needs --allow-env-overrides).") var modules: [String] = []
-    @Flag(name: .customLong("allow-env-overrides"), help: "Allow call-level environment changes (needs execution.allowCustomEnvOverride).") var allowEnvOverrides = false
     func run() async throws {
-        var call = ToolCall(action: .renderJob)
-        call.cluster = cluster; call.runId = runId; call.prefix = prefix
-        call.setupCommands = setupCommands; call.modules = modules; call.allowEnvOverrides = allowEnvOverrides
+        var call = CLICall(.renderJob)
+        call.set(.cluster, cluster); call.set(.runId, runId); call.set(.prefix, prefix)
         do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
         let result = try await runAction(call, options: options)
         if runId == nil, !options.json, case .string(let id)? = result?["runId"] {
@@ -159,11 +162,10 @@ struct SubmitJobCommand: AsyncParsableCommand {
     @Flag(name: .customLong("custom-script"), help: "Submit a script this ledger did not render (a person's choice; the policy's held-job check still applies).") var customScript = false
     @Option(help: "Start only after this run: RUN (completed), RUN:any (ended) or RUN:notok (failed); repeat for several.") var after: [String] = []
     func run() async throws {
-        var call = ToolCall(action: .submitJob)
-        do { call.after = try after.map { try RunDependencyRequest.parse($0, path: "--after") } } catch { throw ExitCode(Output.printError(error)) }
-        call.allowRepeatedFailures = allowRepeatedFailures
-        call.allowCustomScript = customScript
-        call.runId = runId; call.scriptPath = scriptPath; call.scriptName = scriptName; call.submitArgs = submitArgs
+        var call = CLICall(.submitJob)
+        call.set(.after, after)
+        call.person = PersonOverrides(allowRepeatedFailures: allowRepeatedFailures, allowCustomScript: customScript)
+        call.set(.runId, runId); call.set(.scriptPath, scriptPath); call.set(.scriptName, scriptName); call.set(.submitArgs, submitArgs)
         try await runAction(call, options: options)
     }
 }
@@ -175,19 +177,23 @@ struct JobStatusCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The SLURM job ids.") var jobIds: [String]
     @Option(help: "The cluster (default: the one the ledger submitted them to).") var cluster: String?
+    @Option(name: .customLong("run-id"), help: "The run the job belongs to (its cluster is then the run's).") var runId: String?
     @Flag(name: .customLong("include-accounting"), help: "Include sacct accounting fields.") var includeAccounting = false
     @Flag(help: "Ask the cluster even about jobs the ledger has seen end.") var refresh = false
     func run() async throws {
         if jobIds.count == 1 {
-            var call = ToolCall(action: .jobStatus)
-            call.jobId = jobIds[0]; call.cluster = cluster; call.includeAccounting = includeAccounting; call.refresh = refresh
+            var call = CLICall(.jobStatus)
+            call.set(.jobId, jobIds[0]); call.set(.cluster, cluster); call.set(.runId, runId)
+            if includeAccounting { call.set(.includeAccounting, flag: true) }
+            call.person.refresh = refresh
             try await runAction(call, options: options)
             return
         }
         do {
             let context = try options.makeContext()
             let ids = try jobIds.map { try JobId.validate($0) }
-            let target = try JobStatusAction.resolveCluster(explicit: cluster, jobId: ids.first, runId: nil, context: context)
+            let target = try JobStatusAction.resolveCluster(explicit: cluster, jobId: ids.first, runId: try runId.map { try RunId.validate($0) },
+                                                            context: context)
             let statuses = try await JobStatusAction.observe(jobIds: ids, cluster: target, context: context, refresh: refresh)
             let ordered = ids.map { statuses[$0] ?? JobStatus.notFound($0) }
             if options.json { print(try CanonicalJSON.pretty(ordered)) } else {
@@ -240,8 +246,9 @@ struct JobLogsCommand: AsyncParsableCommand {
     @Option(help: "A task of the job array (its own logs).") var task: Int?
     func run() async throws {
         guard follow else {
-            var call = ToolCall(action: .jobLogs)
-            call.runId = runId; call.jobId = jobId; call.remotePath = remotePath; call.tail = tail; call.cluster = cluster; call.taskIndex = task
+            var call = CLICall(.jobLogs)
+            call.set(.runId, runId); call.set(.jobId, jobId); call.set(.remotePath, remotePath); call.set(.tail, tail)
+            call.set(.cluster, cluster); call.set(.taskIndex, task)
             try await runAction(call, options: options)
             return
         }
@@ -274,8 +281,8 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(name: .customLong("local-path"), help: "Where to put it, inside the run's local dir.") var localPath: String?
     @Argument(help: "A path inside the run dir (relative, or absolute under it).") var remotePath: String
     func run() async throws {
-        var call = ToolCall(action: .download)
-        call.runId = runId; call.localPath = localPath; call.remotePath = remotePath
+        var call = CLICall(.download)
+        call.set(.runId, runId); call.set(.localPath, localPath); call.set(.remotePath, remotePath)
         try await runAction(call, options: options)
     }
 }
@@ -287,9 +294,10 @@ struct CancelJobCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The SLURM job id.") var jobId: String
     @Option(help: "The cluster.") var cluster: String?
+    @Option(name: .customLong("run-id"), help: "The run the job belongs to.") var runId: String?
     func run() async throws {
-        var call = ToolCall(action: .cancelJob)
-        call.jobId = jobId; call.cluster = cluster
+        var call = CLICall(.cancelJob)
+        call.set(.jobId, jobId); call.set(.cluster, cluster); call.set(.runId, runId)
         try await runAction(call, options: options)
     }
 }
@@ -309,11 +317,12 @@ struct RunWorkloadCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-repeated-failures"), help: "Submit even though this exact workload failed several times in a row (a person's override of the loop breaker).") var allowRepeatedFailures = false
     @Option(help: "Start only after this run: RUN (completed), RUN:any (ended) or RUN:notok (failed); repeat for several.") var after: [String] = []
     func run() async throws {
-        var call = ToolCall(action: .runWorkload)
-        do { call.after = try after.map { try RunDependencyRequest.parse($0, path: "--after") } } catch { throw ExitCode(Output.printError(error)) }
-        call.allowRepeatedFailures = allowRepeatedFailures
-        call.cluster = cluster; call.runId = runId; call.prefix = prefix; call.localPaths = localPaths; call.submitArgs = submitArgs
-        if noFallback { call.autoFallbackToGpu = false }
+        var call = CLICall(.runWorkload)
+        call.set(.after, after)
+        call.person.allowRepeatedFailures = allowRepeatedFailures
+        call.set(.cluster, cluster); call.set(.runId, runId); call.set(.prefix, prefix); call.set(.localPaths, localPaths)
+        call.set(.submitArgs, submitArgs)
+        if noFallback { call.set(.autoFallbackToGpu, flag: false) }
         do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
         try await runAction(call, options: options)
     }
@@ -326,10 +335,14 @@ struct CheckWorkloadCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The run id.") var runId: String
     @Option(name: .customLong("job-id"), help: "A specific job of the run.") var jobId: String?
+    @Option(help: "The cluster (default: the run's).", completion: .custom(Completions.clusters)) var cluster: String?
+    @Flag(name: .customLong("include-accounting"), help: "Include sacct accounting fields.") var includeAccounting = false
     @Flag(help: "Ask the cluster even when the ledger has seen the job end (an ended job is otherwise final).") var refresh = false
     func run() async throws {
-        var call = ToolCall(action: .checkWorkload)
-        call.runId = runId; call.jobId = jobId; call.refresh = refresh
+        var call = CLICall(.checkWorkload)
+        call.set(.runId, runId); call.set(.jobId, jobId); call.set(.cluster, cluster)
+        if includeAccounting { call.set(.includeAccounting, flag: true) }
+        call.person.refresh = refresh
         try await runAction(call, options: options)
     }
 }
@@ -340,11 +353,15 @@ struct FetchWorkloadLogsCommand: AsyncParsableCommand {
         discussion: "Example: cluster-slurm fetch-workload-logs numpy-20261129-101500 --tail 100")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The run id.") var runId: String
+    @Option(name: .customLong("job-id"), help: "A specific job of the run.") var jobId: String?
+    @Option(help: "The cluster (default: the run's).", completion: .custom(Completions.clusters)) var cluster: String?
+    @Option(name: .customLong("remote-path"), help: "A file to read instead (relative to the run dir).") var remotePath: String?
     @Option(help: "Lines to show (1-20000, default 200).") var tail: Int?
     @Option(help: "A task of the run's job array (its own logs).") var task: Int?
     func run() async throws {
-        var call = ToolCall(action: .fetchWorkloadLogs)
-        call.runId = runId; call.tail = tail; call.taskIndex = task
+        var call = CLICall(.fetchWorkloadLogs)
+        call.set(.runId, runId); call.set(.jobId, jobId); call.set(.cluster, cluster); call.set(.remotePath, remotePath)
+        call.set(.tail, tail); call.set(.taskIndex, task)
         try await runAction(call, options: options)
     }
 }
@@ -360,8 +377,9 @@ struct DownloadWorkloadOutputsCommand: AsyncParsableCommand {
     @Option(name: .customLong("local-path"), help: "Where to put it, inside the run's local dir.") var localPath: String?
     @Option(help: "A task of the run's job array: paths are taken from its tasks/N dir.") var task: Int?
     func run() async throws {
-        var call = ToolCall(action: .downloadWorkloadOutputs)
-        call.runId = runId; call.remoteFile = remoteFile; call.remotePath = remotePath; call.localPath = localPath; call.taskIndex = task
+        var call = CLICall(.downloadWorkloadOutputs)
+        call.set(.runId, runId); call.set(.remoteFile, remoteFile); call.set(.remotePath, remotePath); call.set(.localPath, localPath)
+        call.set(.taskIndex, task)
         try await runAction(call, options: options)
     }
 }

@@ -24,20 +24,6 @@ public struct ClusterSlurmCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// Runs one tool action from a CLI command and prints its result; returns
-/// the result for a command that adds a note of its own.
-@discardableResult
-func runAction(_ call: ToolCall, options: GlobalOptions) async throws -> JSONValue? {
-    do {
-        let context = try options.makeContext()
-        let json = try await ToolDispatcher.run(call, context: context)
-        Output.printResult(json: json, asJSON: options.json)
-        return try? JSONValue.parse(Data(json.utf8))
-    } catch {
-        throw ExitCode(Output.printError(error, asJSON: options.json))
-    }
-}
-
 extension ClusterSlurmCommand {
     /// The executable's entry point; async so subcommands run on the async path.
     public static func runMain() async {

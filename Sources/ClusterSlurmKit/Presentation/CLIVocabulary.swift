@@ -2,17 +2,9 @@
 /// a hint printed by the CLI names what the person can type (`--run-id`,
 /// `render-job`), while tool mode keeps the JSON names (`runId`, `render_job`).
 public enum CLIVocabulary {
-    /// Tool field → CLI option. A unit test holds every registered parameter to an entry.
-    public static let options: [String: String] = [
-        "allowEnvOverrides": "--allow-env-overrides", "autoFallbackToGpu": "--no-gpu-fallback", "cluster": "--cluster",
-        "command": "--command", "commands": "--command", "env": "--env", "headerOverrides": "--header",
-        "includeAccounting": "--include-accounting", "jobId": "--job-id", "localPath": "--local-path", "localPaths": "--local-path",
-        "modules": "--module", "prefix": "--prefix", "remoteDir": "--remote-dir", "remoteFile": "--remote-file",
-        "remotePath": "--remote-path", "runId": "--run-id", "scriptName": "--script-name", "scriptPath": "--script-path",
-        "setupCommands": "--setup-command", "submitArgs": "--submit-arg", "tail": "--tail", "workload": "--workload",
-        "allowRepeatedFailures": "--allow-repeated-failures", "allowCustomScript": "--custom-script", "refresh": "--refresh",
-        "params": "--params", "array": "--array", "arrayMaxRunning": "--array-max-running", "after": "--after", "taskIndex": "--task", "metricsFile": "--metrics-file",
-    ]
+    /// Tool field → CLI option: every tool parameter's flag, and the person-only overrides'.
+    public static let options: [String: String] = Dictionary(uniqueKeysWithValues: ToolParameter.allCases.map { ($0.name, $0.flag) })
+        .merging(PersonOverrides.flags) { tool, _ in tool }
 
     /// The option for an error's path: `scriptPath` → `--script-path`,
     /// `headerOverrides.time` → `--header time=…`.
@@ -21,6 +13,8 @@ public enum CLIVocabulary {
         if let dot = path.firstIndex(of: "."), let option = options[String(path[..<dot])] {
             return option == "--header" ? "--header \(path[path.index(after: dot)...])=…" : option
         }
+        // a list's item (`after[1]`, `commands[0]`): the option that gives the list
+        if let bracket = path.firstIndex(of: "["), let option = options[String(path[..<bracket])] { return option }
         return path
     }
 

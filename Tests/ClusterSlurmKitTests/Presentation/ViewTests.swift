@@ -96,14 +96,6 @@ import Testing
 }
 
 @Suite struct CLIVocabularyTests {
-    @Test func everyToolParameterHasACommandLineName() {
-        for spec in ActionRegistry.all {
-            for parameter in spec.parameters {
-                #expect(CLIVocabulary.options[parameter] != nil, "\(spec.action.rawValue).\(parameter)")
-            }
-        }
-    }
-
     @Test(arguments: [
         ("call render_job first or pass scriptPath", "call render-job first or pass --script-path"),
         ("give jobId, runId or remotePath", "give --job-id, --run-id or --remote-path"),

@@ -188,7 +188,7 @@ import Testing
         for (index, name) in ["a small.txt", "b big\nline.bin", "c 'small'.txt", "d $(big).bin", "e-last-big.bin"].enumerated() {
             let size = name.contains("big") ? large + index : 100 + index
             let data = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) })
-            FileManager.default.createFile(atPath: dir + "/" + name, contents: data)
+            _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: data)
             expected[name] = data
         }
         let result = try await Download.run(.init(runId: runId, remotePaths: ["out"]), context: bed.context)
@@ -221,7 +221,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: bed.root + "/bin/openssl"))
         let big = Data((0..<(RemoteScripts.hashedWhileListedBytes + 1)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         try bed.write("in/small 'one'.txt", "small\n")
-        FileManager.default.createFile(atPath: bed.workspace + "/in/big.bin", contents: big)
+        _ = FileManager.default.createFile(atPath: bed.workspace + "/in/big.bin", contents: big)
         let runId = try await bed.newRun()
         let up = try await Upload.run(.init(runId: runId, localPaths: ["in"]), context: bed.context)
         #expect(up.uploaded.count == 2 && up.uploaded.allSatisfy { $0.verified })

@@ -13,10 +13,10 @@ import Testing
         let root = TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         for dir in ["a", "b", "c", "d"] { try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true) }
-        FileManager.default.createFile(atPath: root + "/a/tool", contents: Data("#!/bin/sh\n".utf8))          // not executable
+        _ = FileManager.default.createFile(atPath: root + "/a/tool", contents: Data("#!/bin/sh\n".utf8))          // not executable
         try FileManager.default.createDirectory(atPath: root + "/b/tool", withIntermediateDirectories: true)  // a directory
-        FileManager.default.createFile(atPath: root + "/c/tool", contents: Data("#!/bin/sh\n".utf8))
-        FileManager.default.createFile(atPath: root + "/d/tool", contents: Data("#!/bin/sh\n".utf8))
+        _ = FileManager.default.createFile(atPath: root + "/c/tool", contents: Data("#!/bin/sh\n".utf8))
+        _ = FileManager.default.createFile(atPath: root + "/d/tool", contents: Data("#!/bin/sh\n".utf8))
         chmod(root + "/c/tool", 0o755)
         chmod(root + "/d/tool", 0o755)
         let path = [root + "/missing", root + "/a", root + "/b", root + "/c", root + "/d"].joined(separator: ":")

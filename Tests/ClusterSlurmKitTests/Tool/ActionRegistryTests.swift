@@ -10,13 +10,13 @@ import Testing
         #expect(Set(ActionRegistry.all.map(\.action)) == Set(ToolCall.Action.allCases))
         #expect(ActionRegistry.all.count == ToolCall.Action.allCases.count)
         for spec in ActionRegistry.all {
-            for name in spec.parameters { #expect(ToolSchema.commonProperties[name] != nil, "\(spec.action.rawValue).\(name)") }
+            for parameter in spec.parameters { #expect(ToolSchema.commonProperties[parameter.name] != nil, "\(spec.action.rawValue).\(parameter)") }
             for name in spec.required + spec.oneOf.flatMap({ $0 }) { #expect(spec.parameters.contains(name), "\(spec.action.rawValue) needs \(name)") }
             #expect(!(spec.readOnly && spec.destructive))
             #expect(spec.description.count > 60, "a description a model can act on: \(spec.action.rawValue)")
         }
         #expect(ActionRegistry.spec(.cancelJob).destructive)
-        #expect(ActionRegistry.spec(.checkWorkload).required == ["runId"])
+        #expect(ActionRegistry.spec(.checkWorkload).required == [.runId])
         for action in [ToolCall.Action.listClusters, .jobStatus, .jobLogs, .checkWorkload, .fetchWorkloadLogs] {
             #expect(ActionRegistry.spec(action).readOnly, "\(action.rawValue)")
         }

@@ -59,7 +59,7 @@ import Testing
         let others = try ToolCall.parse(JSONValue.parse(Data("""
             {"action": "fetch_workload_logs", "runId": "r-1", "jobId": "12", "cluster": "cpu", "remotePath": "out", "tail": 50}
             """.utf8)))
-        #expect(others.jobId == "12" && others.remotePath == "out")
+        #expect(others.text(.jobId) == "12" && others.text(.remotePath) == "out")
         _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "download_workload_outputs", "runId": "r-1", "remoteFile": "result.json", "localPath": "x"}"#.utf8)))
         _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "upload", "runId": "r-1", "localPath": "a", "remoteDir": "in"}"#.utf8)))
         _ = try ToolCall.parse(JSONValue.parse(Data(#"{"action": "submit_job", "runId": "r-1", "scriptPath": "s"}"#.utf8)))
@@ -68,7 +68,7 @@ import Testing
         #expect(call.mergedCommands == ["python3 a.py", "echo 1"])
         #expect(call.mergedLocalPaths == ["a", "b"])
         #expect(call.headerOverrides?.gpus == "1")
-        #expect(others.tail == 50)
+        #expect(others.integer(.tail) == 50)
     }
 
     @Test func environmentPolicy() throws {

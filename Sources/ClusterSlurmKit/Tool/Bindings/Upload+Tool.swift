@@ -1,0 +1,11 @@
+extension Upload: ToolBinding {
+    static let spec = ActionSpec(
+        .upload,
+        "Upload workspace files or folders into a run's remote directory, each verified by sha256; unchanged files are not sent again. Low-level: `run_workload` uploads its `localPaths`.",
+        parameters: [.runId, .localPath, .localPaths, .remoteDir], required: [.runId], oneOf: [[.localPath, .localPaths]],
+        idempotent: true)
+
+    static func perform(_ call: ToolCall, person: PersonOverrides, context: ActionContext) async throws -> Result {
+        try await run(.init(runId: try call.required(.runId), localPaths: call.mergedLocalPaths, remoteDir: call.text(.remoteDir)), context: context)
+    }
+}
