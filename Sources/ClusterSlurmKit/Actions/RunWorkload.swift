@@ -114,9 +114,9 @@ public enum RunWorkload {
                 errorText: errorText, currentCluster: primary, config: context.config, callOverride: request.autoFallbackToGpu) else {
                 throw failure
             }
-            let failedRun = try context.ledger.runs(limit: 1).first { $0.cluster == primary }?.id
+            // The run the error is about: the ledger's newest run may be another process's.
             let fallback = Fallback(triggered: true, fromCluster: primary, toCluster: gpuProfile, matchedSignature: signature,
-                                    originalError: errorText, failedRunId: failedRun)
+                                    originalError: errorText, failedRunId: failure.runId)
             return try await attempt(request, commands: commands, cluster: gpuProfile, runId: nil,
                                      prefix: "\(request.prefix?.isEmpty == false ? request.prefix! : "run")-gpu-fallback",
                                      decision: RoutingDecision(clusterId: gpuProfile, reason: .explicitCluster),

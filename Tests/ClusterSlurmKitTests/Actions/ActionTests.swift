@@ -138,6 +138,41 @@ import Testing
         #expect(result.fallback.matchedSignature == "cuda is required")
     }
 
+    /// Two processes share the ledger: while this one's submit fails, another
+    /// (the real CLI, rendering a run of its own on the same cluster) writes a
+    /// newer run. The fallback still names the run whose submit failed.
+    @Test func gpuFallbackNamesTheRunThatFailedWhenAnotherProcessSharesTheLedger() async throws {
+        let bed = try ScriptedBed()
+        let binary = TestSupport.repository.appendingPathComponent(".build/debug/cluster-slurm").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the binary first (swift build)")
+        try bed.write("test.json", ScriptedBed.config)
+        let attempts = Counter()
+        let otherRun = Locked<String?>(nil)
+        bed.transport.on("submit") { _ in
+            guard attempts.next() == 0 else { return ScriptedBed.submitted("91") }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["render-job", "--config", bed.root + "/ws/test.json", "--workspace", bed.root + "/ws",
+                                 "--ledger", bed.context.ledger.path, "--cluster", "cpu", "--prefix", "other", "--command", "echo other", "--json"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
+            let out = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if case .string(let id)? = (try? JSONValue.parse(out))?["runId"] { otherRun.withLock { $0 = id } }
+            return .init(exitStatus: 1, stderr: "sbatch: error: CUDA is required for this job")
+        }
+        let result = try await RunWorkload.run(.init(commands: ["python3 train.py"]), context: bed.context)
+        let other = try #require(otherRun.withLock { $0 }, "the second process rendered a run")
+        #expect(try bed.context.ledger.runs(limit: 1).first?.id == other, "the other process's run is the ledger's newest")
+        let failed = try #require(result.fallback.failedRunId)
+        #expect(failed != other)
+        let failedRun = try #require(try bed.context.ledger.run(id: failed))
+        #expect(failedRun.cluster == "cpu" && failedRun.status == .submitFailed)
+        #expect(result.runId != failed && result.cluster == "gpu")
+    }
+
     @Test func policyRefusesBeforeAnythingReachesTheCluster() async throws {
         let bed = try ScriptedBed()
         let error = try await #require(throws: ClusterSlurmError.self) {
