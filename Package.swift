@@ -1,5 +1,14 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// Every file of a resource directory, found here rather than listed: the
+/// Swift side names each accessor once, and a unit test holds that list to
+/// the directory.
+func embedded(_ directory: String, _ suffix: String) -> [Resource] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/" + directory)) ?? []
+    return names.filter { $0.hasSuffix(suffix) }.sorted().map { .embedInCode($0) }
+}
 
 let package = Package(
     name: "cluster-slurm",
@@ -26,6 +35,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Rainbow", package: "Rainbow"),
                 "LedgerMigrations",
+                "RemotePrograms",
             ],
             path: "Sources/ClusterSlurmKit"
         ),
@@ -52,23 +62,14 @@ let package = Package(
         .target(
             name: "LedgerMigrations",
             path: "Migrations",
-            resources: [
-                .embedInCode("0001_initial.sql"),
-                .embedInCode("0002_archive_and_views.sql"),
-                .embedInCode("0003_submit_intent.sql"),
-                .embedInCode("0004_poll_state.sql"),
-                .embedInCode("0005_fingerprint.sql"),
-                .embedInCode("0006_remote_stat.sql"),
-                .embedInCode("0007_run_status_check.sql"),
-                .embedInCode("0008_job_truth.sql"),
-                .embedInCode("0009_secret_fingerprint.sql"),
-                .embedInCode("0010_reporting.sql"),
-                .embedInCode("0011_local_hash_cache.sql"),
-                .embedInCode("0012_arrays_dependencies_retries.sql"),
-                .embedInCode("0013_metrics_tags_notes.sql"),
-                .embedInCode("0014_environment.sql"),
-                .embedInCode("0015_after_release.sql"),
-            ]
+            resources: embedded("Migrations", ".sql")
+        ),
+        // The bash programs run on login nodes, as plain files (shellcheck and
+        // bash -n read them as they are); embedded like the migrations.
+        .target(
+            name: "RemotePrograms",
+            path: "RemotePrograms",
+            resources: embedded("RemotePrograms", ".bash")
         ),
         .executableTarget(
             name: "cluster-slurm",
@@ -84,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterSlurmKitTests",
-            dependencies: ["ClusterSlurmKit", "LedgerMigrations"],
+            dependencies: ["ClusterSlurmKit", "LedgerMigrations", "RemotePrograms"],
             path: "Tests/ClusterSlurmKitTests",
             exclude: ["Rendering/Snapshots", "Slurm/Fixtures", "Ledger/schema.golden.sql"]
         ),

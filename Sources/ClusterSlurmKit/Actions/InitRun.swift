@@ -60,7 +60,7 @@ public enum InitRun {
                                arguments: [profile.remoteRoot.appending(candidate).word]),
                     on: SSHEndpoint(profile: profile))
                 if result.succeeded { claimed = true; break }
-                guard result.exitStatus == 17, attempt < 5 else {
+                guard result.exitStatus == RemoteExit.runDirectoryTaken.rawValue, attempt < 5 else {
                     throw RemoteFailure.error(action: "creating the run dir", to: "\(profile.sshTarget):\(profile.remoteRoot.appending(candidate))", result: result)
                 }
                 let suffix = "-" + String(UInt32.random(in: 0...0xFFFF_FFFF), radix: 16).suffix(4)

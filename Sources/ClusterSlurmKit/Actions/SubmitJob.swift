@@ -189,7 +189,7 @@ public enum SubmitJob {
                 try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
             }
             if sections.upload == nil {
-                if outcome.exitStatus == 17 { throw RunDirectoryTaken() }
+                if outcome.exitStatus == RemoteExit.runDirectoryTaken.rawValue { throw RunDirectoryTaken() }
                 throw RemoteFailure.error(action: "creating the run dir", to: target, result: stopped).about(run: run.id)
             }
             guard sections.submit != nil else {

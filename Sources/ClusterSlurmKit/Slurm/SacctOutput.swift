@@ -1,13 +1,9 @@
-/// Builds and parses `sacct --parsable2` for any number of jobs at once.
+/// Parses `sacct --parsable2` for any number of jobs at once; the
+/// job-status program asks sacct for exactly these `fields` (as SACCT_FIELDS).
 public enum SacctOutput {
     public static let fields = ["JobID", "JobName", "State", "ExitCode", "Elapsed", "ElapsedRaw", "MaxRSS", "TotalCPU",
                                 "AllocTRES", "NodeList", "Submit", "Start", "End", "Reason"]
 
-    /// `-S` is required: without it sacct only looks back to midnight.
-    public static func command(jobIds: [String], since: String) -> [ShellWord] {
-        [.literal("sacct"), .literal("--noheader"), .literal("--parsable2"), .literal("--jobs=" + jobIds.joined(separator: ",")),
-         .literal("--starttime=" + since), .literal("--endtime=now"), .literal("--format=" + fields.joined(separator: ","))]
-    }
 
     /// One status per job: the allocation's row gives state, exit code,
     /// elapsed, node list; MaxRSS is the largest over its steps.

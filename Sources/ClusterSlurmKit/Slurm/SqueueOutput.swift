@@ -1,12 +1,9 @@
-/// Builds and parses `squeue` for any number of jobs at once.
+/// Parses `squeue` for any number of jobs at once; the job-status program
+/// asks squeue for exactly this `format` (given to it as SQUEUE_FORMAT).
 public enum SqueueOutput {
     /// `%i` id, `%T` long state, `%r` reason, `%N` nodes, `%M` time used, `%j` name.
     public static let format = "%i|%T|%r|%N|%M|%j"
 
-    public static func command(jobIds: [String]) -> [ShellWord] {
-        [.literal("squeue"), .literal("--noheader"), .literal("--states=all"),
-         .literal("--jobs=" + jobIds.joined(separator: ",")), .literal("--format=" + format)]
-    }
 
     /// Whether a failed squeue means "these ids are gone" (purged from
     /// slurmctld) rather than a real failure.

@@ -15,6 +15,7 @@
 # module bootstrap: make `module` available in this non-interactive shell
 if ! command -v module >/dev/null 2>&1; then
   for __cs_init in /etc/profile /etc/profile.d/modules.sh /usr/share/lmod/lmod/init/bash; do
+    # shellcheck source=/dev/null  # (the site's init script: nothing to follow here)
     if [ -r "$__cs_init" ]; then . "$__cs_init" >/dev/null 2>&1 || true; fi
     if command -v module >/dev/null 2>&1; then break; fi
   done
