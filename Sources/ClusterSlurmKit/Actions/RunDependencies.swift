@@ -32,7 +32,11 @@ enum RunDependencies {
     /// The sbatch `--dependency` value (nil when every upstream has already
     /// ended as required) and the edges to record. An upstream that ended
     /// so that this run could never start is refused: nothing is submitted.
-    static func resolve(_ after: [RunDependencyRequest], run: RunRecord, context: ActionContext) async throws -> (option: String?, records: [RunDependencyRecord]) {
+    /// How a submission's `after` was settled: the `--dependency` option for
+    /// sbatch (nil when nothing is left to wait for), and each upstream's record.
+    typealias Resolved = (option: String?, records: [RunDependencyRecord])
+
+    static func resolve(_ after: [RunDependencyRequest], run: RunRecord, context: ActionContext) async throws -> Resolved {
         guard !after.isEmpty else { return (nil, []) }
         let checked = try check(after, cluster: run.cluster, runId: run.id, context: context)
         // What the upstream jobs are now: one status query for those not known to have ended.

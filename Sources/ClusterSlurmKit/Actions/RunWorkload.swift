@@ -84,7 +84,6 @@ public enum RunWorkload {
         try EnvironmentPolicy.check(
             .init(setupCommands: request.setupCommands, modules: request.modules, headerModules: request.headerOverrides.modules, commands: commands),
             allowEnvOverrides: request.allowEnvOverrides, configAllows: context.config.execution.allowCustomEnvOverride, action: "run_workload")
-        try ScriptRenderer.validateEnv(request.env)
         try SubmitArgsPolicy.check(request.submitArgs)
         _ = try RenderJob.checkedScriptName(request.scriptName)
         _ = try request.metricsFile.map { try LocalFiles.checkedRelative($0, field: "metricsFile") }
@@ -140,24 +139,30 @@ public enum RunWorkload {
                   metricsFile: request.metricsFile),
             context: context, policyChecked: true, createRemote: runId == nil && !firstContact, routing: decision)
         let run = try context.ledger.requireRun(id: rendered.runId)
-        // Policy first: nothing reaches the cluster for a refused request.
+        // The policy looks once, before anything reaches the cluster: at the
+        // script just rendered and at the inputs the run will have (what it
+        // had, with these sources over it).
         let inputs = try LocalFiles.collectSources(request.localPaths, workspace: context.workspace, field: "localPaths", progress: context.progress, cache: context.ledger, now: context.now, ledgerPath: context.ledger.path)
-        _ = try await SubmitPolicy.enforce(
+        var current = Dictionary(try context.ledger.currentInputs(runId: run.id).map { ($0.relativePath, $0.sha256) }) { _, later in later }
+        for source in inputs { current[source.relativePath] = source.sha256 }
+        let checked = try await SubmitPolicy.enforce(
             cluster: cluster, runId: run.id, scriptName: rendered.scriptName, scriptText: rendered.script,
             submitArgs: (try context.profile(cluster)).submitArgs + request.submitArgs,
-            inputs: inputs.map { ($0.relativePath, $0.sha256) }, allowRepeatedFailures: request.allowRepeatedFailures, context: context)
+            inputs: current.map { ($0.key, $0.value) }, allowRepeatedFailures: request.allowRepeatedFailures, context: context)
+        let prepared = SubmitJob.Prepared(scriptName: rendered.scriptName, script: Data(rendered.script.utf8), checked: checked)
         var submit = SubmitJob.Request(runId: run.id, submitArgs: request.submitArgs, allowRepeatedFailures: request.allowRepeatedFailures)
         submit.after = request.after
         var uploaded: [Upload.Entry] = []
         let submitted: SubmitJob.Result
         if firstContact {
             // The sources collected (and hashed) for the policy check are the ones sent.
-            let prepared = request.localPaths.isEmpty ? nil
+            let preparedUpload = request.localPaths.isEmpty ? nil
                 : try await Upload.prepare(inputs, run: run, subdir: nil, context: context,
                                            emptyDirectories: LocalFiles.emptyDirectories(request.localPaths, workspace: context.workspace),
                                            remoteKnownEmpty: true)
             do {
-                let (result, upload) = try await SubmitJob.submit(submit, context: context, firstContact: .init(upload: prepared))
+                let (result, upload) = try await SubmitJob.submit(submit, context: context, firstContact: .init(upload: preparedUpload),
+                                                                  prepared: prepared)
                 submitted = result
                 uploaded = upload?.uploaded ?? []
             } catch is SubmitJob.RunDirectoryTaken {
@@ -172,7 +177,7 @@ public enum RunWorkload {
                 uploaded = try await Upload.send(inputs, run: run, subdir: nil, context: context, remoteKnownEmpty: isFresh,
                                                  emptyDirectories: LocalFiles.emptyDirectories(request.localPaths, workspace: context.workspace)).uploaded
             }
-            submitted = try await SubmitJob.run(submit, context: context)
+            submitted = try await SubmitJob.submit(submit, context: context, prepared: prepared).result
         }
         return Result(cluster: cluster, clusterSelection: selection, runId: run.id, jobId: submitted.jobId, remoteRunDir: run.remoteRunDir,
                       localScriptPath: rendered.localScriptPath, submitOutput: submitted.submitOutput,

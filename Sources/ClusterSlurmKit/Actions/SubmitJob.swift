@@ -52,7 +52,7 @@ public enum SubmitJob {
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
-        try await submit(request, context: context, firstContact: nil).result
+        try await submit(request, context: context).result
     }
 
     /// A new run's first contact (`run_workload`): its dir is claimed and its
@@ -62,32 +62,27 @@ public enum SubmitJob {
         var upload: Upload.Prepared?
     }
 
+    /// What `run_workload` has settled before its submission: the script it
+    /// has just rendered (submitted as it is in memory) and the policy's
+    /// first look at it, taken before anything reached the cluster.
+    struct Prepared: Sendable {
+        var scriptName: String
+        var script: Data
+        var checked: SubmitPolicy.Checked
+    }
+
     /// The claimed run dir already existed: another ledger sharing the remoteRoot made a run with this id.
     struct RunDirectoryTaken: Error {}
 
-    static func submit(_ request: Request, context: ActionContext,
-                       firstContact: FirstContact?) async throws -> (result: Result, upload: Upload.Result?) {
+    /// One submission: settle a lost earlier answer, check, submit held,
+    /// review the held job, record the outcome.
+    static func submit(_ request: Request, context: ActionContext, firstContact: FirstContact? = nil,
+                       prepared: Prepared? = nil) async throws -> (result: Result, upload: Upload.Result?) {
         let run = try context.ledger.requireRun(id: request.runId)
         let profile = try context.profile(run.cluster)
-        try SubmitArgsPolicy.check(request.submitArgs)
-        let localRunDir = context.localRunDirectory(run)
-        let (scriptFile, scriptName) = try locateScript(request, run: run, localRunDir: localRunDir, context: context)
-        guard let scriptBytes = FileManager.default.contents(atPath: scriptFile) else {
-            throw ClusterSlurmError.io("cannot read the script \(scriptFile)")
-        }
-        if request.scriptPath?.isEmpty == false || request.scriptName?.isEmpty == false,
-           !(profile.allowCustomScripts || request.allowCustomScript),
-           !(try context.ledger.isRenderedScript(sha256: Hashing.sha256Hex(scriptBytes))) {
-            throw ClusterSlurmError.policy(
-                rule: "custom_script", limit: "scripts rendered by render_job/run_workload", requested: request.scriptPath ?? scriptName,
-                message: "\(request.scriptPath ?? scriptName) is not a script this ledger rendered (its sha256 matches none); render it with render_job, or have a person submit it (`cluster-slurm submit-job --custom-script`) or allow it in the profile (allowCustomScripts)",
-                path: request.scriptPath?.isEmpty == false ? "scriptPath" : "scriptName")
-        }
+        let (scriptName, scriptBytes) = try prepared.map { ($0.scriptName, $0.script) } ?? script(for: request, run: run, profile: profile, context: context)
         let scriptText = String(decoding: scriptBytes, as: UTF8.self)
-        let directives = ScriptDirectives.parse(scriptText)
         let runDir = try context.remoteRunDirectory(run)
-        let remoteScript = runDir.appending(scriptName).description
-        let slurm = try context.slurm(run.cluster)
         // A submission whose answer was lost earlier is settled first: its job
         // is adopted, never submitted twice.
         var adopted: Result?
@@ -104,72 +99,40 @@ public enum SubmitJob {
         let dependencies = try await RunDependencies.resolve(request.after, run: run, context: context)
         // In a first contact the inputs are recorded during the round trip: these are the ones it will record.
         let planned = firstContact?.upload?.plannedInputs
-        let checked = try await SubmitPolicy.enforce(
-            cluster: run.cluster, runId: run.id, scriptName: scriptName, scriptText: scriptText, submitArgs: options,
-            inputs: try planned.map { $0.map { ($0.relativePath, $0.sha256) } }
-                ?? context.ledger.uploadEntries(runId: run.id).map { ($0.relativePath, $0.sha256) },
-            allowRepeatedFailures: request.allowRepeatedFailures, context: context)
-
+        let checked: SubmitPolicy.Checked
+        if let prepared { checked = prepared.checked } else {
+            checked = try await SubmitPolicy.enforce(
+                cluster: run.cluster, runId: run.id, scriptName: scriptName, scriptText: scriptText, submitArgs: options,
+                inputs: try planned.map { $0.map { ($0.relativePath, $0.sha256) } }
+                    ?? context.ledger.currentInputs(runId: run.id).map { ($0.relativePath, $0.sha256) },
+                allowRepeatedFailures: request.allowRepeatedFailures, context: context)
+        }
         // Every current input is checked on the compute node before the
         // workload (unless the profile turns that off: then only those too
         // large for the login node).
         let current = try planned.map { $0.sorted { $0.relativePath < $1.relativePath } }
             ?? context.ledger.currentInputs(runId: run.id).map { ($0.relativePath, $0.sha256, $0.verified) }
-        let inputs = current.filter { profile.verifyInputsOnComputeNode || !$0.verified }
-        let manifest = InputManifest.text(inputs.map { ($0.relativePath, $0.sha256) })
-        let fingerprint = checked.fingerprint
+        let manifest = InputManifest.text(current.filter { profile.verifyInputsOnComputeNode || !$0.verified }.map { ($0.relativePath, $0.sha256) })
         // Added after the policy's reading of the caller's options: it is ours, not theirs.
         if let dependency = dependencies.option { options.append("--dependency=\(dependency)") }
 
-        let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
-        let display = Shell.line(["sbatch", "--parsable", "--hold", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
-        let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
-                                        createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil,
-                                        jobName: directives["job-name"] ?? scriptName, outputPattern: directives["output"] ?? LogPathPattern.defaultOutput,
-                                        errorPattern: directives["error"], remoteScriptPath: remoteScript, fingerprint: fingerprint,
-                                        arraySpec: directives["array"])
-        try context.ledger.openSubmitIntent(intent)
-        let outcome: SlurmClient.SubmitOutcome
+        let remoteScript = runDir.appending(scriptName).description
+        let intent = try openIntent(run: run, scriptName: scriptName, scriptText: scriptText, remoteScript: remoteScript,
+                                    options: options, fingerprint: checked.fingerprint, context: context)
+        let token = intent.token
         // Made by the held-job review (before the job may run) or, when sbatch made no job, after the round trip.
         let uploadRecord = Locked<Upload.Result?>(nil)
         let preparedUpload = firstContact?.upload
         // The input archive's thread is done before this returns, whatever happens to the submission.
         defer { _ = try? preparedUpload?.archiving.wait() }
+        let outcome: SlurmClient.SubmitOutcome
         do {
-            // The scheduler's view of the held job decides: released only if it is within the policy.
-            let (policy, usage) = (checked.policy, checked.usage)
             let sending = preparedUpload?.sending(context: context)
             defer { sending?.meter.finish() }
-            let contact = firstContact.map { _ in SlurmClient.FirstContact(upload: sending?.producer) }
-            outcome = try await slurm.submit(runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest,
-                                             comment: comment(run.id, token), token: token, sbatchOptions: options,
-                                             firstContact: contact) { held in
-                // A first contact's inputs are in the ledger before its job may run.
-                if let preparedUpload {
-                    do { try uploadRecord.withLock { if $0 == nil { $0 = try preparedUpload.finish(report: held.uploadReport ?? "", context: context) } } } catch {
-                        return .refuse(ClusterSlurmError.wrapping(error))
-                    }
-                }
-                guard let job = held.job else {
-                    return .refuse(ClusterSlurmError.remote("scontrol could not show held job \(held.jobId) (\(held.scontrolText.prefix(300))); it was cancelled, nothing ran"))
-                }
-                do {
-                    // SLURM's count of the user's active jobs under the remoteRoot
-                    // (array tasks, jobs workloads submitted, other profiles) when it is higher.
-                    var usage = usage
-                    if let seen = held.activeInRoot, let count = held.activeTaskCount, count > usage.activeCount {
-                        usage.activeJobs = seen
-                        usage.activeTaskCount = count
-                    }
-                    try PolicyCheck.checkScheduled(job, runDirectory: held.runDirectory, policy: policy, usage: usage,
-                                                   dependsOn: Set(dependencies.records.filter { $0.resolution == "slurm" }.compactMap(\.upstreamJobId)))
-                    return .release
-                } catch let error as ClusterSlurmError {
-                    return .refuse(error)
-                } catch {
-                    return .refuse(.wrapping(error))
-                }
-            }
+            outcome = try await context.slurm(run.cluster).submit(
+                runDirectory: runDir, scriptName: scriptName, script: scriptBytes, inputManifest: manifest, comment: comment(run.id, token),
+                token: token, sbatchOptions: options, firstContact: firstContact.map { _ in SlurmClient.FirstContact(upload: sending?.producer) },
+                review: heldJobReview(checked: checked, dependencies: dependencies, upload: preparedUpload, uploadRecord: uploadRecord, context: context))
         } catch let error as ClusterSlurmError where error.kind == .remote {
             // sbatch may have run before the connection failed: settle now from
             // the submit record; if the cluster cannot be asked either, the
@@ -182,46 +145,126 @@ public enum SubmitJob {
         }
         var uploaded = uploadRecord.value
         if let sections = outcome.firstContact {
-            // How far the round trip got: a claim or an upload that failed submitted nothing.
-            let target = "\(profile.sshTarget):\(runDir)"
-            let stopped = RemoteResult(exitStatus: outcome.exitStatus, stdout: Data(), stderr: outcome.stderr, durationSeconds: outcome.durationSeconds)
-            if sections.upload == nil || sections.submit == nil {
-                try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
-            }
-            if sections.upload == nil {
-                if outcome.exitStatus == RemoteExit.runDirectoryTaken.rawValue { throw RunDirectoryTaken() }
-                throw RemoteFailure.error(action: "creating the run dir", to: target, result: stopped).about(run: run.id)
-            }
-            guard sections.submit != nil else {
-                throw RemoteFailure.error(action: "upload", to: target, result: stopped).about(run: run.id)
-            }
+            try settleFirstContact(sections, outcome: outcome, run: run, token: token, target: "\(profile.sshTarget):\(runDir)", context: context)
             // sbatch refused it (no held job to review): the inputs it placed are recorded all the same.
-            if uploaded == nil, let preparedUpload {
-                uploaded = try preparedUpload.finish(report: sections.upload ?? "", context: context)
-            }
+            if uploaded == nil, let preparedUpload { uploaded = try preparedUpload.finish(report: sections.upload ?? "", context: context) }
         }
-        if let verdict = outcome.verdict {
-            // sbatch made a held job; unless it was checked and released, it was cancelled and nothing ran.
-            var refusal: ClusterSlurmError?
-            switch verdict {
-            case .refuse(let error): refusal = error
-            case .release where !outcome.released:
-                refusal = ClusterSlurmError.remote("held job \(outcome.held?.jobId ?? "?") passed the policy but could not be released (\(outcome.stderr.suffix(300))); it was cancelled, nothing ran")
-            case .release: break
-            }
-            if var refusal {
-                try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
-                let id = outcome.held?.jobId ?? "?"
-                refusal.message += outcome.cancelled ? " (held job \(id) was cancelled before it could start)"
-                    : " (held job \(id) could not be confirmed cancelled: check `squeue -j \(id)`)"
-                refusal.details.jobId = id
-                throw refusal.about(run: run.id)
-            }
-        }
+        try settleVerdict(outcome, run: run, token: token, context: context)
         if outcome.parsed == nil, outcome.exitStatus == 0 {
             // sbatch accepted something but printed no id: the job is found by
             // its record and work dir, never left running unrecorded.
             for case .adopted(let result) in try await SubmitRecovery.resolve(run: run, context: context) { return (result, uploaded) }
+        }
+        return (try record(outcome, run: run, intent: intent, remoteScript: remoteScript, dependencies: dependencies, context: context), uploaded)
+    }
+
+    /// The script a plain `submit_job` sends: the run's rendered one, or a
+    /// named one that this ledger rendered (or a person allows).
+    private static func script(for request: Request, run: RunRecord, profile: ClusterProfile, context: ActionContext) throws -> (String, Data) {
+        try SubmitArgsPolicy.check(request.submitArgs)
+        let (scriptFile, scriptName) = try locateScript(request, run: run, localRunDir: context.localRunDirectory(run), context: context)
+        guard let scriptBytes = FileManager.default.contents(atPath: scriptFile) else {
+            throw ClusterSlurmError.io("cannot read the script \(scriptFile)")
+        }
+        if request.scriptPath?.isEmpty == false || request.scriptName?.isEmpty == false,
+           !(profile.allowCustomScripts || request.allowCustomScript),
+           !(try context.ledger.isRenderedScript(sha256: Hashing.sha256Hex(scriptBytes))) {
+            throw ClusterSlurmError.policy(
+                rule: "custom_script", limit: "scripts rendered by render_job/run_workload", requested: request.scriptPath ?? scriptName,
+                message: "\(request.scriptPath ?? scriptName) is not a script this ledger rendered (its sha256 matches none); render it with render_job, or have a person submit it (`cluster-slurm submit-job --custom-script`) or allow it in the profile (allowCustomScripts)",
+                path: request.scriptPath?.isEmpty == false ? "scriptPath" : "scriptName")
+        }
+        return (scriptName, scriptBytes)
+    }
+
+    /// The attempt, recorded before sbatch runs: whatever happens on the way
+    /// back, the next action on the run can find its job by these marks.
+    private static func openIntent(run: RunRecord, scriptName: String, scriptText: String, remoteScript: String, options: [String],
+                                   fingerprint: String, context: ActionContext) throws -> SubmitIntentRecord {
+        let token = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
+        let directives = ScriptDirectives.parse(scriptText)
+        let display = Shell.line(["sbatch", "--parsable", "--hold", "--comment=\(comment(run.id, token))"] + options + ["--", scriptName])
+        let intent = SubmitIntentRecord(token: token, runId: run.id, cluster: run.cluster, scriptName: scriptName, command: display,
+                                        createdAt: Timestamp.string(context.now()), resolvedAt: nil, outcome: nil,
+                                        jobName: directives["job-name"] ?? scriptName, outputPattern: directives["output"] ?? LogPathPattern.defaultOutput,
+                                        errorPattern: directives["error"], remoteScriptPath: remoteScript, fingerprint: fingerprint,
+                                        arraySpec: directives["array"])
+        try context.ledger.openSubmitIntent(intent)
+        return intent
+    }
+
+    /// The held job's review: released only if what the scheduler made of it
+    /// is within the policy. A first contact's inputs are in the ledger
+    /// before its job may run (the one ledger write that must happen here).
+    private static func heldJobReview(checked: SubmitPolicy.Checked, dependencies: RunDependencies.Resolved, upload: Upload.Prepared?,
+                                      uploadRecord: Locked<Upload.Result?>, context: ActionContext) -> @Sendable (SlurmClient.HeldJob) -> SlurmClient.HeldVerdict {
+        let waitsFor = Set(dependencies.records.filter { $0.resolution == "slurm" }.compactMap(\.upstreamJobId))
+        return { held in
+            if let upload {
+                do { try uploadRecord.withLock { if $0 == nil { $0 = try upload.finish(report: held.uploadReport ?? "", context: context) } } } catch {
+                    return .refuse(ClusterSlurmError.wrapping(error))
+                }
+            }
+            guard let job = held.job else {
+                return .refuse(ClusterSlurmError.remote("scontrol could not show held job \(held.jobId) (\(held.scontrolText.prefix(300))); it was cancelled, nothing ran"))
+            }
+            // SLURM's count of the user's active jobs under the remoteRoot
+            // (array tasks, jobs workloads submitted, other profiles) when it is higher.
+            var usage = checked.usage
+            if let seen = held.activeInRoot, let count = held.activeTaskCount, count > usage.activeCount {
+                usage.activeJobs = seen
+                usage.activeTaskCount = count
+            }
+            do {
+                try PolicyCheck.checkScheduled(job, runDirectory: held.runDirectory, policy: checked.policy, usage: usage, dependsOn: waitsFor)
+                return .release
+            } catch {
+                return .refuse(ClusterSlurmError.wrapping(error))
+            }
+        }
+    }
+
+    /// How far a first contact got: a claim or an upload that failed submitted nothing.
+    private static func settleFirstContact(_ sections: FirstContactStages.Sections, outcome: SlurmClient.SubmitOutcome, run: RunRecord,
+                                           token: String, target: String, context: ActionContext) throws {
+        let stopped = RemoteResult(exitStatus: outcome.exitStatus, stdout: Data(), stderr: outcome.stderr, durationSeconds: outcome.durationSeconds)
+        if sections.upload == nil || sections.submit == nil {
+            try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
+        }
+        if sections.upload == nil {
+            if outcome.exitStatus == RemoteExit.runDirectoryTaken.rawValue { throw RunDirectoryTaken() }
+            throw RemoteFailure.error(action: "creating the run dir", to: target, result: stopped).about(run: run.id)
+        }
+        guard sections.submit != nil else {
+            throw RemoteFailure.error(action: "upload", to: target, result: stopped).about(run: run.id)
+        }
+    }
+
+    /// sbatch made a held job; unless it was checked and released, it was cancelled and nothing ran.
+    private static func settleVerdict(_ outcome: SlurmClient.SubmitOutcome, run: RunRecord, token: String, context: ActionContext) throws {
+        guard let verdict = outcome.verdict else { return }
+        var refusal: ClusterSlurmError
+        switch verdict {
+        case .refuse(let error): refusal = error
+        case .release where !outcome.released:
+            refusal = ClusterSlurmError.remote("held job \(outcome.held?.jobId ?? "?") passed the policy but could not be released (\(outcome.stderr.suffix(300))); it was cancelled, nothing ran")
+        case .release: return
+        }
+        try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
+        let id = outcome.held?.jobId ?? "?"
+        refusal.message += outcome.cancelled ? " (held job \(id) was cancelled before it could start)"
+            : " (held job \(id) could not be confirmed cancelled: check `squeue -j \(id)`)"
+        refusal.details.jobId = id
+        throw refusal.about(run: run.id)
+    }
+
+    /// Records what sbatch answered: the attempt, the job, what was released,
+    /// the dependencies; a refusal or a missing id is an error about the run.
+    private static func record(_ outcome: SlurmClient.SubmitOutcome, run: RunRecord, intent: SubmitIntentRecord, remoteScript: String,
+                               dependencies: RunDependencies.Resolved, context: ActionContext) throws -> Result {
+        let token = intent.token
+        let fingerprint = intent.fingerprint
+        if outcome.parsed == nil, outcome.exitStatus == 0 {
             throw ClusterSlurmError.remote("sbatch on \(run.cluster) printed no job id (expected `ID` or `ID;cluster` from --parsable; output: \(outcome.stdout)); if it made a job, the next check_workload of this run adopts it").about(run: run.id)
         }
         let stamp = Timestamp.string(context.now())
@@ -263,7 +306,7 @@ public enum SubmitJob {
                       after: dependencies.records.isEmpty ? nil : dependencies.records.map {
                           Dependency(runId: $0.upstreamRunId, when: $0.kind, jobId: $0.upstreamJobId, resolution: $0.resolution)
                       })
-        return (result, uploaded)
+        return result
     }
 
     /// The run-scoped, attempt-unique comment every submitted job carries.
