@@ -2,23 +2,21 @@ import ClusterSlurmKit
 import Foundation
 import ArgumentParser
 
-struct ListClustersCommand: AsyncParsableCommand {
+struct ListClustersCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "list-clusters", abstract: "List the configured cluster profiles and the routing rules.",
         discussion: "Example: cluster-slurm list-clusters --json")
     @OptionGroup var options: GlobalOptions
     func run() async throws {
-        do {
-            let loaded = try options.loadConfig()
-            let result = ListClusters.run(config: loaded.config)
-            if options.json { print(try CanonicalJSON.pretty(result)); return }
-            let terminal = Terminal(json: false)
-            print(ClusterListView.render(result, palette: terminal.palette, maxWidth: terminal.width))
-        } catch { throw ExitCode(Output.printError(error)) }
+        let loaded = try options.loadConfig()
+        let result = ListClusters.run(config: loaded.config)
+        if options.json { print(try CanonicalJSON.pretty(result)); return }
+        let terminal = Terminal(json: false)
+        print(ClusterListView.render(result, palette: terminal.palette, maxWidth: terminal.width))
     }
 }
 
-struct InitRunCommand: AsyncParsableCommand {
+struct InitRunCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "init-run", abstract: "Create a run (local and remote dirs) or show an existing one.",
         discussion: "Example: cluster-slurm init-run --cluster gautschi-cpu --prefix numpy")
@@ -36,7 +34,7 @@ struct InitRunCommand: AsyncParsableCommand {
     }
 }
 
-struct UploadCommand: AsyncParsableCommand {
+struct UploadCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "upload", abstract: "Upload files and folders from the workspace into a run's remote dir, verified by sha256.",
         discussion: "Example: cluster-slurm upload --run-id numpy-20261129-101500 data/input.csv scripts/")
@@ -129,7 +127,7 @@ struct ScriptOptions: ParsableArguments {
     }
 }
 
-struct RenderJobCommand: AsyncParsableCommand {
+struct RenderJobCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "render-job", abstract: "Render a run's SLURM batch script locally (no SSH) and record it.",
         discussion: "Example: cluster-slurm render-job --cluster gautschi-cpu --command 'python3 train.py' --header time=00:30:00")
@@ -141,7 +139,7 @@ struct RenderJobCommand: AsyncParsableCommand {
     func run() async throws {
         var call = CLICall(.renderJob)
         call.set(.cluster, cluster); call.set(.runId, runId); call.set(.prefix, prefix)
-        do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
+        try script.apply(to: &call)
         let result = try await runAction(call, options: options)
         if runId == nil, !options.json, case .string(let id)? = result?["runId"] {
             Output.note("rendered into a new run \(id) (no --run-id given); submit it with: cluster-slurm submit-job --run-id \(id)")
@@ -149,7 +147,7 @@ struct RenderJobCommand: AsyncParsableCommand {
     }
 }
 
-struct SubmitJobCommand: AsyncParsableCommand {
+struct SubmitJobCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "submit-job", abstract: "Submit a run's script with sbatch --parsable (script written and submitted in one round trip).",
         discussion: "Example: cluster-slurm submit-job --run-id numpy-20261129-101500")
@@ -170,7 +168,7 @@ struct SubmitJobCommand: AsyncParsableCommand {
     }
 }
 
-struct JobStatusCommand: AsyncParsableCommand {
+struct JobStatusCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "job-status", abstract: "Show jobs' states: any number of jobs in one squeue and one sacct, one round trip.",
         discussion: "Example: cluster-slurm job-status 12345 12346 12347 --include-accounting")
@@ -189,25 +187,23 @@ struct JobStatusCommand: AsyncParsableCommand {
             try await runAction(call, options: options)
             return
         }
-        do {
-            let context = try options.makeContext()
-            let ids = try jobIds.map { try JobId.validate($0) }
-            let target = try JobStatusAction.resolveCluster(explicit: cluster, jobId: ids.first, runId: try runId.map { try RunId.validate($0) },
-                                                            context: context)
-            let statuses = try await JobStatusAction.observe(jobIds: ids, cluster: target, context: context, refresh: refresh)
-            let ordered = ids.map { statuses[$0] ?? JobStatus.notFound($0) }
-            if options.json { print(try CanonicalJSON.pretty(ordered)) } else {
-                for s in ordered {
-                    print("\(s.jobId)\t\(s.state)\t\(s.source.rawValue)\t\(s.exitCode ?? "-")\(s.error.map { "\tcould not determine: \($0)" } ?? "")")
-                }
+        let context = try options.makeContext()
+        let ids = try jobIds.map { try JobId.validate($0) }
+        let target = try JobStatusAction.resolveCluster(explicit: cluster, jobId: ids.first, runId: try runId.map { try RunId.validate($0) },
+                                                        context: context)
+        let statuses = try await JobStatusAction.observe(jobIds: ids, cluster: target, context: context, refresh: refresh)
+        let ordered = ids.map { statuses[$0] ?? JobStatus.notFound($0) }
+        if options.json { print(try CanonicalJSON.pretty(ordered)) } else {
+            for s in ordered {
+                print("\(s.jobId)\t\(s.state)\t\(s.source.rawValue)\t\(s.exitCode ?? "-")\(s.error.map { "\tcould not determine: \($0)" } ?? "")")
             }
-            // Any job whose state could not be determined makes the command fail (4), after printing the rest.
-            let undetermined = ordered.filter { $0.error != nil }
-            if !undetermined.isEmpty {
-                FileHandle.standardError.write(Data("error: could not determine the state of \(undetermined.count) of \(ordered.count) job(s): \(undetermined.map(\.jobId).joined(separator: " "))\n".utf8))
-                throw ExitCode(4)
-            }
-        } catch let exit as ExitCode { throw exit } catch { throw ExitCode(Output.printError(error)) }
+        }
+        // Any job whose state could not be determined makes the command fail (4), after printing the rest.
+        let undetermined = ordered.filter { $0.error != nil }
+        if !undetermined.isEmpty {
+            FileHandle.standardError.write(Data("error: could not determine the state of \(undetermined.count) of \(ordered.count) job(s): \(undetermined.map(\.jobId).joined(separator: " "))\n".utf8))
+            throw ExitCode(4)
+        }
     }
 }
 
@@ -218,15 +214,13 @@ struct HashCommand: AsyncParsableCommand {
     @Argument(help: "Files to hash.") var files: [String]
     func run() async throws {
         for file in files {
-            do {
-                let (sha, _) = try Hashing.sha256Hex(fileAt: file)
-                print("\(sha)  \(file)")
-            } catch { throw ExitCode(Output.printError(error)) }
+            let (sha, _) = try Hashing.sha256Hex(fileAt: file)
+            print("\(sha)  \(file)")
         }
     }
 }
 
-struct JobLogsCommand: AsyncParsableCommand {
+struct JobLogsCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "job-logs", abstract: "Show the tail of a job's stdout and stderr, or follow them while it runs (--follow).",
         discussion: """
@@ -263,16 +257,16 @@ struct JobLogsCommand: AsyncParsableCommand {
             Output.note("job \(outcome.jobId) \(outcome.endState == "GONE" ? "left the queue" : "ended \(outcome.endState)"); `cluster-slurm check-workload` records how")
         } catch {
             let wrapped = ClusterSlurmError.wrapping(error)
-            if maxWait != nil, wrapped.kind == .remote, wrapped.details.remoteCondition == .timeout {
+            if maxWait != nil, wrapped.remoteProblem?.condition == .timeout {
                 Output.note("stopped following after \(maxWait!) s (--max-wait); the job is still running")
                 throw ExitCode(124)
             }
-            throw ExitCode(Output.printError(error))
+            throw error
         }
     }
 }
 
-struct DownloadCommand: AsyncParsableCommand {
+struct DownloadCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "download", abstract: "Download files or folders from a run's remote dir into its local dir, verified by sha256.",
         discussion: "Example: cluster-slurm download --run-id numpy-20261129-101500 outputs")
@@ -287,7 +281,7 @@ struct DownloadCommand: AsyncParsableCommand {
     }
 }
 
-struct CancelJobCommand: AsyncParsableCommand {
+struct CancelJobCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "cancel-job", abstract: "Cancel a job this ledger submitted (scancel).",
         discussion: "Example: cluster-slurm cancel-job 12345")
@@ -302,7 +296,7 @@ struct CancelJobCommand: AsyncParsableCommand {
     }
 }
 
-struct RunWorkloadCommand: AsyncParsableCommand {
+struct RunWorkloadCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "run-workload", abstract: "Route, upload, render and submit a workload; returns run and job ids at once.",
         discussion: "Example (in a copy of examples/local): cluster-slurm run-workload --workload 'NumPy statistics' --command 'python3 numpy_stats.py input.csv outputs/stats.json' --local-path numpy_stats.py --local-path input.csv")
@@ -323,12 +317,12 @@ struct RunWorkloadCommand: AsyncParsableCommand {
         call.set(.cluster, cluster); call.set(.runId, runId); call.set(.prefix, prefix); call.set(.localPaths, localPaths)
         call.set(.submitArgs, submitArgs)
         if noFallback { call.set(.autoFallbackToGpu, flag: false) }
-        do { try script.apply(to: &call) } catch { throw ExitCode(Output.printError(error)) }
+        try script.apply(to: &call)
         try await runAction(call, options: options)
     }
 }
 
-struct CheckWorkloadCommand: AsyncParsableCommand {
+struct CheckWorkloadCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "check-workload", abstract: "Show the state of a run's job and whether it is done.",
         discussion: "Example: cluster-slurm check-workload numpy-20261129-101500")
@@ -347,7 +341,7 @@ struct CheckWorkloadCommand: AsyncParsableCommand {
     }
 }
 
-struct FetchWorkloadLogsCommand: AsyncParsableCommand {
+struct FetchWorkloadLogsCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "fetch-workload-logs", abstract: "Show stdout and stderr of a run's job, with a pip hint for missing modules.",
         discussion: "Example: cluster-slurm fetch-workload-logs numpy-20261129-101500 --tail 100")
@@ -366,7 +360,7 @@ struct FetchWorkloadLogsCommand: AsyncParsableCommand {
     }
 }
 
-struct DownloadWorkloadOutputsCommand: AsyncParsableCommand {
+struct DownloadWorkloadOutputsCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "download-workload-outputs", abstract: "Download a run's outputs (a file, a folder or a glob) into its local dir.",
         discussion: "Example: cluster-slurm download-workload-outputs numpy-20261129-101500 --remote-path 'outputs/*.json'")

@@ -32,13 +32,9 @@ struct CLICall {
 /// the result for a command that adds a note of its own.
 @discardableResult
 func runAction(_ call: CLICall, options: GlobalOptions) async throws -> JSONValue? {
-    do {
-        let parsed = try call.parsed()
-        let context = try options.makeContext()
-        let json = try await ToolDispatcher.run(parsed, person: call.person, context: context)
-        Output.printResult(json: json, asJSON: options.json)
-        return try? JSONValue.parse(Data(json.utf8))
-    } catch {
-        throw ExitCode(Output.printError(error, asJSON: options.json))
-    }
+    let parsed = try call.parsed()
+    let context = try options.makeContext()
+    let json = try await ToolDispatcher.run(parsed, person: call.person, context: context)
+    Output.printResult(json: json, asJSON: options.json)
+    return try? JSONValue.parse(Data(json.utf8))
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterSlurmKit
 import Foundation
 
-struct CancelAllCommand: AsyncParsableCommand {
+struct CancelAllCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "cancel-all",
         abstract: "Cancel every active job this ledger submitted for a run or a cluster, after confirmation.",
@@ -17,32 +17,30 @@ struct CancelAllCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            let context = try options.makeContext()
-            let targetCluster: String
-            var jobIds: [String]
-            if let runId {
-                let run = try context.ledger.requireRun(id: runId)
-                targetCluster = run.cluster
-                jobIds = try context.ledger.jobs(runId: runId).filter { !(JobState(rawValue: $0.lastState ?? "")?.isTerminal ?? false) }.map(\.jobId)
-            } else {
-                targetCluster = cluster!
-                _ = try context.profile(targetCluster)
-                jobIds = try context.ledger.policyUsage(cluster: targetCluster, now: context.now()).activeJobs
+        let context = try options.makeContext()
+        let targetCluster: String
+        var jobIds: [String]
+        if let runId {
+            let run = try context.ledger.requireRun(id: runId)
+            targetCluster = run.cluster
+            jobIds = try context.ledger.jobs(runId: runId).filter { !(JobState(rawValue: $0.lastState ?? "")?.isTerminal ?? false) }.map(\.jobId)
+        } else {
+            targetCluster = cluster!
+            _ = try context.profile(targetCluster)
+            jobIds = try context.ledger.policyUsage(cluster: targetCluster, now: context.now()).activeJobs
+        }
+        guard !jobIds.isEmpty else { print("no active jobs of this ledger on \(targetCluster)"); return }
+        if !yes {
+            FileHandle.standardError.write(Data("cancel \(jobIds.count) job(s) on \(targetCluster): \(jobIds.joined(separator: " "))? [y/N] ".utf8))
+            let answer = readLine(strippingNewline: true)?.lowercased() ?? ""
+            guard answer == "y" || answer == "yes" else {
+                FileHandle.standardError.write(Data("nothing cancelled\n".utf8))
+                throw ExitCode(1)
             }
-            guard !jobIds.isEmpty else { print("no active jobs of this ledger on \(targetCluster)"); return }
-            if !yes {
-                FileHandle.standardError.write(Data("cancel \(jobIds.count) job(s) on \(targetCluster): \(jobIds.joined(separator: " "))? [y/N] ".utf8))
-                let answer = readLine(strippingNewline: true)?.lowercased() ?? ""
-                guard answer == "y" || answer == "yes" else {
-                    FileHandle.standardError.write(Data("nothing cancelled\n".utf8))
-                    throw ExitCode(1)
-                }
-            }
-            let result = try await context.logged("cancel_all", parameters: ["cluster": targetCluster, "jobs": jobIds.joined(separator: ",")], cluster: targetCluster) {
-                try await CancelJob.runMany(jobIds: jobIds, cluster: targetCluster, context: context)
-            }
-            Output.printResult(json: try CanonicalJSON.encode(result), asJSON: options.json)
-        } catch let exit as ExitCode { throw exit } catch { throw ExitCode(Output.printError(error)) }
+        }
+        let result = try await context.logged("cancel_all", parameters: ["cluster": targetCluster, "jobs": jobIds.joined(separator: ",")], cluster: targetCluster) {
+            try await CancelJob.runMany(jobIds: jobIds, cluster: targetCluster, context: context)
+        }
+        Output.printResult(json: try CanonicalJSON.encode(result), asJSON: options.json)
     }
 }

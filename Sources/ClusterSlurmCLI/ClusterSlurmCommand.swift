@@ -44,10 +44,19 @@ extension ClusterSlurmCommand {
         let interruption = Interruption(cancelling: work)
         do { try await work.value } catch {
             if let signo = interruption.signal { Foundation.exit(128 + signo) }
-            exit(withError: error)
+            // ArgumentParser's own outcomes (an exit code a command chose, a
+            // usage error, --help) as it prints them; every other error here,
+            // once: in the command line's words, with --json as tool mode has it.
+            if error is ExitCode || error is ValidationError || error is CleanExit { exit(withError: error) }
+            Foundation.exit(Output.printError(error, asJSON: (command as? any ReportsJSON)?.options.json ?? false))
         }
         if let signo = interruption.signal { Foundation.exit(128 + signo) }
     }
+}
+
+/// A command with the global options, whose `--json` also shapes its errors.
+protocol ReportsJSON {
+    var options: GlobalOptions { get }
 }
 
 /// The parsed command crosses into the task that runs it exactly once;

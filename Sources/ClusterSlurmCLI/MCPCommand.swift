@@ -6,7 +6,7 @@ import Foundation
 /// The MCP SDK brings FoundationNetworking and libcurl (its HTTP and OAuth
 /// parts); keeping it in its own executable keeps them out of every other
 /// command's start (measured in `make bench`, goal 1).
-struct MCPCommand: AsyncParsableCommand {
+struct MCPCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "mcp", abstract: "Serve the tool's actions over MCP on stdin/stdout.",
         discussion: """
@@ -19,8 +19,7 @@ struct MCPCommand: AsyncParsableCommand {
     func run() async throws {
         let server = MCPCommand.serverExecutable()
         guard FileManager.default.isExecutableFile(atPath: server) else {
-            throw ExitCode(Output.printError(ClusterSlurmError.io(
-                "the MCP server \(server) is missing: it is built and installed with cluster-slurm (swift build; make install)")))
+            throw ClusterSlurmError.io("the MCP server \(server) is missing: it is built and installed with cluster-slurm (swift build; make install)")
         }
         var arguments = [server]
         if let config = options.config { arguments += ["--config", config] }
@@ -29,7 +28,7 @@ struct MCPCommand: AsyncParsableCommand {
         if options.readOnly { arguments.append("--read-only") }
         let argv = arguments.map { strdup($0) } + [nil]
         execv(server, argv)
-        throw ExitCode(Output.printError(ClusterSlurmError.io("cannot start \(server): \(String(cString: strerror(errno)))")))
+        throw ClusterSlurmError.io("cannot start \(server): \(String(cString: strerror(errno)))")
     }
 
     /// `cluster-slurm-mcp` in the directory of this executable (symlinks resolved).

@@ -8,7 +8,7 @@ struct RunsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Report.self, Diff.self, Compare.self, Tag.self, Note.self, Export.self, ImportCrate.self,
                       ReplayRun.self, Verify.self])
 
-    struct List: AsyncParsableCommand {
+    struct List: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "List runs, newest first, from the run_summary view.",
             discussion: """
@@ -27,26 +27,24 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only runs whose metric meets this, e.g. 'loss<0.3' (< <= > >= = !=; repeat).") var metric: [String] = []
 
         func run() async throws {
-            do {
-                let context = try options.makeContext(readsOnly: true)
-                let now = Date(), offset = HumanTime.localUTCOffset()
-                let filter = try RunListOptions.filter(
-                    cluster: cluster, state: state, since: since, grep: grep, limit: limit, tags: tag, params: param, metrics: metric,
-                    configuredClusters: Array(context.config.clusters.keys), clustersInLedger: { try context.ledger.clustersInUse() },
-                    now: now, utcOffset: offset)
-                let rows = try context.ledger.runSummaries(filter)
-                if options.json { print(try CanonicalJSON.pretty(rows)); return }
-                if rows.isEmpty {
-                    FileHandle.standardError.write(Data("no runs match\(filter.describe)\n".utf8))
-                    return
-                }
-                let terminal = Terminal(json: false)
-                print(RunListView.render(rows, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
-            } catch { throw ExitCode(Output.printError(error)) }
+            let context = try options.makeContext(readsOnly: true)
+            let now = Date(), offset = HumanTime.localUTCOffset()
+            let filter = try RunListOptions.filter(
+                cluster: cluster, state: state, since: since, grep: grep, limit: limit, tags: tag, params: param, metrics: metric,
+                configuredClusters: Array(context.config.clusters.keys), clustersInLedger: { try context.ledger.clustersInUse() },
+                now: now, utcOffset: offset)
+            let rows = try context.ledger.runSummaries(filter)
+            if options.json { print(try CanonicalJSON.pretty(rows)); return }
+            if rows.isEmpty {
+                FileHandle.standardError.write(Data("no runs match\(filter.describe)\n".utf8))
+                return
+            }
+            let terminal = Terminal(json: false)
+            print(RunListView.render(rows, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Show a run at a glance: state, where and how long it ran, why it failed, inputs, outputs, provenance.",
             discussion: "Example: cluster-slurm runs show numpy-demo-20261129-101500 --full")
@@ -56,17 +54,15 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "Print everything: the script, every submission, the state timeline, accounting, all files.") var full = false
 
         func run() async throws {
-            do {
-                let archive = try options.makeContext(readsOnly: true).ledger.archive(runId: runId)
-                if options.json { print(try CanonicalJSON.pretty(archive)); return }
-                let terminal = Terminal(json: false)
-                let detail: RunShowView.Detail = full ? .full : script ? .script : []
-                print(RunShowView.render(archive, detail: detail, now: Date(), utcOffset: HumanTime.localUTCOffset(), palette: terminal.palette))
-            } catch { throw ExitCode(Output.printError(error)) }
+            let archive = try options.makeContext(readsOnly: true).ledger.archive(runId: runId)
+            if options.json { print(try CanonicalJSON.pretty(archive)); return }
+            let terminal = Terminal(json: false)
+            let detail: RunShowView.Detail = full ? .full : script ? .script : []
+            print(RunShowView.render(archive, detail: detail, now: Date(), utcOffset: HumanTime.localUTCOffset(), palette: terminal.palette))
         }
     }
 
-    struct Report: AsyncParsableCommand {
+    struct Report: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Summarise a period: runs, completions and failures per cluster, GPU hours, failed runs with their reason, replays that did not reproduce.",
             discussion: "The same questions the ledger browser's canned queries answer (make browse). Example: cluster-slurm runs report --since 7d")
@@ -74,19 +70,17 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "The period's start: 2026-11-01, 24h, 7d, yesterday, \"last week\".") var since = "7d"
 
         func run() async throws {
-            do {
-                let context = try options.makeContext(readsOnly: true)
-                let now = Date(), offset = HumanTime.localUTCOffset()
-                let start = try SinceFilter.parse(since, now: now, utcOffset: offset)
-                let report = try context.ledger.report(since: Timestamp.string(start))
-                if options.json { print(try CanonicalJSON.pretty(report)); return }
-                let terminal = Terminal(json: false)
-                print(ReportView.render(report, sinceText: since, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
-            } catch { throw ExitCode(Output.printError(error)) }
+            let context = try options.makeContext(readsOnly: true)
+            let now = Date(), offset = HumanTime.localUTCOffset()
+            let start = try SinceFilter.parse(since, now: now, utcOffset: offset)
+            let report = try context.ledger.report(since: Timestamp.string(start))
+            if options.json { print(try CanonicalJSON.pretty(report)); return }
+            let terminal = Terminal(json: false)
+            print(ReportView.render(report, sinceText: since, now: now, utcOffset: offset, palette: terminal.palette, maxWidth: terminal.width))
         }
     }
 
-    struct Compare: AsyncParsableCommand {
+    struct Compare: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Compare runs side by side: state, times, parameters, metrics, tags and inputs (rows that differ marked *).",
             discussion: "Example: cluster-slurm runs compare numpy-20261129-050432 numpy-20261129-051803")
@@ -94,18 +88,16 @@ struct RunsCommand: AsyncParsableCommand {
         @Argument(help: "Two or more runs.", completion: .custom(Completions.runIds)) var runIds: [String]
 
         func run() async throws {
-            do {
-                guard runIds.count >= 2 else { throw ClusterSlurmError.invalidInput("give two or more runs to compare", path: "runIds") }
-                let ledger = try options.makeContext(readsOnly: true).ledger
-                let facts = RunCompareView.facts(try runIds.map { try ledger.archive(runId: $0) })
-                if options.json { print(try CanonicalJSON.pretty(facts)); return }
-                let terminal = Terminal(json: false)
-                print(RunCompareView.render(facts, palette: terminal.palette, maxWidth: terminal.width))
-            } catch { throw ExitCode(Output.printError(error)) }
+            guard runIds.count >= 2 else { throw ClusterSlurmError.invalidInput("give two or more runs to compare", path: "runIds") }
+            let ledger = try options.makeContext(readsOnly: true).ledger
+            let facts = RunCompareView.facts(try runIds.map { try ledger.archive(runId: $0) })
+            if options.json { print(try CanonicalJSON.pretty(facts)); return }
+            let terminal = Terminal(json: false)
+            print(RunCompareView.render(facts, palette: terminal.palette, maxWidth: terminal.width))
         }
     }
 
-    struct Tag: AsyncParsableCommand {
+    struct Tag: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Tag a run (or with --remove untag it); `runs list --tag` finds tagged runs.",
             discussion: "Example: cluster-slurm runs tag numpy-20261129-101500 baseline paper-fig3")
@@ -115,17 +107,15 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "Remove these tags instead.") var remove = false
 
         func run() async throws {
-            do {
-                let checked = try tags.map(RunMetrics.checkedTag)
-                let context = try options.makeContext()
-                let now = try context.ledger.tag(runId: try RunId.validate(runId), tags: checked, remove: remove, now: Date())
-                if options.json { print(try CanonicalJSON.pretty(["runId": .string(runId), "tags": JSONValue.array(now.map(JSONValue.string))] as [String: JSONValue])) }
-                else { print("\(runId): \(now.isEmpty ? "no tags" : now.joined(separator: " "))") }
-            } catch { throw ExitCode(Output.printError(error)) }
+            let checked = try tags.map(RunMetrics.checkedTag)
+            let context = try options.makeContext()
+            let now = try context.ledger.tag(runId: try RunId.validate(runId), tags: checked, remove: remove, now: Date())
+            if options.json { print(try CanonicalJSON.pretty(["runId": .string(runId), "tags": JSONValue.array(now.map(JSONValue.string))] as [String: JSONValue])) }
+            else { print("\(runId): \(now.isEmpty ? "no tags" : now.joined(separator: " "))") }
         }
     }
 
-    struct Note: AsyncParsableCommand {
+    struct Note: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Add a note to a run (kept in the ledger with its time; `runs show` lists them).",
             discussion: "Example: cluster-slurm runs note numpy-20261129-101500 \"baseline for the paper, figure 3\"")
@@ -134,16 +124,14 @@ struct RunsCommand: AsyncParsableCommand {
         @Argument(help: "The note.") var text: String
 
         func run() async throws {
-            do {
-                let note = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !note.isEmpty, note.count <= 10_000 else { throw ClusterSlurmError.invalidInput("a note is 1–10000 characters", path: "text") }
-                try options.makeContext().ledger.addNote(runId: try RunId.validate(runId), text: note, now: Date())
-                if !options.json { print("noted on \(runId)") }
-            } catch { throw ExitCode(Output.printError(error)) }
+            let note = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !note.isEmpty, note.count <= 10_000 else { throw ClusterSlurmError.invalidInput("a note is 1–10000 characters", path: "text") }
+            try options.makeContext().ledger.addNote(runId: try RunId.validate(runId), text: note, now: Date())
+            if !options.json { print("noted on \(runId)") }
         }
     }
 
-    struct Export: AsyncParsableCommand {
+    struct Export: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Export a run as an RO-Crate (Process Run Crate 0.5): script, inputs, outputs, environment, params, metrics and how it ended.",
             discussion: "Files the ledger archived are in the crate; the others are referenced where they are on the cluster (ssh://…). Example: cluster-slurm runs export numpy-20261129-101500 --ro-crate crates/numpy-101500")
@@ -153,18 +141,16 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Write the crate as this new .zip file instead.") var zip: String?
 
         func run() async throws {
-            do {
-                let context = try options.makeContext(readsOnly: true)
-                let agent = "\(NSUserName()) on \(ProcessInfo.processInfo.hostName)"
-                let result = try CrateExport.run(runId: runId, directory: directory, zip: zip, context: context, agent: agent)
-                if options.json { print(try CanonicalJSON.pretty(result)); return }
-                print("\(result.path): \(result.files) files, \(HumanTime.bytes(result.bytes))"
-                      + (result.referenced > 0 ? "; \(result.referenced) referenced on the cluster, not archived" : ""))
-            } catch { throw ExitCode(Output.printError(error)) }
+            let context = try options.makeContext(readsOnly: true)
+            let agent = "\(NSUserName()) on \(ProcessInfo.processInfo.hostName)"
+            let result = try CrateExport.run(runId: runId, directory: directory, zip: zip, context: context, agent: agent)
+            if options.json { print(try CanonicalJSON.pretty(result)); return }
+            print("\(result.path): \(result.files) files, \(HumanTime.bytes(result.bytes))"
+                  + (result.referenced > 0 ? "; \(result.referenced) referenced on the cluster, not archived" : ""))
         }
     }
 
-    struct ImportCrate: AsyncParsableCommand {
+    struct ImportCrate: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             commandName: "import-crate",
             abstract: "Restore a run from an RO-Crate written by runs export into this ledger (every file checked by sha256 first).",
@@ -173,15 +159,13 @@ struct RunsCommand: AsyncParsableCommand {
         @Argument(help: "The crate's directory.") var directory: String
 
         func run() async throws {
-            do {
-                let result = try CrateImport.run(directory: directory, context: try options.makeContext())
-                if options.json { print(try CanonicalJSON.pretty(result)); return }
-                print("imported \(result.runId): \(result.files) files checked" + (result.referenced > 0 ? ", \(result.referenced) referenced on the cluster" : ""))
-            } catch { throw ExitCode(Output.printError(error)) }
+            let result = try CrateImport.run(directory: directory, context: try options.makeContext())
+            if options.json { print(try CanonicalJSON.pretty(result)); return }
+            print("imported \(result.runId): \(result.files) files checked" + (result.referenced > 0 ? ", \(result.referenced) referenced on the cluster" : ""))
         }
     }
 
-    struct Diff: AsyncParsableCommand {
+    struct Diff: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Compare two runs from the ledger; exit 0 when identical in every counted category, 1 when they differ, 2 on error.",
             discussion: "Example: cluster-slurm runs diff numpy-20261129-050432 numpy-20261129-051803 --all")
@@ -209,7 +193,7 @@ struct RunsCommand: AsyncParsableCommand {
         }
     }
 
-    struct ReplayRun: AsyncParsableCommand {
+    struct ReplayRun: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             commandName: "replay",
             abstract: "Run a recorded run again from its archived script and inputs, as a new run linked to it.",
@@ -221,23 +205,21 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(name: .customLong("dry-run"), help: "Print the plan; change nothing.") var dryRun = false
 
         func run() async throws {
-            do {
-                var parsed: [String: String] = [:]
-                for entry in overrides {
-                    guard let eq = entry.firstIndex(of: "=") else { throw ClusterSlurmError.invalidInput("must be key=value (got \"\(entry)\")", path: "--override") }
-                    parsed[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
-                }
-                let context = try options.makeContext()
-                let request = Replay.Request(parentRunId: runId, cluster: cluster, overrides: parsed, dryRun: dryRun)
-                let result = try await context.logged("runs_replay", parameters: ["runId": runId, "cluster": cluster ?? "", "dryRun": String(dryRun)]) {
-                    try await Replay.run(request, context: context)
-                }
-                Output.printResult(json: try CanonicalJSON.encode(result), asJSON: options.json)
-            } catch { throw ExitCode(Output.printError(error)) }
+            var parsed: [String: String] = [:]
+            for entry in overrides {
+                guard let eq = entry.firstIndex(of: "=") else { throw ClusterSlurmError.invalidInput("must be key=value (got \"\(entry)\")", path: "--override") }
+                parsed[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
+            }
+            let context = try options.makeContext()
+            let request = Replay.Request(parentRunId: runId, cluster: cluster, overrides: parsed, dryRun: dryRun)
+            let result = try await context.logged("runs_replay", parameters: ["runId": runId, "cluster": cluster ?? "", "dryRun": String(dryRun)]) {
+                try await Replay.run(request, context: context)
+            }
+            Output.printResult(json: try CanonicalJSON.encode(result), asJSON: options.json)
         }
     }
 
-    struct Verify: AsyncParsableCommand {
+    struct Verify: AsyncParsableCommand, ReportsJSON {
         static let configuration = CommandConfiguration(
             abstract: "Diff a finished replay against its parent and store the verdict (reproduced / differs).",
             discussion: "Example: cluster-slurm runs verify replay-20261129-120000")
@@ -245,13 +227,11 @@ struct RunsCommand: AsyncParsableCommand {
         @Argument(help: "The replay's run id.", completion: .custom(Completions.runIds)) var runId: String
 
         func run() async throws {
-            do {
-                let context = try options.makeContext()
-                let result = try await VerifyReplay.run(runId: runId, context: context)
-                if options.json { print(try CanonicalJSON.pretty(result)); return }
-                print("\(result.runId) (replay of \(result.parentRunId)): \(result.verdict)\(result.differing.isEmpty ? "" : " — " + result.differing.joined(separator: ", "))")
-                if let diff = result.diff, !result.differing.isEmpty { print(diff.rendered(all: false)) }
-            } catch { throw ExitCode(Output.printError(error)) }
+            let context = try options.makeContext()
+            let result = try await VerifyReplay.run(runId: runId, context: context)
+            if options.json { print(try CanonicalJSON.pretty(result)); return }
+            print("\(result.runId) (replay of \(result.parentRunId)): \(result.verdict)\(result.differing.isEmpty ? "" : " — " + result.differing.joined(separator: ", "))")
+            if let diff = result.diff, !result.differing.isEmpty { print(diff.rendered(all: false)) }
         }
     }
 }

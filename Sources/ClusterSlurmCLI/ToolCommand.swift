@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterSlurmKit
 import Foundation
 
-struct ToolCommand: AsyncParsableCommand {
+struct ToolCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "tool", abstract: "Run one cluster_slurm tool call: a JSON object on stdin (or --params), the result JSON on stdout.",
         discussion: """

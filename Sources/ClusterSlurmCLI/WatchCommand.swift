@@ -2,7 +2,7 @@ import ArgumentParser
 import ClusterSlurmKit
 import Foundation
 
-struct WatchCommand: AsyncParsableCommand {
+struct WatchCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Follow a run until its job ends: a line per change of state, a heartbeat on a terminal, a summary at the end.",
@@ -20,7 +20,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context: ActionContext
-        do { context = try options.makeContext() } catch { throw ExitCode(Output.printError(error)) }
+        context = try options.makeContext()
         let terminal = Terminal(json: options.json)
         let heartbeat = Heartbeat(enabled: terminal.progressOnStderr && !options.json)
         let started = Date(), offset = HumanTime.localUTCOffset()

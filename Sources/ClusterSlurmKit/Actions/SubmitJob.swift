@@ -243,7 +243,7 @@ public enum SubmitJob {
     /// sbatch made a held job; unless it was checked and released, it was cancelled and nothing ran.
     private static func settleVerdict(_ outcome: SlurmClient.SubmitOutcome, run: RunRecord, token: String, context: ActionContext) throws {
         guard let verdict = outcome.verdict else { return }
-        var refusal: ClusterSlurmError
+        let refusal: ClusterSlurmError
         switch verdict {
         case .refuse(let error): refusal = error
         case .release where !outcome.released:
@@ -251,11 +251,7 @@ public enum SubmitJob {
         case .release: return
         }
         try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
-        let id = outcome.held?.jobId ?? "?"
-        refusal.message += outcome.cancelled ? " (held job \(id) was cancelled before it could start)"
-            : " (held job \(id) could not be confirmed cancelled: check `squeue -j \(id)`)"
-        refusal.details.jobId = id
-        throw refusal.about(run: run.id)
+        throw refusal.cancellingHeldJob(outcome.held?.jobId ?? "?", confirmed: outcome.cancelled).about(run: run.id)
     }
 
     /// Records what sbatch answered: the attempt, the job, what was released,
@@ -279,9 +275,10 @@ public enum SubmitJob {
                 // open; the next action on the run finds such a job by its
                 // work dir and name and cancels it (it was never checked).
                 try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())
-                var error = ClusterSlurmError.submitFailed(cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr)
-                error.message += "; sbatch lost touch with the controller, which may still create the job: the next check_workload of this run finds it by its marks and cancels it (it was never checked), then you can submit again"
-                throw error.about(run: run.id)
+                throw ClusterSlurmError.submitFailed(
+                    cluster: run.cluster, exitStatus: outcome.exitStatus, stdout: outcome.stdout, stderr: outcome.stderr,
+                    then: "sbatch lost touch with the controller, which may still create the job: the next check_workload of this run finds it by its marks and cancels it (it was never checked), then you can submit again"
+                ).about(run: run.id)
             }
             try context.ledger.resolveSubmitIntent(token: token, outcome: .failed, now: context.now())
             try context.ledger.updateRun(id: run.id, workload: nil, commands: nil, status: .submitFailed, now: context.now())

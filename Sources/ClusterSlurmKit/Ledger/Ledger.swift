@@ -72,7 +72,7 @@ public struct Ledger: Sendable {
         do {
             (writer, mode) = try Self.openReadWrite(path, directory: directory, filesystem: filesystem)
         } catch let error as ClusterSlurmError where options.readOnlyFallback && FileManager.default.fileExists(atPath: path)
-                    && !error.message.contains("not a cluster-slurm ledger") && !error.message.contains("newer cluster-slurm") {
+                    && error.ledgerProblem != .notALedger && error.ledgerProblem != .newerSchema {
             (writer, mode) = try Self.openReadOnly(path, filesystem: filesystem, reason: "cannot open for writing: \(error.message)")
         }
     }
@@ -107,7 +107,7 @@ public struct Ledger: Sendable {
                 writer = try DatabasePool(path: path, configuration: configuration)
             }
         } catch {
-            throw ClusterSlurmError.ledger("cannot open the ledger \(path): \(LedgerIdentity.explain(error))")
+            throw ClusterSlurmError.ledger("cannot open the ledger \(path): \(LedgerIdentity.explain(error))", problem: LedgerIdentity.problem(of: error))
         }
         let migrator = Self.migrator
         do {
@@ -121,7 +121,8 @@ public struct Ledger: Sendable {
             let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {
                 throw ClusterSlurmError.ledger(
-                    "the ledger \(path) was written by a newer cluster-slurm (its schema has migrations this binary does not know); upgrade cluster-slurm, or use another ledger with --ledger")
+                    "the ledger \(path) was written by a newer cluster-slurm (its schema has migrations this binary does not know); upgrade cluster-slurm, or use another ledger with --ledger",
+                    problem: .newerSchema)
             }
             try migrator.migrate(writer)
             try writer.write { db in
@@ -132,7 +133,7 @@ public struct Ledger: Sendable {
         } catch let error as ClusterSlurmError {
             throw error
         } catch {
-            throw ClusterSlurmError.ledger("cannot migrate the ledger \(path): \(LedgerIdentity.explain(error))")
+            throw ClusterSlurmError.ledger("cannot migrate the ledger \(path): \(LedgerIdentity.explain(error))", problem: LedgerIdentity.problem(of: error))
         }
         return (writer, writeMode(filesystem))
     }

@@ -14,10 +14,10 @@ enum LedgerIdentity {
             throw ClusterSlurmError.ledger("cannot read the ledger file \(path): \(String(cString: strerror(errno)))")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ClusterSlurmError.ledger("\(path) is not a regular file, so not a cluster-slurm ledger; give another --ledger or ledgerPath")
+            throw ClusterSlurmError.ledger("\(path) is not a regular file, so not a cluster-slurm ledger; give another --ledger or ledgerPath", problem: .notALedger)
         }
         guard info.st_size > 0 else {
-            throw ClusterSlurmError.ledger("\(path) is an empty file that cluster-slurm did not create, so not a cluster-slurm ledger; delete it to start a new ledger there, or give another --ledger or ledgerPath")
+            throw ClusterSlurmError.ledger("\(path) is an empty file that cluster-slurm did not create, so not a cluster-slurm ledger; delete it to start a new ledger there, or give another --ledger or ledgerPath", problem: .notALedger)
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ClusterSlurmError.ledger("cannot read the ledger file \(path): \(String(cString: strerror(errno)))")
@@ -25,12 +25,12 @@ enum LedgerIdentity {
         let header = (try? handle.read(upToCount: 100)) ?? Data()
         try? handle.close()
         guard header.count >= 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
-            throw ClusterSlurmError.ledger("\(path) is not a SQLite database, so not a cluster-slurm ledger; give another --ledger or ledgerPath")
+            throw ClusterSlurmError.ledger("\(path) is not a SQLite database, so not a cluster-slurm ledger; give another --ledger or ledgerPath", problem: .notALedger)
         }
         let id = header[68..<72].reduce(Int32(0)) { ($0 << 8) | Int32($1) }
         if id == Ledger.applicationId { return }
         if id != 0 {
-            throw ClusterSlurmError.ledger(String(format: "%@ is not a cluster-slurm ledger: its SQLite application_id is 0x%08x (a ledger's is 0x%08x), so it belongs to another program; give another --ledger or ledgerPath", path, id, Ledger.applicationId))
+            throw ClusterSlurmError.ledger(String(format: "%@ is not a cluster-slurm ledger: its SQLite application_id is 0x%08x (a ledger's is 0x%08x), so it belongs to another program; give another --ledger or ledgerPath", path, id, Ledger.applicationId), problem: .notALedger)
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -44,11 +44,11 @@ enum LedgerIdentity {
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
             }
         } catch {
-            throw ClusterSlurmError.ledger("cannot read \(path) to tell whether it is a cluster-slurm ledger: \(explain(error))")
+            throw ClusterSlurmError.ledger("cannot read \(path) to tell whether it is a cluster-slurm ledger: \(explain(error))", problem: problem(of: error))
         }
         let foreign = Set(tables).subtracting(try ledgerObjectNames()).sorted()
         guard foreign.isEmpty else {
-            throw ClusterSlurmError.ledger("\(path) is not a cluster-slurm ledger: it holds tables a ledger does not have (\(foreign.prefix(8).joined(separator: ", "))\(foreign.count > 8 ? ", …" : "")); nothing was changed. Give another --ledger or ledgerPath")
+            throw ClusterSlurmError.ledger("\(path) is not a cluster-slurm ledger: it holds tables a ledger does not have (\(foreign.prefix(8).joined(separator: ", "))\(foreign.count > 8 ? ", …" : "")); nothing was changed. Give another --ledger or ledgerPath", problem: .notALedger)
         }
     }
 
@@ -69,6 +69,11 @@ enum LedgerIdentity {
         allowed.remove(charactersIn: "?#%")
         let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
         return "file:\(encoded)?mode=ro&immutable=1"
+    }
+
+    /// Whether SQLite's failure says the file is no ledger at all.
+    static func problem(of error: any Error) -> ClusterSlurmError.LedgerProblem {
+        (error as? DatabaseError)?.resultCode == .SQLITE_NOTADB ? .notALedger : .other
     }
 
     /// SQLite's failures in words: what happened and what to do.

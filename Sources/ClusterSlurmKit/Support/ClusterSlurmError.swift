@@ -38,69 +38,97 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
         case unreachable, authentication, timeout, command, launch
     }
 
-    /// The structured payload of an error, by kind; empty fields are omitted.
-    public struct Details: Sendable, Codable, Equatable {
-        // policy
-        public var rule: String?
-        public var limit: String?
-        public var requested: String?
+    /// What a refusal by policy says: which rule, its limit, what was asked for.
+    public struct PolicyRefusal: Sendable, Codable, Equatable {
+        public var rule: String
+        public var limit: String
+        public var requested: String
+        /// The runs behind a breaker's refusal.
         public var runs: [String]?
         /// The held job a scheduler-side refusal cancelled.
         public var jobId: String?
-        // remote
-        public var remoteCondition: RemoteCondition?
+    }
+
+    /// How a remote call failed.
+    public struct RemoteProblem: Sendable, Codable, Equatable {
+        public var condition: RemoteCondition
         public var target: String?
         public var label: String?
         public var durationSeconds: Double?
-        // submit
-        public var cluster: String?
-        public var exitStatus: Int32?
-        public var stdout: String?
-        public var stderr: String?
-        // config
-        public var issues: [ConfigIssue]?
-        public init() {}
+    }
+
+    /// What sbatch answered when it refused a job.
+    public struct SubmitRefusal: Sendable, Codable, Equatable {
+        public var cluster: String
+        public var exitStatus: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Why a ledger file cannot be used.
+    public enum LedgerProblem: String, Sendable, Codable, Equatable {
+        /// The file is something else (another program's database, not SQLite, empty…).
+        case notALedger
+        /// A newer cluster-slurm wrote it: this binary does not know its schema.
+        case newerSchema
+        case other
+    }
+
+    /// The structured part of an error, one shape per kind that has one.
+    public enum Payload: Sendable, Equatable {
+        case none
+        case policy(PolicyRefusal)
+        case remote(RemoteProblem)
+        case submit(SubmitRefusal)
+        case config([ConfigIssue])
+        case ledger(LedgerProblem)
     }
 
     public let kind: Kind
-    public var message: String
+    public let message: String
     /// Where the problem is: a JSON path, flag or file, when known.
     public let path: String?
-    public var details: Details
+    public let payload: Payload
     /// The run the error is about, when there is one.
     public var runId: String?
 
-    public init(_ kind: Kind, _ message: String, path: String? = nil, details: Details = Details(), runId: String? = nil) {
+    public init(_ kind: Kind, _ message: String, path: String? = nil, payload: Payload = .none, runId: String? = nil) {
         self.kind = kind
         self.message = message
         self.path = path
-        self.details = details
+        self.payload = payload
         self.runId = runId
     }
 
+    public var policy: PolicyRefusal? { if case .policy(let refusal) = payload { refusal } else { nil } }
+    public var remoteProblem: RemoteProblem? { if case .remote(let problem) = payload { problem } else { nil } }
+    public var submitRefusal: SubmitRefusal? { if case .submit(let refusal) = payload { refusal } else { nil } }
+    public var ledgerProblem: LedgerProblem? { if case .ledger(let problem) = payload { problem } else { nil } }
+
     public static func invalidInput(_ message: String, path: String? = nil) -> Self { .init(.invalidInput, message, path: path) }
     public static func io(_ message: String) -> Self { .init(.io, message) }
-    public static func ledger(_ message: String) -> Self { .init(.ledger, message) }
+    public static func ledger(_ message: String, problem: LedgerProblem = .other) -> Self { .init(.ledger, message, payload: .ledger(problem)) }
     public static func notFound(_ message: String) -> Self { .init(.notFound, message) }
-    public static func remote(_ message: String) -> Self { .init(.remote, message, details: { var d = Details(); d.remoteCondition = .command; return d }()) }
+    public static func remote(_ message: String) -> Self { .init(.remote, message, payload: .remote(RemoteProblem(condition: .command))) }
 
     /// A refusal by policy, with the rule, the limit and what was asked for.
     public static func policy(rule: String, limit: String, requested: String, message: String, path: String? = nil, runs: [String]? = nil) -> Self {
-        var details = Details()
-        details.rule = rule
-        details.limit = limit
-        details.requested = requested
-        details.runs = runs
-        return .init(.policyViolation, "policy \(rule): \(message)", path: path, details: details)
+        .init(.policyViolation, "policy \(rule): \(message)", path: path,
+              payload: .policy(PolicyRefusal(rule: rule, limit: limit, requested: requested, runs: runs)))
+    }
+
+    /// A refusal of a held job, with what became of the job: the refusal's
+    /// own message, then whether the job was cancelled before it could start.
+    public func cancellingHeldJob(_ jobId: String, confirmed: Bool) -> Self {
+        var refusal = policy
+        refusal?.jobId = jobId
+        let outcome = confirmed ? " (held job \(jobId) was cancelled before it could start)"
+            : " (held job \(jobId) could not be confirmed cancelled: check `squeue -j \(jobId)`)"
+        return .init(kind, message + outcome, path: path, payload: refusal.map(Payload.policy) ?? payload, runId: runId)
     }
 
     /// ssh could not run a call to the end: unreachable, refused, timed out.
     public static func remote(_ condition: RemoteCondition, target: String, label: String, detail: String, durationSeconds: Double) -> Self {
-        var details = Details()
-        details.remoteCondition = condition
-        details.target = target
-        details.label = label
-        details.durationSeconds = durationSeconds
         let took = String(format: "%.1fs", durationSeconds)
         let message: String
         switch condition {
@@ -115,26 +143,21 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
         case .launch:
             message = "cannot run ssh for \(label): \(detail). Is OpenSSH installed (`ssh -V`)?"
         }
-        return .init(.remote, message, details: details)
+        return .init(.remote, message, payload: .remote(RemoteProblem(condition: condition, target: target, label: label, durationSeconds: durationSeconds)))
     }
 
-    /// sbatch ran and refused the job (its output decides a GPU fallback).
-    public static func submitFailed(cluster: String, exitStatus: Int32, stdout: String, stderr: String) -> Self {
-        var details = Details()
-        details.cluster = cluster
-        details.exitStatus = exitStatus
-        details.stdout = stdout
-        details.stderr = stderr
-        return .init(.submitFailed, "sbatch on \(cluster) failed (exit \(exitStatus)): \(stderr.isEmpty ? stdout : stderr)", details: details)
+    /// sbatch ran and refused the job (its output decides a GPU fallback);
+    /// `then` says what happens next when that is not the usual.
+    public static func submitFailed(cluster: String, exitStatus: Int32, stdout: String, stderr: String, then: String? = nil) -> Self {
+        .init(.submitFailed, "sbatch on \(cluster) failed (exit \(exitStatus)): \(stderr.isEmpty ? stdout : stderr)" + (then.map { "; " + $0 } ?? ""),
+              payload: .submit(SubmitRefusal(cluster: cluster, exitStatus: exitStatus, stdout: stdout, stderr: stderr)))
     }
 
     /// A config with errors: every problem, each with its JSON path.
     public static func config(source: String, issues: [ConfigIssue]) -> Self {
         let errors = issues.filter { $0.severity == .error }
         let header = "\(source): \(errors.count) problem\(errors.count == 1 ? "" : "s") in the cluster-slurm config; fix \(errors.count == 1 ? "it" : "them") and run `cluster-slurm config check` again:"
-        var details = Details()
-        details.issues = issues
-        return .init(.invalidConfig, ([header] + errors.map { "  - \($0)" }).joined(separator: "\n"), path: errors.first?.path, details: details)
+        return .init(.invalidConfig, ([header] + errors.map { "  - \($0)" }).joined(separator: "\n"), path: errors.first?.path, payload: .config(issues))
     }
 
     /// Any error as this type: ours as they are, a cancelled task as
@@ -153,7 +176,10 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
     }
 
     /// The problems of a config error.
-    public var configIssues: [ConfigIssue] { (details.issues ?? []).filter { $0.severity == .error } }
+    public var configIssues: [ConfigIssue] {
+        if case .config(let issues) = payload { return issues.filter { $0.severity == .error } }
+        return []
+    }
 
     public var description: String {
         if let path, !message.hasPrefix(path), kind != .invalidConfig { return "\(path): \(message)" }
@@ -163,7 +189,7 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
     /// The machine-readable code: the kind, refined for remote conditions
     /// (`remote_timeout`, `remote_unreachable`…).
     public var code: String {
-        if kind == .remote, let condition = details.remoteCondition, condition != .command { return "remote_\(condition.rawValue)" }
+        if let condition = remoteProblem?.condition, condition != .command { return "remote_\(condition.rawValue)" }
         return kind.rawValue
     }
 
@@ -183,16 +209,17 @@ public struct ClusterSlurmError: Error, CustomStringConvertible, Sendable, Equat
                                            "error": .string(description), "code": .string(code)]
         if let path { object["path"] = .string(path) }
         if let runId { object["runId"] = .string(runId) }
-        if let rule = details.rule { object["rule"] = .string(rule) }
-        if let limit = details.limit { object["limit"] = .string(limit) }
-        if let requested = details.requested { object["requested"] = .string(requested) }
-        if let runs = details.runs { object["runs"] = .array(runs.map(JSONValue.string)) }
-        if let jobId = details.jobId { object["jobId"] = .string(jobId) }
-        if let exitStatus = details.exitStatus { object["exitStatus"] = .int(Int64(exitStatus)) }
-        if let issues = details.issues {
-            object["issues"] = .array(issues.filter { $0.severity == .error }.map {
-                .object(["path": .string($0.path), "message": .string($0.message)])
-            })
+        switch payload {
+        case .policy(let refusal):
+            object["rule"] = .string(refusal.rule)
+            object["limit"] = .string(refusal.limit)
+            object["requested"] = .string(refusal.requested)
+            if let runs = refusal.runs { object["runs"] = .array(runs.map(JSONValue.string)) }
+            if let jobId = refusal.jobId { object["jobId"] = .string(jobId) }
+        case .submit(let refusal): object["exitStatus"] = .int(Int64(refusal.exitStatus))
+        case .config:
+            object["issues"] = .array(configIssues.map { .object(["path": .string($0.path), "message": .string($0.message)]) })
+        case .none, .remote, .ledger: break
         }
         return .object(object)
     }

@@ -180,7 +180,7 @@ import Testing
             overrides.time = "05:00:00"
             _ = try await RunWorkload.run(.init(commands: ["true"], headerOverrides: overrides), context: bed.context)
         }
-        #expect(error.kind == .policyViolation && error.details.rule == "max_walltime" && error.exitCode == 3)
+        #expect(error.kind == .policyViolation && error.policy?.rule == "max_walltime" && error.exitCode == 3)
         guard case .object(let payload) = error.toolPayload else { Issue.record("payload is not an object"); return }
         #expect(payload["rule"] == .string("max_walltime") && payload["code"] == .string("policy_violation"))
         #expect(bed.transport.calls("submit").isEmpty && bed.transport.calls("upload").isEmpty)
@@ -254,7 +254,7 @@ import Testing
         let again = try await CancelJob.run(.init(jobId: "31"), context: bed.context)
         #expect(!again.cancelled && again.alreadyEnded == "CANCELLED")
         let foreign = try await #require(throws: ClusterSlurmError.self) { _ = try await CancelJob.run(.init(jobId: "999"), context: bed.context) }
-        #expect(foreign.kind == .policyViolation && foreign.details.rule == "own_jobs_only")
+        #expect(foreign.kind == .policyViolation && foreign.policy?.rule == "own_jobs_only")
         #expect(bed.transport.calls("cancel").count == 1)
     }
 

@@ -42,7 +42,7 @@ import Testing
         let error = try await #require(throws: ClusterSlurmError.self) {
             _ = try await RunWorkload.run(.init(commands: ["cat a.txt"], localPaths: ["a.txt"]), context: bed.context)
         }
-        #expect(error.kind == .policyViolation && error.details.jobId == "82")
+        #expect(error.kind == .policyViolation && error.policy?.jobId == "82")
         let runId = try #require(error.runId)
         #expect(try #require(bed.transport.calls.last).reply == "cancel")
         let inputs = try bed.context.ledger.uploadEntries(runId: runId)
@@ -57,7 +57,7 @@ import Testing
         let scontrol = ScriptedBed.heldJob("71", fields: "Partition=cpu Account=acct QOS=normal TimeLimit=UNLIMITED TRES=cpu=1,mem=1G,node=1 OverSubscribe=OK")
         bed.transport.on("submit") { _ in ScriptedBed.submitted("71", scontrol: scontrol) }
         let error = try await #require(throws: ClusterSlurmError.self) { _ = try await SubmitJob.run(.init(runId: rendered.runId), context: bed.context) }
-        #expect(error.kind == .policyViolation && error.details.rule == "time_limit_required" && error.details.jobId == "71")
+        #expect(error.kind == .policyViolation && error.policy?.rule == "time_limit_required" && error.policy?.jobId == "71")
         #expect(error.message.contains("SLURM made held job 71") && error.message.contains("was cancelled"), "\(error.message)")
         #expect(error.runId == rendered.runId)
         #expect(try #require(bed.transport.calls("submit").last).reply == "cancel")
@@ -72,7 +72,7 @@ import Testing
         let scontrol = ScriptedBed.heldJob("72").replacingOccurrences(of: "StdOut=@RUNDIR@/slurm-72.out", with: "StdOut=/tmp/x-72.txt")
         bed.transport.on("submit") { _ in ScriptedBed.submitted("72", scontrol: scontrol) }
         let error = try await #require(throws: ClusterSlurmError.self) { _ = try await SubmitJob.run(.init(runId: rendered.runId), context: bed.context) }
-        #expect(error.details.rule == "log_path" && error.details.requested == "/tmp/x-72.txt")
+        #expect(error.policy?.rule == "log_path" && error.policy?.requested == "/tmp/x-72.txt")
     }
 
     /// A lost answer whose held job was cancelled (refused, or no verdict
@@ -99,7 +99,7 @@ import Testing
         let error = try await #require(throws: ClusterSlurmError.self) {
             _ = try await SubmitJob.run(.init(runId: rendered.runId, scriptPath: "mine.sh"), context: bed.context)
         }
-        #expect(error.details.rule == "custom_script" && error.path == "scriptPath")
+        #expect(error.policy?.rule == "custom_script" && error.path == "scriptPath")
         #expect(bed.transport.calls("submit").isEmpty)
         // a copy of a rendered script is fine; a person may submit their own
         try bed.write("copy.slurm", try String(contentsOfFile: rendered.localScriptPath, encoding: .utf8))

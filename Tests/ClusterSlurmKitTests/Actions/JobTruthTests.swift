@@ -135,7 +135,7 @@ import Testing
         let rendered = try await RenderJob.run(.init(commands: ["true"]), context: bed.context)
         bed.transport.on("submit") { _ in .init(exitStatus: 1, stderr: "sbatch: error: Invalid account or account/partition combination specified") }
         let error = try await #require(throws: ClusterSlurmError.self) { _ = try await SubmitJob.run(.init(runId: rendered.runId), context: bed.context) }
-        #expect(error.kind == .submitFailed && error.runId == rendered.runId && error.details.exitStatus == 1)
+        #expect(error.kind == .submitFailed && error.runId == rendered.runId && error.submitRefusal?.exitStatus == 1)
         #expect(try bed.context.ledger.run(id: rendered.runId)?.status == .submitFailed)
     }
 

@@ -55,7 +55,7 @@ import Testing
                                (["--uid=0"], "--uid=0"), (["-M", "other"], "-M other"), (["--comment=x"], "--comment=x"),
                                (["--job-name=x"], "--job-name=x"), (["--parsable"], "--parsable"), (["-d", "afterok:1"], "-d afterok:1")] {
             let error = try #require(throws: ClusterSlurmError.self, "\(args)") { try SubmitArgsPolicy.check(args) }
-            #expect(error.details.rule == "submit_args" && error.details.requested == option, "\(args): \(error.message)")
+            #expect(error.policy?.rule == "submit_args" && error.policy?.requested == option, "\(args): \(error.message)")
         }
         try SubmitArgsPolicy.check(["--constraint=a100", "--mail-type=END", "-t", "5", "--mem=1G", "-c2", "--gpus-per-node=1", "--signal=B:USR1@60"])
     }
@@ -81,7 +81,7 @@ import Testing
         let usage = PolicyUsage(activeJobs: ["1"], submissionsLastHour: 0, gpuHoursToday: 0, cpuHoursToday: 0)
         let strict = try policy(#"{"allowedPartitions":["cpu"],"maxWalltime":"00:10:00","maxMemoryPerJob":"1G","maxActiveJobs":3,"maxGpusPerJob":1}"#)
         func rule(_ job: ScheduledJob, _ p: PolicyConfig, dir: String = "/scratch/r") -> String? {
-            do { try PolicyCheck.checkScheduled(job, runDirectory: dir, policy: p, usage: usage); return nil } catch let e as ClusterSlurmError { return e.details.rule } catch { return "?" }
+            do { try PolicyCheck.checkScheduled(job, runDirectory: dir, policy: p, usage: usage); return nil } catch let e as ClusterSlurmError { return e.policy?.rule } catch { return "?" }
         }
         var array = try #require(ScheduledJob.parse(Self.heldArray))
         #expect(rule(array, strict, dir: "/scratch/hpcuser/cs probe") == "time_limit_required")
@@ -118,7 +118,7 @@ import Testing
         let refusal = try #require(throws: ClusterSlurmError.self) {
             try PolicyCheck.check(RequestedResources.from(script: "", submitArgs: ["--mem=0", "-t", "5"]), policy: PolicyConfig(), usage: PolicyUsage(activeJobs: [], submissionsLastHour: 0, gpuHoursToday: 0, cpuHoursToday: 0))
         }
-        #expect(refusal.details.rule == "unreadable_value" && refusal.message.contains("all of a node's memory"))
+        #expect(refusal.policy?.rule == "unreadable_value" && refusal.message.contains("all of a node's memory"))
     }
 
     @Test func environmentChangesAreFoundAsWords() throws {
@@ -154,7 +154,7 @@ import Testing
         let failed = (0..<5).map { i in (failed: Bool?.some(true), detail: RecentFailure(runId: "r\(i)", jobId: "\(i)", submittedAt: "t", what: "FAILED")) }
         var policy = PolicyConfig()
         let error = try #require(throws: ClusterSlurmError.self) { try PolicyCheck.checkCircuit(failed, cluster: "c", policy: policy) }
-        #expect(error.details.rule == "circuit_breaker")
+        #expect(error.policy?.rule == "circuit_breaker")
         let running = [(failed: Bool?.none, detail: RecentFailure(runId: "x", jobId: "9", submittedAt: "t", what: "RUNNING"))]
         #expect(throws: ClusterSlurmError.self) { try PolicyCheck.checkCircuit(running + failed, cluster: "c", policy: policy) }
         let success = [(failed: Bool?.some(false), detail: RecentFailure(runId: "x", jobId: "9", submittedAt: "t", what: "COMPLETED"))]

@@ -71,7 +71,7 @@ struct HeldRecordTests {
             try PolicyCheck.checkScheduled(job, runDirectory: "/tmp", policy: PolicyConfig(), usage: PolicyUsage(activeJobs: [], submissionsLastHour: 0, gpuHoursToday: 0, cpuHoursToday: 0))
             Issue.record("a log path that resolves outside the run dir was accepted")
         } catch let error as ClusterSlurmError {
-            #expect(error.details.rule == "log_path", "\(error)")
+            #expect(error.policy?.rule == "log_path", "\(error)")
         }
     }
 
