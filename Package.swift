@@ -16,7 +16,8 @@ let package = Package(
     products: [
         .executable(name: "cluster-slurm", targets: ["cluster-slurm"]),
         .executable(name: "cluster-slurm-mcp", targets: ["cluster-slurm-mcp"]),
-        .library(name: "ClusterSlurmKit", targets: ["ClusterSlurmKit"]),
+        .library(name: "ClusterSlurmKit", targets: ["ClusterSlurmSupport", "ClusterSlurmDomain", "ClusterSlurmLedger", "ClusterSlurmRemote",
+                                                   "ClusterSlurmKit", "ClusterSlurmTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -27,23 +28,52 @@ let package = Package(
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
     targets: [
+        // The core, one target per layer; each imports only the layers below it,
+        // so an upward dependency does not build. Members shared across
+        // layers are `package`, what interfaces use is `public`.
+        //   Support ← Domain (config, slurm output, rendering, routing, policy)
+        //           ← Ledger (all SQL), Remote (ssh, the login-node programs)
+        //           ← Kit (actions, presentation) ← Tool (the tool's parameters, schema, dispatch)
+        .target(
+            name: "ClusterSlurmSupport",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Sources/ClusterSlurmSupport"
+        ),
+        .target(
+            name: "ClusterSlurmDomain",
+            dependencies: ["ClusterSlurmSupport"],
+            path: "Sources/ClusterSlurmDomain"
+        ),
+        .target(
+            name: "ClusterSlurmLedger",
+            dependencies: ["ClusterSlurmSupport", "ClusterSlurmDomain", "LedgerMigrations",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/ClusterSlurmLedger"
+        ),
+        .target(
+            name: "ClusterSlurmRemote",
+            dependencies: ["ClusterSlurmSupport", "ClusterSlurmDomain", "RemotePrograms",
+                           .product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Sources/ClusterSlurmRemote"
+        ),
         .target(
             name: "ClusterSlurmKit",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "Rainbow", package: "Rainbow"),
-                "LedgerMigrations",
-                "RemotePrograms",
+                "ClusterSlurmSupport", "ClusterSlurmDomain", "ClusterSlurmLedger", "ClusterSlurmRemote",
+                .product(name: "Rainbow", package: "Rainbow"), .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Sources/ClusterSlurmKit"
+        ),
+        .target(
+            name: "ClusterSlurmTool",
+            dependencies: ["ClusterSlurmSupport", "ClusterSlurmDomain", "ClusterSlurmLedger", "ClusterSlurmKit"],
+            path: "Sources/ClusterSlurmTool"
         ),
         // The command line: commands, human output, signals. Thin: parse, call an action, print.
         .target(
             name: "ClusterSlurmCLI",
             dependencies: [
-                "ClusterSlurmKit",
+                "ClusterSlurmSupport", "ClusterSlurmDomain", "ClusterSlurmLedger", "ClusterSlurmRemote", "ClusterSlurmKit", "ClusterSlurmTool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/ClusterSlurmCLI"
@@ -52,7 +82,7 @@ let package = Package(
         .target(
             name: "ClusterSlurmMCP",
             dependencies: [
-                "ClusterSlurmKit",
+                "ClusterSlurmSupport", "ClusterSlurmKit", "ClusterSlurmTool",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             path: "Sources/ClusterSlurmMCP"
@@ -85,13 +115,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterSlurmKitTests",
-            dependencies: ["ClusterSlurmKit", "LedgerMigrations", "RemotePrograms"],
+            dependencies: ["ClusterSlurmSupport", "ClusterSlurmDomain", "ClusterSlurmLedger", "ClusterSlurmRemote", "ClusterSlurmKit", "ClusterSlurmTool", "LedgerMigrations", "RemotePrograms"],
             path: "Tests/ClusterSlurmKitTests",
             exclude: ["Rendering/Snapshots", "Slurm/Fixtures", "Ledger/schema.golden.sql"]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["ClusterSlurmKit"],
+            dependencies: ["ClusterSlurmSupport", "ClusterSlurmDomain", "ClusterSlurmLedger", "ClusterSlurmRemote", "ClusterSlurmKit", "ClusterSlurmTool"],
             path: "Tests/IntegrationTests"
         ),
     ]

@@ -1,6 +1,11 @@
-import ClusterSlurmKit
 import Foundation
 import ArgumentParser
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 struct ListClustersCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,11 @@
 import ArgumentParser
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// A tool call made from a command's flags: the same JSON fields tool mode
 /// reads, parsed by the same `ToolCall.parse`, so a parameter means the same

@@ -1,5 +1,10 @@
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Shell completion of values: cluster names from the config, run ids from
 /// the ledger. The shell passes the words typed so far; `--config`,

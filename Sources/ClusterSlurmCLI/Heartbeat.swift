@@ -1,4 +1,10 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// One line on stderr that redraws itself (a terminal only): progress and
 /// "still waiting" signs that never mix into stdout's results.

@@ -1,6 +1,11 @@
 import Dispatch
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,11 @@
 import ArgumentParser
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// `cluster-slurm mcp` hands over to `cluster-slurm-mcp`, installed beside it.
 /// The MCP SDK brings FoundationNetworking and libcurl (its HTTP and OAuth

@@ -1,5 +1,10 @@
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Printing results and errors; the one place that decides exit codes.
 public enum Output {

@@ -1,5 +1,10 @@
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Shows actions' progress on the stderr heartbeat line, at most ten times
 /// a second, each phase timed from its first report.

@@ -1,6 +1,11 @@
 import ArgumentParser
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// `cluster-slurm remote-program NAME`: prints one of the fixed bash
 /// programs the tool runs on login nodes, and the command line ssh is

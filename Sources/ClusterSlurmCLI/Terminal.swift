@@ -1,5 +1,10 @@
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// What the process's terminal allows: colour, width and progress lines.
 /// Decided from the file descriptors and the environment, once per command.

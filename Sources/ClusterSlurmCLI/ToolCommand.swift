@@ -1,6 +1,11 @@
 import ArgumentParser
-import ClusterSlurmKit
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 struct ToolCommand: AsyncParsableCommand, ReportsJSON {
     static let configuration = CommandConfiguration(

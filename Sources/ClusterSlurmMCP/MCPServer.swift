@@ -1,6 +1,8 @@
-import ClusterSlurmKit
 import Foundation
 import MCP
+import ClusterSlurmSupport
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Serves the tool's actions over MCP (stdio): one tool per action, with
 /// only that action's parameters, its required set and its behaviour

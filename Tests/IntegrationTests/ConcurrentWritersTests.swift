@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// A stress test of the ledger through the built binary: slow (about 80 s),
 /// so it runs with the integration tier, not in the inner loop.
@@ -21,7 +26,7 @@ import ClusterSlurmKit
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["ledger", "exercise", "--count", String(rounds), "--tag", "w\(index)", "--config", config, "--workspace", workspace]
             let log = workspace + "/writer-\(index).log"
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             process.standardOutput = FileHandle(forWritingAtPath: log)
             process.standardError = FileHandle(forWritingAtPath: log)
             try process.run()

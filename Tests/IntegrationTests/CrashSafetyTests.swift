@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// kill -9 in the middle of an upload, a download and ledger writes: the
 /// ledger stays intact, no partial file carries a final name, and running the
@@ -42,7 +48,7 @@ struct CrashSafetyTests {
                                                                              with: "\"policy\": {\"maxLoginNodeHashBytes\": 1073741824},\n  \"localRunsDir\""))
         let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
         let big = ws.path + "/big.bin"
-        let handle = try #require(FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: big, contents: nil); return big }()))
+        let handle = try #require(FileHandle(forWritingAtPath: { _ = FileManager.default.createFile(atPath: big, contents: nil); return big }()))
         let block = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         for _ in 0..<400 { handle.write(block) }
         try handle.close()

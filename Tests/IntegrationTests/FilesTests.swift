@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Files and the ledger file on the real test cluster: verified means
 /// verified, any number of files, secrets gone, streams not copies, clear
@@ -81,7 +87,7 @@ struct FilesTests {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for index in 0..<(count / 20) {
                 let name = "file-with-a-fairly-long-name-to-make-the-list-long-\(group)-\(index).txt"
-                FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data("\(group)/\(index)\n".utf8))
+                _ = FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data("\(group)/\(index)\n".utf8))
             }
         }
         let runId = try #require((ws.tool(["action": "init_run"]).json["run"] as? [String: Any])?["runId"] as? String)
@@ -133,7 +139,7 @@ struct FilesTests {
         env["CLUSTER_SLURM_CONTROL_DIR"] = ws.controlDir
         process.environment = env
         let errPath = ws.path + "/../cs-it-stderr-\(UUID().uuidString.prefix(6))"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { unlink(errPath) }
         process.standardError = FileHandle(forWritingAtPath: errPath)
         process.standardOutput = FileHandle.nullDevice
@@ -303,7 +309,7 @@ struct FilesTests {
         #expect(ws.cli(["runs", "list", "--ledger", otherApp]).stderr.contains("application_id"))
 
         let empty = ws.path + "/empty.sqlite"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let emptyOut = ws.cli(["runs", "list", "--ledger", empty])
         #expect(emptyOut.status == 1)
         #expect(emptyOut.stderr.contains("empty file"), "\(emptyOut.stderr)")

@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Drives the built `cluster-slurm` binary against the local test cluster
 /// (scripts/testcluster), exactly as an agent or a user would.
@@ -38,8 +44,8 @@ enum Harness {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cs-run-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
         defer { unlink(base + ".out"); unlink(base + ".err") }
         let input = Pipe()
         process.standardOutput = FileHandle(forWritingAtPath: base + ".out")

@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// A corpus of hostile strings: hand-picked shell metacharacters plus
 /// generated mixtures, deterministic (seeded) so failures reproduce.

@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The connection drops after sbatch ran but before its job id came back
 /// (injected in the transport, on the real cluster): the job is found by the
@@ -72,7 +78,7 @@ struct DiskFullDuringSubmitTests {
         defer { unlink(wrapper) }
         let runId = try #require(ws.tool(["action": "render_job", "command": "echo once", "prefix": "diskfull"]).json["runId"] as? String)
         defer { Harness.ssh("scancel --name=\(runId) 2>/dev/null; rm -rf /scratch/hpcuser/openclaw-runs/\(runId)") }
-        FileManager.default.createFile(atPath: fillDir + "/armed", contents: Data())
+        _ = FileManager.default.createFile(atPath: fillDir + "/armed", contents: Data())
         let failed = ws.tool(["action": "submit_job", "runId": runId])
         #expect(failed.status != 0, "the ledger could not record the job: \(failed.stdout)")
         #expect((failed.stdout + failed.stderr).lowercased().contains("full") || (failed.stdout + failed.stderr).contains("space"), "\(failed.stdout)")

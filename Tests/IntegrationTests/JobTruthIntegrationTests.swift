@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The ledger tells the truth about jobs under real faults on the test
 /// cluster: a stalled controller, accounting down, cancels, refused submits,

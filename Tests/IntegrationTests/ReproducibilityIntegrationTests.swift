@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Parameters, metrics, tags, notes and the software environment on the real
 /// test cluster: three runs of a learning-rate sweep, two library versions.

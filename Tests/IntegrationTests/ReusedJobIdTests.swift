@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The controller loses its state while a job runs and starts its ids again
 /// (a real restart with wiped state, on the 24.11 test cluster: `make

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Our reading of sbatch's options (`SbatchCommandLine`) against sbatch's
 /// own: each spelling of the corpus is submitted held to the real sbatch,

@@ -1,5 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Sweeps, pipelines and resilience on the real test cluster: job arrays,
 /// dependencies between runs, bounded retries, requeue with a warning signal.

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Everything an action needs, passed in explicitly (no globals).
 public struct ActionContext: Sendable {
@@ -31,7 +35,7 @@ public struct ActionContext: Sendable {
         return workspace + "/" + config.localRunsDir + "/ledger.sqlite"
     }
 
-    static func absolute(_ path: String, base: String) -> String {
+    package static func absolute(_ path: String, base: String) -> String {
         if path.hasPrefix("/") { return path }
         if path.hasPrefix("~/") { return NSHomeDirectory() + "/" + path.dropFirst(2) }
         return base + "/" + path
@@ -96,7 +100,7 @@ public struct ActionContext: Sendable {
 }
 
 /// Results that belong to a run, so the action log can say which.
-protocol RunScoped { var runIdentifier: String? { get } }
+package protocol RunScoped { var runIdentifier: String? { get } }
 
 public enum ClusterSlurmVersion {
     public static let current = "0.1.0"

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// After release, SLURM's view decides (issue 27). A job runs as the user,
 /// with sbatch, scontrol and scancel on its PATH: it can submit jobs of its
@@ -18,17 +22,17 @@ import Foundation
 /// Jobs outside every run dir are never touched: a person's own jobs stay
 /// theirs. A submission still in flight (its comment carries an open
 /// intent's token) is ours, not spawned.
-enum AfterReleaseWatch {
-    struct Finding: Sendable, Equatable {
-        var jobId: String
-        var runId: String?
-        var rule: String
-        var detail: String
-        var tasks: Int
+package enum AfterReleaseWatch {
+    package struct Finding: Sendable, Equatable {
+        package var jobId: String
+        package var runId: String?
+        package var rule: String
+        package var detail: String
+        package var tasks: Int
     }
 
     /// What the report shows against the ledger; pure but for ledger reads.
-    static func findings(_ report: SlurmClient.StatusReport, cluster: String, context: ActionContext) throws -> [Finding] {
+    package static func findings(_ report: SlurmClient.StatusReport, cluster: String, context: ActionContext) throws -> [Finding] {
         let clusters = context.config.profilesSharingCluster(with: cluster)
         var found: [Finding] = []
         let released = try context.ledger.releasedRecords(cluster: cluster, jobIds: Array(report.records.keys))
@@ -64,7 +68,7 @@ enum AfterReleaseWatch {
     /// Records what is new and, under a policy that cancels, cancels it in
     /// one round trip. Never fails the status query it rides on: a cancel
     /// that could not be made is recorded as `cancel_failed`.
-    static func enforce(_ report: SlurmClient.StatusReport, cluster: String, context: ActionContext) async {
+    package static func enforce(_ report: SlurmClient.StatusReport, cluster: String, context: ActionContext) async {
         guard let all = try? findings(report, cluster: cluster, context: context) else { return }
         let new = all.filter { (try? context.ledger.hasGuardrailEvent(cluster: cluster, jobId: $0.jobId, rule: $0.rule)) == false }
         guard !new.isEmpty else { return }

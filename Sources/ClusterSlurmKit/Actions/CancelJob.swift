@@ -1,3 +1,7 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// `cancel_job`: `scancel`, recorded. Only jobs this ledger submitted.
 public enum CancelJob {
     public struct Request: Codable, Sendable {
@@ -19,7 +23,7 @@ public enum CancelJob {
         public var runId: String?
         /// Set when the job had already ended: its final state; nothing was cancelled.
         public var alreadyEnded: String?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
@@ -39,7 +43,7 @@ public enum CancelJob {
     /// Cancels the jobs still active, records a CANCELLED observation (source
     /// `scancel`) for each, and says how the others ended. Jobs the ledger
     /// has seen end are not sent to scancel at all.
-    static func cancelActive(_ jobs: [JobRecord], cluster: String, context: ActionContext, reason: String = "cancelled by cluster-slurm (scancel)")
+    package static func cancelActive(_ jobs: [JobRecord], cluster: String, context: ActionContext, reason: String = "cancelled by cluster-slurm (scancel)")
         async throws -> (cancelled: [String], ended: [String: String], output: String) {
         var ended: [String: String] = [:]
         var active: [JobRecord] = []

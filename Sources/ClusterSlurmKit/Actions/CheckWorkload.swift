@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `check_workload`: the state of a run's job. `done` is true for every
 /// terminal state (COMPLETED, FAILED, CANCELLED incl. "CANCELLED by N",
@@ -50,7 +54,7 @@ public enum CheckWorkload {
         /// minutes or more (cluster minus local, seconds): nothing the ledger
         /// asks depends on it, but its own timestamps are this machine's.
         public var clockOffsetSeconds: Int?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public struct Failure: Codable, Sendable, Equatable {
@@ -171,13 +175,13 @@ public enum CheckWorkload {
     }
 
     /// What to do next for an array with failed tasks.
-    static func arrayHint(_ tasks: ArrayStatus.Summary) -> String {
+    package static func arrayHint(_ tasks: ArrayStatus.Summary) -> String {
         guard let rerun = tasks.rerunSpec, let first = tasks.failedTasks.first else { return "every task completed" }
         return "\(tasks.failedTasks.count) of \(tasks.total) tasks did not complete (\(rerun)): read one with fetch_workload_logs taskIndex \(first); run just those again with run_workload array \"\(rerun)\""
     }
 
     /// What to do next, by how the job ended.
-    static func hint(state: JobState, stderr: String, cluster: String) -> String {
+    package static func hint(state: JobState, stderr: String, cluster: String) -> String {
         if let missing = FetchWorkloadLogs.hint(stderr, cluster: cluster) {
             return "the job is missing the Python package \(missing.package): \(missing.note)"
         }

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `download`: files or folders from inside the remote run dir into the run's
 /// local dir, never elsewhere. Two round trips whatever the number of files:
@@ -40,7 +44,7 @@ public enum Download {
         public var metrics: [String: Double]?
         /// Why the metrics file gave no metrics (or which values were not numbers).
         public var metricsNote: String?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext, field: String = "remotePath") async throws -> Result {
@@ -160,7 +164,7 @@ public enum Download {
 
     /// Records files now in the local run dir, each verified as it arrived,
     /// as the run's artifacts (archived by content under the cap).
-    static func recordPlaced(_ files: [File], run: RunRecord, context: ActionContext) throws {
+    package static func recordPlaced(_ files: [File], run: RunRecord, context: ActionContext) throws {
         guard !files.isEmpty else { return }
         let stamp = Timestamp.string(context.now())
         // Outputs under the cap are archived by content: one the archive already holds is not read again
@@ -186,7 +190,7 @@ public enum Download {
     }
 
     /// The numbers of the run's metrics file, recorded in the ledger.
-    static func ingestMetrics(_ file: File, declared: String, runId: String, context: ActionContext) throws -> ([String: Double]?, String?) {
+    package static func ingestMetrics(_ file: File, declared: String, runId: String, context: ActionContext) throws -> ([String: Double]?, String?) {
         guard let data = FileManager.default.contents(atPath: file.localPath) else { return (nil, "\(declared) could not be read back") }
         switch RunMetrics.parse(data) {
         case .failure(let problem): return (nil, "\(declared): \(problem.message)")
@@ -201,7 +205,7 @@ public enum Download {
     /// right after the bytes), then renames; a mismatch, a short stream, a
     /// full disk or an interruption leaves nothing under the final name and
     /// no temporary.
-    static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected known: String?,
+    package static func copyVerified(from input: ByteSource, count: Int64, to destination: String, expected known: String?,
                              onBytes: (Int64) -> Void = { _ in }) throws -> String {
         let temporary = (destination as NSString).deletingLastPathComponent + "/.\((destination as NSString).lastPathComponent).partial-\(getpid())"
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -242,7 +246,7 @@ public enum Download {
     }
 
     /// Exactly `count` bytes, or fewer when the stream ends first.
-    static func readExactly(_ count: Int, from input: ByteSource) throws -> Data {
+    package static func readExactly(_ count: Int, from input: ByteSource) throws -> Data {
         var data = Data()
         while data.count < count {
             let chunk = try input.read(upTo: count - data.count)
@@ -253,7 +257,7 @@ public enum Download {
     }
 
     /// A requested remote path as a path relative to the run dir.
-    static func relative(_ path: String, to base: String, field: String) throws -> String {
+    package static func relative(_ path: String, to base: String, field: String) throws -> String {
         if path.hasPrefix("/") || path.hasPrefix("~") || path.hasPrefix("$") {
             let normalized = RemotePath(parsing: path)?.description ?? path
             let prefix = base.hasSuffix("/") ? base : base + "/"
@@ -269,7 +273,7 @@ public enum Download {
 extension Download {
     /// The run whose remote dir holds `remotePath` (absolute), for calls that
     /// name a remote path without a runId, as the reference's `download` does.
-    static func owningRun(remotePath: String, context: ActionContext) throws -> String {
+    package static func owningRun(remotePath: String, context: ActionContext) throws -> String {
         if let runId = try context.ledger.runId(containingRemotePath: remotePath) { return runId }
         throw ClusterSlurmError.invalidInput(
             "downloads come only from a run directory this ledger knows; pass runId, or a remotePath inside a run's remote dir (got \"\(remotePath)\")",
@@ -281,7 +285,7 @@ extension Download {
     /// else into a new local-only run made for it, taken from and confined
     /// to the profile's remoteRoot on the cluster. Files always land in a
     /// run's local directory.
-    static func withoutRun(remotePath: String, localPath: String?, cluster: String?, context: ActionContext) async throws -> Result {
+    package static func withoutRun(remotePath: String, localPath: String?, cluster: String?, context: ActionContext) async throws -> Result {
         if let runId = try context.ledger.runId(containingRemotePath: remotePath) {
             return try await run(.init(runId: runId, remotePaths: [remotePath], localPath: localPath), context: context)
         }

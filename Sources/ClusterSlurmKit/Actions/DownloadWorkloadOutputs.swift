@@ -1,3 +1,7 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// `download_workload_outputs`: one file (`remoteFile`, default
 /// `result.json` as in the reference), several (`remotePath` of a folder), or
 /// a glob (`outputs/*.json`) from the run dir into the run's local dir.
@@ -29,7 +33,7 @@ public enum DownloadWorkloadOutputs {
         public var files: [Download.File]
         public var metrics: [String: Double]?
         public var metricsNote: String?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
@@ -51,7 +55,7 @@ public enum DownloadWorkloadOutputs {
     }
 
     /// `tasks/N`, the dir of task N of the run's job array.
-    static func taskDirectory(runId: String, taskIndex: Int, context: ActionContext) throws -> String {
+    package static func taskDirectory(runId: String, taskIndex: Int, context: ActionContext) throws -> String {
         let run = try context.ledger.requireRun(id: runId)
         guard let job = try context.ledger.jobs(runId: run.id).last(where: { $0.arraySpec != nil }) else {
             throw ClusterSlurmError.invalidInput("run \(run.id) has no job array; leave taskIndex out", path: "taskIndex")
@@ -64,7 +68,7 @@ public enum DownloadWorkloadOutputs {
 
     /// Reads the job's run-info file (written by the rendered script) into
     /// the ledger. Best effort: a run without one (a custom script) is fine.
-    static func ingestRunInfo(runId: String, context: ActionContext) async {
+    package static func ingestRunInfo(runId: String, context: ActionContext) async {
         guard let run = try? context.ledger.requireRun(id: runId), let profile = try? context.profile(run.cluster),
               let directory = try? context.remoteRunDirectory(run),
               let tails = try? await RemoteLogs.tails(of: [.literal(ScriptRenderer.runInfoFile)], in: directory, within: directory, lines: 200,

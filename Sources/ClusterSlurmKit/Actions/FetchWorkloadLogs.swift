@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `fetch_workload_logs`: stdout and stderr of a run's job in one round
 /// trip, with a pip hint when Python could not import a module.
@@ -46,7 +50,7 @@ public enum FetchWorkloadLogs {
         public var log: String
         public var logs: [String: StreamLog]?
         public var missingPackageHint: MissingPackageHint?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {

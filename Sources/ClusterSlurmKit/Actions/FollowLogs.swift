@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `job-logs --follow`: a running job's stdout and stderr as they grow, in
 /// one long round trip that ends when the job leaves the queue. The same
@@ -97,10 +101,10 @@ public enum FollowLogs {
         return Outcome(jobId: job.jobId, stdoutPath: absolute(paths.stdout.display), stderrPath: paths.stderr.map { absolute($0.display) }, endState: end)
     }
 
-    struct FollowState: Sendable {
-        var end: String?
-        var outside: String?
-        var noDirectory = false
-        var squeueMessage: String?
+    package struct FollowState: Sendable {
+        package var end: String?
+        package var outside: String?
+        package var noDirectory = false
+        package var squeueMessage: String?
     }
 }

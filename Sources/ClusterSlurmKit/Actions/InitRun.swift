@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `init_run`: creates a run (or returns an existing one, keeping its
 /// history), its private local dir and, unless told not to, its remote dir.
@@ -32,7 +36,7 @@ public enum InitRun {
         public var run: RunInfo
         public var created: Bool
         public var remoteDirectoryCreated: Bool
-        var runIdentifier: String? { run.runId }
+        package var runIdentifier: String? { run.runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {

@@ -1,5 +1,9 @@
 import Dispatch
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Stores an upload's inputs in the ledger's archive by content while they
 /// travel (on a thread of its own), within the run's cap
@@ -9,16 +13,16 @@ import Foundation
 /// the archive must still hash as it did when it was collected, or it is not
 /// archived. Blobs are content-addressed: an upload that fails after some
 /// were stored leaves only contents a retry will find already there.
-final class InputArchiving: Sendable {
-    struct Archived: Sendable, Equatable {
+package final class InputArchiving: Sendable {
+    package struct Archived: Sendable, Equatable {
         /// The sources (relative paths) whose contents the archive holds.
-        var paths: Set<String>
+        package var paths: Set<String>
         /// Some inputs are not in the archive (over the cap, or changed since they were hashed).
-        var incomplete: Bool
+        package var incomplete: Bool
     }
 
     /// Contents written per ledger transaction: bounds memory, keeps each write short.
-    static let batchBytes: Int64 = 16 << 20
+    package static let batchBytes: Int64 = 16 << 20
 
     private let outcome: Locked<Result<Archived, any Error>?>
     private let finished = DispatchGroup()
@@ -26,7 +30,7 @@ final class InputArchiving: Sendable {
     private init(_ outcome: Result<Archived, any Error>?) { self.outcome = Locked(outcome) }
 
     /// Decides what to archive now (ledger reads only) and starts reading and storing the new contents.
-    static func start(_ sources: [LocalFiles.Source], run: RunRecord, context: ActionContext) throws -> InputArchiving {
+    package static func start(_ sources: [LocalFiles.Source], run: RunRecord, context: ActionContext) throws -> InputArchiving {
         let runBlobs = try context.ledger.archivedInputBlobs(runId: run.id)
         let stored = try context.ledger.existingBlobs(sources.map(\.sha256))
         var budget = context.config.archive.maxInputBytesPerRun - runBlobs.values.reduce(0, +)
@@ -92,7 +96,7 @@ final class InputArchiving: Sendable {
     }
 
     /// What was archived, once the thread has finished (at once when there was nothing to read).
-    func wait() throws -> Archived {
+    package func wait() throws -> Archived {
         finished.wait()
         guard let outcome = outcome.value else { throw ClusterSlurmError(.internal, "the input archive finished without an outcome") }
         return try outcome.get()

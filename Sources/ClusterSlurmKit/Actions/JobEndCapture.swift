@@ -1,15 +1,19 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Stores how jobs ended, the first time any action sees them end: state,
 /// exit code and signal, reason, elapsed, MaxRSS, TRES, nodes, and the last
 /// lines of stdout and stderr (bounded), so "which runs failed and why" is
 /// answered from the ledger alone. Best effort: it never fails the action
 /// that triggered it.
-enum JobEndCapture {
-    static let tailLines = 200
-    static let tailBytes = 64 * 1024
+package enum JobEndCapture {
+    package static let tailLines = 200
+    package static let tailBytes = 64 * 1024
 
-    static func capture(_ statuses: [JobStatus], cluster: String, context: ActionContext) async {
+    package static func capture(_ statuses: [JobStatus], cluster: String, context: ActionContext) async {
         guard let profile = try? context.profile(cluster) else { return }
         for status in statuses {
             guard let job = try? context.ledger.job(cluster: cluster, jobId: status.jobId),
@@ -39,7 +43,7 @@ enum JobEndCapture {
     }
 
     /// The environment file the job wrote (its task's, for an array), into the ledger.
-    static func captureEnvironment(job: JobRecord, run: RunRecord, runDir: RemotePath, profile: ClusterProfile, context: ActionContext) async {
+    package static func captureEnvironment(job: JobRecord, run: RunRecord, runDir: RemotePath, profile: ClusterProfile, context: ActionContext) async {
         let parts = job.jobId.split(separator: "_")
         let path = (parts.count == 2 ? "tasks/\(parts[1])/" : "") + ScriptRenderer.environmentFile
         let endPath = (parts.count == 2 ? "tasks/\(parts[1])/" : "") + ScriptRenderer.environmentAtEndFile
@@ -65,7 +69,7 @@ enum JobEndCapture {
 
     /// Whose logs tell how a job ended: for an array, its first task that
     /// did not complete (else its first task).
-    static func representative(_ job: JobRecord, cluster: String, context: ActionContext) -> JobRecord {
+    package static func representative(_ job: JobRecord, cluster: String, context: ActionContext) -> JobRecord {
         guard job.arraySpec != nil, let tasks = try? context.ledger.arrayTasks(cluster: cluster, arrayJobId: job.jobId), let first = tasks.first else { return job }
         let failed = tasks.first { $0.lastState.flatMap(JobState.init(rawValue:)).map { $0.isTerminal && $0 != .completed } ?? false }
         var task = job
@@ -74,7 +78,7 @@ enum JobEndCapture {
     }
 
     /// The last `tailBytes` of a text, cut at a line start when it can be.
-    static func bounded(_ text: String) -> String {
+    package static func bounded(_ text: String) -> String {
         let bytes = Array(text.utf8)
         guard bytes.count > tailBytes else { return text }
         var tail = bytes.suffix(tailBytes)
@@ -83,8 +87,5 @@ enum JobEndCapture {
     }
 
     /// `EXIT:SIGNAL` → the signal, when non-zero.
-    static func signal(of exitCode: String?) -> Int? {
-        guard let parts = exitCode?.split(separator: ":"), parts.count == 2, let signal = Int(parts[1]), signal != 0 else { return nil }
-        return signal
-    }
+    package static func signal(of exitCode: String?) -> Int? { SlurmExitCode.signal(of: exitCode) }
 }

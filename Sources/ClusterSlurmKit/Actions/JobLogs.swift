@@ -1,3 +1,7 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// `job_logs`: the tail of a job's stdout (and stderr, when separate), at
 /// the paths its `--output`/`--error` patterns give, in one round trip.
 public enum JobLogs {
@@ -30,7 +34,7 @@ public enum JobLogs {
         public var stderrPath: String?
         public var stderrMissing: Bool?
         public var stderrLog: String?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
@@ -43,7 +47,7 @@ public enum JobLogs {
         return result
     }
 
-    static func read(_ request: Request, context: ActionContext) async throws -> Result {
+    package static func read(_ request: Request, context: ActionContext) async throws -> Result {
         let lines = try RemoteLogs.checkedTail(request.tail)
         let jobId = try request.jobId.map { try JobId.validate($0) }
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
@@ -75,7 +79,7 @@ public enum JobLogs {
                       stderrMissing: paths.stderr == nil ? nil : !tails[1].present, stderrLog: paths.stderr == nil ? nil : tails[1].text)
     }
 
-    static func refuseOutside(_ tails: [RemoteLogs.Tail], root: RemotePath, field: String, asked: String) throws {
+    package static func refuseOutside(_ tails: [RemoteLogs.Tail], root: RemotePath, field: String, asked: String) throws {
         for tail in tails {
             if let real = tail.outside {
                 throw ClusterSlurmError.invalidInput(
@@ -89,7 +93,7 @@ public enum JobLogs {
     /// array with `taskIndex`) is its array's job under the task's own id,
     /// so its `%A_%a` log paths expand to that task's files; an array asked
     /// for without a task answers with its first failed task.
-    static func locateJob(jobId: String?, taskIndex: Int? = nil, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {
+    package static func locateJob(jobId: String?, taskIndex: Int? = nil, run: RunRecord?, cluster: String, context: ActionContext) throws -> JobRecord {
         var job: JobRecord
         var task = taskIndex
         if let jobId {
@@ -131,7 +135,7 @@ public enum JobLogs {
     }
 
     /// Where a job's stdout and stderr are, relative to its run dir.
-    static func logPaths(job: JobRecord, context: ActionContext) throws -> (stdout: (word: ShellWord, display: String), stderr: (word: ShellWord, display: String)?) {
+    package static func logPaths(job: JobRecord, context: ActionContext) throws -> (stdout: (word: ShellWord, display: String), stderr: (word: ShellWord, display: String)?) {
         let node = try LogPathPattern.firstNode(of: context.ledger.latestObservation(cluster: job.cluster, jobId: job.jobId)?.nodeList)
         let expansion = LogPathPattern.Context(jobId: job.jobId, jobName: job.jobName ?? "", firstNode: node)
         let stdout = LogPathPattern.expand(job.outputPattern ?? LogPathPattern.defaultOutput, context: expansion)
@@ -140,7 +144,7 @@ public enum JobLogs {
         return (stdout, stderr.display == stdout.display ? nil : stderr)
     }
 
-    static func resolveExplicitPath(_ path: String, run: RunRecord?, context: ActionContext) throws -> (RemotePath?, ShellWord, String) {
+    package static func resolveExplicitPath(_ path: String, run: RunRecord?, context: ActionContext) throws -> (RemotePath?, ShellWord, String) {
         if let remote = RemotePath(parsing: path) { return (nil, remote.word, remote.description) }
         guard let run else {
             throw ClusterSlurmError.invalidInput("a relative remotePath needs runId (it is taken from the run dir); or give an absolute path", path: "remotePath")

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `job_status`: the state of a job (squeue, then sacct in the same round
 /// trip), each change stored as a transition.
@@ -174,7 +178,7 @@ public enum JobStatusAction {
     }
 
     /// The ledger's final word on an ended job.
-    static func finalStatus(cluster: String, jobId: String, context: ActionContext) throws -> JobStatus? {
+    package static func finalStatus(cluster: String, jobId: String, context: ActionContext) throws -> JobStatus? {
         guard let last = try context.ledger.latestObservation(cluster: cluster, jobId: jobId) else { return nil }
         var status = JobStatus(observation: last, now: context.now())
         status.note = "ended: answered from the ledger (an ended job is not queried again; --refresh asks the cluster)"
@@ -183,14 +187,14 @@ public enum JobStatusAction {
     }
 
     /// An array's tasks as the ledger last saw them; nil for a plain job.
-    static func taskSummary(cluster: String, jobId: String, context: ActionContext) throws -> ArrayStatus.Summary? {
+    package static func taskSummary(cluster: String, jobId: String, context: ActionContext) throws -> ArrayStatus.Summary? {
         let rows = try context.ledger.arrayTasks(cluster: cluster, arrayJobId: jobId)
         return rows.isEmpty ? nil : ArrayTaskRecord.summary(rows)
     }
 
     /// The ledger's last word on each job, used inside the polite-polling
     /// interval; says how old it is and when the cluster may be asked again.
-    static func cachedStatuses(jobIds: [String], cluster: String, lastQuery: Date?, context: ActionContext) throws -> [String: JobStatus] {
+    package static func cachedStatuses(jobIds: [String], cluster: String, lastQuery: Date?, context: ActionContext) throws -> [String: JobStatus] {
         var out: [String: JobStatus] = [:]
         let interval = context.config.polling.minIntervalSeconds
         let wait = lastQuery.map { max(0, interval - Int(context.now().timeIntervalSince($0))) } ?? interval

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Local filesystem rules: private run dirs, sources that stay inside the
 /// workspace, destinations that stay inside the run dir, atomic writes.
@@ -34,7 +38,7 @@ public enum LocalFiles {
     }
 
     /// An I/O error that names the path and says plainly when the disk is full.
-    static func ioError(_ what: String, _ path: String, errno code: Int32) -> ClusterSlurmError {
+    package static func ioError(_ what: String, _ path: String, errno code: Int32) -> ClusterSlurmError {
         switch code {
         case ENOSPC:
             return .io("\(what) \(path): no space left on device; free space on that filesystem (df -h \((path as NSString).deletingLastPathComponent)) and try again. Nothing was left half-written.")
@@ -46,7 +50,7 @@ public enum LocalFiles {
     }
 
     /// Writes all of `data` to `fd`, retrying short writes.
-    static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+    package static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
         try data.withUnsafeBytes { raw in
             guard var pointer = raw.baseAddress else { return }
             var remaining = raw.count
@@ -63,13 +67,13 @@ public enum LocalFiles {
     }
 
     /// The real path with symlinks resolved.
-    static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
-    static func isInside(_ path: String, _ root: String) -> Bool {
+    package static func isInside(_ path: String, _ root: String) -> Bool {
         path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
     }
 

@@ -1,10 +1,14 @@
 import Foundation
 import Subprocess
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 extension Provenance {
     /// The local host and, when the workspace is a git repository, its
     /// commit and a hash of its uncommitted diff.
-    static func collect(workspace: String, toolVersion: String) async -> Provenance {
+    package static func collect(workspace: String, toolVersion: String) async -> Provenance {
         var provenance = Provenance(toolVersion: toolVersion, localHost: ProcessInfo.processInfo.hostName)
         guard FileManager.default.fileExists(atPath: workspace + "/.git") else { return provenance }
         func git(_ args: [String]) async -> String? {

@@ -1,15 +1,19 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// Reads the tails of several remote files in one round trip.
-enum RemoteLogs {
-    struct Tail: Sendable {
-        var present: Bool
-        var text: String
+package enum RemoteLogs {
+    package struct Tail: Sendable {
+        package var present: Bool
+        package var text: String
         /// The real path, when the file resolved outside the confinement (nothing was read).
-        var outside: String?
+        package var outside: String?
     }
 
     /// Tails of `paths` (relative to `directory`), reading only files whose
     /// real path is inside `root`: the same confinement as downloads.
-    static func tails(of paths: [ShellWord], in directory: RemotePath?, within root: RemotePath, lines: Int, endpoint: SSHEndpoint,
+    package static func tails(of paths: [ShellWord], in directory: RemotePath?, within root: RemotePath, lines: Int, endpoint: SSHEndpoint,
                       transport: any Transport, label: String = "read logs") async throws -> [Tail] {
         let call = RemoteCall(label: label, script: RemoteScripts.tailFiles,
                               arguments: [directory?.word ?? .literal("/"), .literal(String(lines)), root.word] + paths)
@@ -34,7 +38,7 @@ enum RemoteLogs {
     }
 
     /// Checks `tail`: 1…20000, default 200.
-    static func checkedTail(_ tail: Int?) throws -> Int {
+    package static func checkedTail(_ tail: Int?) throws -> Int {
         guard let tail else { return 200 }
         guard (1...20_000).contains(tail) else {
             throw ClusterSlurmError.invalidInput("must be between 1 and 20000 (got \(tail))", path: "tail")

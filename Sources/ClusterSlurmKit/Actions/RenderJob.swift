@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `render_job`: writes the batch script for a run into its local dir and
 /// records its bytes in the ledger. Needs no SSH.
@@ -49,7 +53,7 @@ public enum RenderJob {
         public var script: String
         public var scriptName: String
         public var scriptSha256: String
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static let defaultScriptName = "job.slurm"
@@ -117,7 +121,7 @@ public enum RenderJob {
         return value
     }
 
-    static func checkedScriptName(_ name: String?) throws -> String {
+    package static func checkedScriptName(_ name: String?) throws -> String {
         guard let name, !name.isEmpty else { return defaultScriptName }
         guard !name.contains("/"), name != ".", name != "..", !name.hasPrefix("-"), !name.hasPrefix("."),
               name.count <= 200, !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {

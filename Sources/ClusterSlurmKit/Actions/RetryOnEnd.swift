@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Bounded retries (a profile's `retry`): when a check sees a run's job end
 /// in a state the profile names, the run is submitted again, once per ended
@@ -19,7 +23,7 @@ public enum RetryOnEnd {
         public var notRetried: String?
     }
 
-    static func attempt(run: RunRecord, job: JobRecord, state: JobState, context: ActionContext) async -> Outcome? {
+    package static func attempt(run: RunRecord, job: JobRecord, state: JobState, context: ActionContext) async -> Outcome? {
         guard let profile = try? context.profile(run.cluster), let retry = profile.retry, retry.max > 0, retry.on.contains(state),
               job.arraySpec == nil, let jobs = try? context.ledger.jobs(runId: run.id), jobs.last?.jobId == job.jobId else { return nil }
         let used = jobs.filter { $0.retryOfJobId != nil }.count

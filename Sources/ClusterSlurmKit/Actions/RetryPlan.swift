@@ -1,14 +1,18 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// The script of a retry: the same bytes as the attempt that ended, except
 /// its `#SBATCH --time=` multiplied (rounded up to whole minutes, which is
 /// how SLURM counts a limit).
-enum RetryPlan {
-    struct Adjusted: Equatable {
-        var text: String
-        var from: String?
-        var to: String?
+package enum RetryPlan {
+    package struct Adjusted: Equatable {
+        package var text: String
+        package var from: String?
+        package var to: String?
     }
 
-    static func adjustedScript(_ text: String, multiplier: Double) -> Adjusted {
+    package static func adjustedScript(_ text: String, multiplier: Double) -> Adjusted {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let prefix = "#SBATCH --time="
         var from: String?
@@ -28,7 +32,7 @@ enum RetryPlan {
     }
 
     /// `D-HH:MM:SS` (or `HH:MM:SS` under a day).
-    static func format(seconds: Int) -> String {
+    package static func format(seconds: Int) -> String {
         let days = seconds / 86_400, hours = seconds % 86_400 / 3600, minutes = seconds % 3600 / 60, rest = seconds % 60
         let clock = String(format: "%02d:%02d:%02d", hours, minutes, rest)
         return days > 0 ? "\(days)-\(clock)" : clock

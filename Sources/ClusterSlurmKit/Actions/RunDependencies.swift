@@ -1,14 +1,18 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `after`: a run starts only once other runs' jobs ended as asked. The
 /// scheduler enforces it (`--dependency=afterok:…`); an upstream that has
 /// already ended is settled here, because SLURM forgets ended jobs after
 /// MinJobAge and would then refuse the dependency.
-enum RunDependencies {
+package enum RunDependencies {
     /// The upstream runs, checked against the ledger alone (before anything
     /// is created or sent): they exist, are on `cluster`, are not the run
     /// itself, and have been submitted.
-    static func check(_ after: [RunDependencyRequest], cluster: String, runId: String?, context: ActionContext) throws -> [(RunDependencyRequest, JobRecord)] {
+    package static func check(_ after: [RunDependencyRequest], cluster: String, runId: String?, context: ActionContext) throws -> [(RunDependencyRequest, JobRecord)] {
         var out: [(RunDependencyRequest, JobRecord)] = []
         for (index, entry) in after.enumerated() {
             let path = "after[\(index)]"
@@ -34,9 +38,9 @@ enum RunDependencies {
     /// so that this run could never start is refused: nothing is submitted.
     /// How a submission's `after` was settled: the `--dependency` option for
     /// sbatch (nil when nothing is left to wait for), and each upstream's record.
-    typealias Resolved = (option: String?, records: [RunDependencyRecord])
+    package typealias Resolved = (option: String?, records: [RunDependencyRecord])
 
-    static func resolve(_ after: [RunDependencyRequest], run: RunRecord, context: ActionContext) async throws -> Resolved {
+    package static func resolve(_ after: [RunDependencyRequest], run: RunRecord, context: ActionContext) async throws -> Resolved {
         guard !after.isEmpty else { return (nil, []) }
         let checked = try check(after, cluster: run.cluster, runId: run.id, context: context)
         // What the upstream jobs are now: one status query for those not known to have ended.
@@ -66,18 +70,18 @@ enum RunDependencies {
     }
 
     /// sbatch's `--dependency` value: `afterany:7,afterok:5:6` (every clause must hold).
-    static func option(_ jobsByType: [String: [String]]) -> String? {
+    package static func option(_ jobsByType: [String: [String]]) -> String? {
         let text = jobsByType.keys.sorted().map { type in ([type] + jobsByType[type]!).joined(separator: ":") }.joined(separator: ",")
         return text.isEmpty ? nil : text
     }
 
     /// Why a pending job can never start, when the scheduler says so.
-    static func neverSatisfied(_ status: JobStatus) -> Bool {
+    package static func neverSatisfied(_ status: JobStatus) -> Bool {
         status.jobState == .pending && (status.reason ?? "").hasPrefix("DependencyNeverSatisfied")
     }
 
     /// The upstream runs that ended so that `runId` cannot start, for the reason text.
-    static func blockers(runId: String, context: ActionContext) throws -> [String] {
+    package static func blockers(runId: String, context: ActionContext) throws -> [String] {
         try context.ledger.dependencies(runId: runId).compactMap { edge in
             guard let job = try context.ledger.jobs(runId: edge.upstreamRunId).last,
                   let state = job.lastState.flatMap(JobState.init(rawValue:)), state.isTerminal, !edge.kind.isSatisfied(by: state) else { return nil }
@@ -89,7 +93,7 @@ enum RunDependencies {
     /// now never can start are cancelled at once, with that reason, and so
     /// on down the chain. Best effort: a run not reached now is settled by
     /// its own next check (SLURM holds it as DependencyNeverSatisfied).
-    static func settleDependents(of runId: String, endedAs state: JobState, context: ActionContext) async {
+    package static func settleDependents(of runId: String, endedAs state: JobState, context: ActionContext) async {
         var queue: [(String, JobState)] = [(runId, state)]
         var seen: Set<String> = [runId]
         while !queue.isEmpty {
@@ -109,7 +113,7 @@ enum RunDependencies {
     /// A retry replaced `oldJob` of `runId` by `newJob`: the runs still
     /// waiting for it wait for the new job instead (`scontrol update`), so a
     /// chain follows its retries.
-    static func followRetry(runId: String, oldJob: String, newJob: String, context: ActionContext) async throws {
+    package static func followRetry(runId: String, oldJob: String, newJob: String, context: ActionContext) async throws {
         let edges = try context.ledger.dependents(runId: runId).filter { $0.resolution == "slurm" && $0.upstreamJobId == oldJob }
         var updates: [(jobId: String, dependency: String)] = []
         for edge in edges {

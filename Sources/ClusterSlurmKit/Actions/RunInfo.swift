@@ -1,3 +1,7 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// A run as the tool reports it (`init_run`'s `run`).
 public struct RunInfo: Codable, Sendable, Equatable {
     public struct Job: Codable, Sendable, Equatable {
@@ -18,7 +22,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var routing: RoutingDecision?
     public var jobs: [Job]
 
-    init(run: RunRecord, localRunDir: String, jobs: [JobRecord]) {
+    package init(run: RunRecord, localRunDir: String, jobs: [JobRecord]) {
         runId = run.id
         cluster = run.cluster
         createdAt = run.createdAt

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `run_workload`: route → run → upload → render → submit, returning the
 /// run and job ids at once without waiting for the job. A submit that fails
@@ -75,7 +79,7 @@ public enum RunWorkload {
         public var arrayTasks: Int?
         /// The runs it waits for, as submitted.
         public var after: [SubmitJob.Dependency]?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `submit_job`: writes the run's script into the remote run dir and runs
 /// `sbatch --parsable` there, in one round trip. Every attempt is recorded.
@@ -40,7 +44,7 @@ public enum SubmitJob {
         public var adopted: Bool
         /// The runs it waits for, and how each was settled.
         public var after: [Dependency]?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public struct Dependency: Codable, Sendable, Equatable {
@@ -57,26 +61,26 @@ public enum SubmitJob {
 
     /// A new run's first contact (`run_workload`): its dir is claimed and its
     /// inputs are sent in the same round trip as the submission.
-    struct FirstContact: Sendable {
+    package struct FirstContact: Sendable {
         /// The inputs to send (nil: none); recorded before the job may run.
-        var upload: Upload.Prepared?
+        package var upload: Upload.Prepared?
     }
 
     /// What `run_workload` has settled before its submission: the script it
     /// has just rendered (submitted as it is in memory) and the policy's
     /// first look at it, taken before anything reached the cluster.
-    struct Prepared: Sendable {
-        var scriptName: String
-        var script: Data
-        var checked: SubmitPolicy.Checked
+    package struct Prepared: Sendable {
+        package var scriptName: String
+        package var script: Data
+        package var checked: SubmitPolicy.Checked
     }
 
     /// The claimed run dir already existed: another ledger sharing the remoteRoot made a run with this id.
-    struct RunDirectoryTaken: Error {}
+    package struct RunDirectoryTaken: Error {}
 
     /// One submission: settle a lost earlier answer, check, submit held,
     /// review the held job, record the outcome.
-    static func submit(_ request: Request, context: ActionContext, firstContact: FirstContact? = nil,
+    package static func submit(_ request: Request, context: ActionContext, firstContact: FirstContact? = nil,
                        prepared: Prepared? = nil) async throws -> (result: Result, upload: Upload.Result?) {
         let run = try context.ledger.requireRun(id: request.runId)
         let profile = try context.profile(run.cluster)
@@ -307,9 +311,9 @@ public enum SubmitJob {
     }
 
     /// The run-scoped, attempt-unique comment every submitted job carries.
-    static func comment(_ runId: String, _ token: String) -> String { "cluster-slurm:\(runId):\(token)" }
+    package static func comment(_ runId: String, _ token: String) -> String { "cluster-slurm:\(runId):\(token)" }
 
-    static func locateScript(_ request: Request, run: RunRecord, localRunDir: String, context: ActionContext) throws -> (String, String) {
+    package static func locateScript(_ request: Request, run: RunRecord, localRunDir: String, context: ActionContext) throws -> (String, String) {
         if let path = request.scriptPath, !path.isEmpty {
             // Relative paths are workspace-relative (as in the reference), else run-dir relative.
             var absolute = path.hasPrefix("/") ? path : context.workspace + "/" + path

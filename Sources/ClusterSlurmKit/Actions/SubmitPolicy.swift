@@ -1,16 +1,20 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Applies the cluster's policy to a submission before anything reaches the
 /// cluster (the first look: our reading of the request), and gives the
 /// usage and fingerprint the held-job check and the ledger need.
-enum SubmitPolicy {
-    struct Checked: Sendable {
-        var fingerprint: String
-        var usage: PolicyUsage
-        var policy: PolicyConfig
+package enum SubmitPolicy {
+    package struct Checked: Sendable {
+        package var fingerprint: String
+        package var usage: PolicyUsage
+        package var policy: PolicyConfig
     }
 
-    static func enforce(cluster: String, runId: String, scriptName: String, scriptText: String, submitArgs: [String], inputs: [(String, String)],
+    package static func enforce(cluster: String, runId: String, scriptName: String, scriptText: String, submitArgs: [String], inputs: [(String, String)],
                         allowRepeatedFailures: Bool, context: ActionContext) async throws -> Checked {
         let policy = context.config.policy(for: cluster)
         // Whatever the policy: the held job's record must read one way only.

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Settles submissions whose answer never reached the ledger (a dropped
 /// connection, a timeout while slurmctld stalled, a ledger write that failed
@@ -10,12 +14,12 @@ import Foundation
 /// the run reads that record first; when there is none, the user's jobs with
 /// the run's job name and work dir (which accounting always stores) are the
 /// second source.
-enum SubmitRecovery {
+package enum SubmitRecovery {
     /// How long an unanswered submission may still be on its way: sbatch
     /// waits and retries while the controller is unreachable.
-    static let inFlightSeconds: Double = 300
+    package static let inFlightSeconds: Double = 300
 
-    enum Resolution: Sendable {
+    package enum Resolution: Sendable {
         case adopted(SubmitJob.Result)
         case failed(exitStatus: Int32, output: String)
         case notFound
@@ -24,7 +28,7 @@ enum SubmitRecovery {
     }
 
     /// Resolves every open intent of `run`, oldest first.
-    static func resolve(run: RunRecord, context: ActionContext) async throws -> [Resolution] {
+    package static func resolve(run: RunRecord, context: ActionContext) async throws -> [Resolution] {
         let intents = try context.ledger.openSubmitIntents(runId: run.id)
         guard !intents.isEmpty else { return [] }
         let slurm = try context.slurm(run.cluster)
@@ -45,7 +49,7 @@ enum SubmitRecovery {
 
     /// Words of sbatch's error output that mean it lost touch with the
     /// controller, which may still create the job once it resumes.
-    static func lostTouch(_ errors: String) -> Bool {
+    package static func lostTouch(_ errors: String) -> Bool {
         ["timed out", "unable to contact", "socket", "connection refused", "communication", "temporarily unavailable", "zero bytes"]
             .contains { errors.lowercased().contains($0) }
     }
@@ -129,7 +133,7 @@ enum SubmitRecovery {
 
     /// Records a job found on the cluster for an intent: a submit attempt
     /// `adopted`, the job row, the intent closed.
-    static func adopt(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, source: String,
+    package static func adopt(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, source: String,
                       context: ActionContext) throws -> SubmitJob.Result {
         let stamp = Timestamp.string(context.now())
         let job = try jobRecord(jobId, intent: intent, run: run, submittedAt: intent.createdAt, context: context)
@@ -145,7 +149,7 @@ enum SubmitRecovery {
 
     /// The job row of a submission: everything but the id comes from its
     /// intent, so a submit and a later adoption record the same job.
-    static func jobRecord(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, submittedAt: String,
+    package static func jobRecord(_ jobId: String, intent: SubmitIntentRecord, run: RunRecord, submittedAt: String,
                           context: ActionContext) throws -> JobRecord {
         let remoteScript = try intent.remoteScriptPath ?? context.remoteRunDirectory(run).appending(intent.scriptName).description
         return JobRecord(cluster: run.cluster, jobId: jobId, runId: run.id, remoteScriptPath: remoteScript,
@@ -155,7 +159,7 @@ enum SubmitRecovery {
     }
 
     /// The error for a submission that may still create a job.
-    static func pendingError(run: RunRecord, since: String) -> ClusterSlurmError {
+    package static func pendingError(run: RunRecord, since: String) -> ClusterSlurmError {
         ClusterSlurmError(.remote, "an earlier submission of run \(run.id) (at \(since)) has not answered yet and may still create a job; nothing new was submitted. Check again in a minute (check_workload with this runId adopts the job as soon as the cluster shows it)",
                           runId: run.id)
     }

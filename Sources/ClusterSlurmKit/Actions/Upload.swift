@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `upload`: files and folders into the run dir in one tar stream, verified
 /// by sha256 on the cluster in the same round trip; files already there with
@@ -38,7 +42,7 @@ public enum Upload {
         public var filesSkipped: Int
         /// Empty directories made on the cluster (relative to remoteDir).
         public var directoriesCreated: [String]?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext, remoteKnownEmpty: Bool = false) async throws -> Result {
@@ -54,7 +58,7 @@ public enum Upload {
 
     /// Sends already-collected sources (also used by replay, whose sources
     /// come from the archive) and records the manifest.
-    static func send(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
+    package static func send(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext,
                      remoteKnownEmpty: Bool, emptyDirectories: [String] = []) async throws -> Result {
         let prepared = try await prepare(sources, run: run, subdir: subdir, context: context, emptyDirectories: emptyDirectories,
                                          remoteKnownEmpty: remoteKnownEmpty)
@@ -78,32 +82,32 @@ public enum Upload {
     /// What is to be sent and how, decided before anything is sent: the
     /// stream to write (nil when the cluster already has every file) and,
     /// once the cluster has answered, `finish` to check and record it.
-    struct Prepared: Sendable {
-        var sources: [LocalFiles.Source]
-        var run: RunRecord
-        var subdir: String?
-        var runDir: RemotePath
-        var destination: RemotePath
-        var endpoint: SSHEndpoint
-        var target: String
-        var alreadyThere: [String: String]
-        var remoteSignature: [String: String]
-        var deferred: Set<String>
-        var toSend: [LocalFiles.Source]
-        var manifest: Data
+    package struct Prepared: Sendable {
+        package var sources: [LocalFiles.Source]
+        package var run: RunRecord
+        package var subdir: String?
+        package var runDir: RemotePath
+        package var destination: RemotePath
+        package var endpoint: SSHEndpoint
+        package var target: String
+        package var alreadyThere: [String: String]
+        package var remoteSignature: [String: String]
+        package var deferred: Set<String>
+        package var toSend: [LocalFiles.Source]
+        package var manifest: Data
         /// Empty directories to make (relative to the destination); they travel in the manifest.
-        var emptyDirectories: [String] = []
+        package var emptyDirectories: [String] = []
         /// Stores the inputs' contents in the ledger's archive while they travel.
-        var archiving: InputArchiving
+        package var archiving: InputArchiving
         /// The sha256 the producer thread sent after the stream, read once ssh ends.
-        var streamHash = Locked<String?>(nil)
+        package var streamHash = Locked<String?>(nil)
 
-        var bytesToSend: Int64 { toSend.reduce(0) { $0 + $1.size } }
-        var filesToSend: Int { toSend.count }
+        package var bytesToSend: Int64 { toSend.reduce(0) { $0 + $1.size } }
+        package var filesToSend: Int { toSend.count }
 
         /// The stream as ssh's standard input, its file bytes counted by a progress meter (to finish when
         /// the call ends); nil when there is nothing to send.
-        func sending(context: ActionContext) -> (producer: @Sendable (ByteSink) throws -> Void, meter: ProgressMeter)? {
+        package func sending(context: ActionContext) -> (producer: @Sendable (ByteSink) throws -> Void, meter: ProgressMeter)? {
             guard let stream else { return nil }
             let meter = ProgressMeter(observer: context.progress, phase: .uploading, total: bytesToSend, files: filesToSend)
             return ({ sink in try stream(sink, meter.add) }, meter)
@@ -138,7 +142,7 @@ public enum Upload {
 
         /// Checks what the cluster reported (`receiveUpload`'s output; empty when nothing was sent)
         /// against what was sent, then archives and records the upload.
-        func finish(report: String, context: ActionContext) throws -> Result {
+        package func finish(report: String, context: ActionContext) throws -> Result {
             var remoteSignature = remoteSignature
             var verified: [String: String] = [:]
             if !toSend.isEmpty || !emptyDirectories.isEmpty {
@@ -172,7 +176,7 @@ public enum Upload {
         }
 
         /// The inputs as the ledger will list them once `finish` has recorded them: what the job's manifest checks.
-        var plannedInputs: [(relativePath: String, sha256: String, verified: Bool)] {
+        package var plannedInputs: [(relativePath: String, sha256: String, verified: Bool)] {
             sources.map { (runRelativePath($0), $0.sha256, !deferred.contains($0.relativePath)) }
         }
 
@@ -183,7 +187,7 @@ public enum Upload {
     /// Decides what to send: asks the cluster what it already has (unless
     /// the destination is known to be empty), and which files the login
     /// node may hash within its budget.
-    static func prepare(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext, emptyDirectories: [String] = [],
+    package static func prepare(_ sources: [LocalFiles.Source], run: RunRecord, subdir: String?, context: ActionContext, emptyDirectories: [String] = [],
                         remoteKnownEmpty: Bool) async throws -> Prepared {
         let profile = try context.profile(run.cluster)
         let runDir = try context.remoteRunDirectory(run)
@@ -262,7 +266,7 @@ public enum Upload {
     }
 
     /// `remoteDir` may be relative to the run dir or an absolute path inside it.
-    static func remoteSubdirectory(_ text: String, run: RunRecord) throws -> String {
+    package static func remoteSubdirectory(_ text: String, run: RunRecord) throws -> String {
         if text.hasPrefix("/") || text.hasPrefix("~") || text.hasPrefix("$") {
             let prefix = run.remoteRunDir.hasSuffix("/") ? run.remoteRunDir : run.remoteRunDir + "/"
             guard text.hasPrefix(prefix) else {
@@ -275,7 +279,7 @@ public enum Upload {
 
     /// Names for a remote program's standard input: NUL-separated, so any
     /// byte but NUL may appear in them and any number may be sent.
-    static func nulSeparated(_ names: [String]) -> Data {
+    package static func nulSeparated(_ names: [String]) -> Data {
         var data = Data()
         for name in names {
             data.append(contentsOf: Array(name.utf8))

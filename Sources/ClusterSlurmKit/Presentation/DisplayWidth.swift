@@ -1,3 +1,7 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// How many terminal columns text takes, and text made safe to print on one
 /// line: names come from agents and file systems, and a run id or file name
 /// holding an escape sequence must not drive the reader's terminal.
@@ -8,7 +12,7 @@ public enum DisplayWidth {
         text.reduce(0) { $0 + width(of: $1) }
     }
 
-    static func width(of character: Character) -> Int {
+    package static func width(of character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
         let properties = first.properties
         if properties.generalCategory == .nonspacingMark || properties.generalCategory == .enclosingMark { return 0 }
@@ -69,7 +73,7 @@ public enum DisplayWidth {
         return prefix(text, columns: width - 1) + "…"
     }
 
-    static func prefix(_ text: String, columns: Int) -> String {
+    package static func prefix(_ text: String, columns: Int) -> String {
         var used = 0, out = ""
         for character in text {
             let w = width(of: character)
@@ -79,7 +83,7 @@ public enum DisplayWidth {
         return out
     }
 
-    static func suffix(_ text: String, columns: Int) -> String {
+    package static func suffix(_ text: String, columns: Int) -> String {
         var used = 0, out: [Character] = []
         for character in text.reversed() {
             let w = width(of: character)

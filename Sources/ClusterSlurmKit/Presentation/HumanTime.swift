@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Times and sizes as a person reads them. Pure: the clock and the local
 /// zone's offset from UTC are parameters.

@@ -1,4 +1,8 @@
 import Rainbow
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Colour for the human output, decided once per command: only on a
 /// terminal, never with `NO_COLOR` set, `TERM=dumb` or `--json`. The escape

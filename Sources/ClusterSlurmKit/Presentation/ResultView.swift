@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Any action's JSON result as a person reads it: scalars as aligned
 /// `label  value` lines (sizes, durations and hashes made short), lists of
@@ -20,9 +24,9 @@ public enum ResultView {
     }
 
     /// Keys shown last, or not at all: the combined `log` already holds `logs`.
-    static let trailingKeys: Set = ["hint", "hints", "note"]
+    package static let trailingKeys: Set = ["hint", "hints", "note"]
 
-    static func render(object: [String: JSONValue], indent: String, lines: inout [String], blocks: inout [(String, String)],
+    package static func render(object: [String: JSONValue], indent: String, lines: inout [String], blocks: inout [(String, String)],
                        palette: Palette, maxWidth: Int?) {
         // what the result is about first; `mode` only repeats the action's name
         let leading = ["runId", "jobId", "cluster", "state", "done"]
@@ -72,7 +76,7 @@ public enum ResultView {
 
     /// Records as a table; columns in the order the first record names
     /// them, a column nobody filled left out.
-    static func table(_ items: [JSONValue], maxWidth: Int?) -> TextTable {
+    package static func table(_ items: [JSONValue], maxWidth: Int?) -> TextTable {
         var order: [String] = []
         for case .object(let object) in items {
             for key in object.keys.sorted(by: columnOrder) where !order.contains(key) { order.append(key) }
@@ -92,14 +96,14 @@ public enum ResultView {
     }
 
     /// Short, readable names first (relativePath before localPath…).
-    static func columnOrder(_ a: String, _ b: String) -> Bool {
+    package static func columnOrder(_ a: String, _ b: String) -> Bool {
         let first = ["id", "relativePath", "path", "jobId", "state", "size", "sha256", "sent", "verified"]
         let ia = first.firstIndex(of: a) ?? first.count, ib = first.firstIndex(of: b) ?? first.count
         return ia != ib ? ia < ib : a < b
     }
 
     /// `bytesSent` → `bytes sent`.
-    static func label(_ key: String) -> String {
+    package static func label(_ key: String) -> String {
         var out = ""
         for character in key {
             if character.isUppercase, !out.isEmpty { out += " " + character.lowercased() } else { out.append(character) }
@@ -107,7 +111,7 @@ public enum ResultView {
         return out.replacingOccurrences(of: "_", with: " ")
     }
 
-    static func scalar(_ value: JSONValue, key: String) -> String {
+    package static func scalar(_ value: JSONValue, key: String) -> String {
         let lower = key.lowercased()
         switch value {
         case .null: return "-"

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs compare RUN…`: runs side by side — how each ended, its parameters,
 /// its metrics and tags — one column per run, rows whose values differ
@@ -82,13 +86,13 @@ public enum RunCompareView {
     }
 
     /// A metric as a person reads it: no trailing zeros, up to 6 significant digits.
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(format: "%.6g", value)
     }
 
     /// A JSON string parameter without its quotes.
-    static func unquoted(_ json: String) -> String {
+    package static func unquoted(_ json: String) -> String {
         json.count >= 2 && json.hasPrefix("\"") && json.hasSuffix("\"") ? String(json.dropFirst().dropLast()) : json
     }
 }

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs list`'s filters read and checked: a filter that cannot match
 /// anything is an error naming what it accepts, not an empty table.

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs list` as a table: one run a line, newest first.
 public enum RunListView {
@@ -31,7 +35,7 @@ public enum RunListView {
     }
 
     /// Why it ended badly, else the replay verdict, else what it was for.
-    static func note(_ row: RunSummaryRow) -> String {
+    package static func note(_ row: RunSummaryRow) -> String {
         let failed = Palette.role(forState: row.last_state) == .bad || Palette.role(forState: row.last_state) == .warning
         if failed {
             let lastLine = row.stderr_tail?.split(separator: "\n").last.map(String.init)

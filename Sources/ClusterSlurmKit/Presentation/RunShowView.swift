@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs show`: the run at a glance by default; `--script` adds the script,
 /// `--full` also the timeline, submissions and every accounting field.
@@ -148,7 +152,7 @@ public enum RunShowView {
         return lines.joined(separator: "\n")
     }
 
-    static func fileLines(_ files: [(String, Int64, String, String)], detail: Detail) -> [String] {
+    package static func fileLines(_ files: [(String, Int64, String, String)], detail: Detail) -> [String] {
         let shown = detail.contains(.history) ? files : Array(files.prefix(10))
         var table = TextTable([.init("", cut: .middle, minWidth: 12), .init("", alignRight: true), .init(""), .init("")])
         for (path, size, sha, note) in shown { table.append([.init(path), .init(HumanTime.bytes(size)), .init(String(sha.prefix(12))), .init(note)]) }
@@ -158,12 +162,12 @@ public enum RunShowView {
         return lines
     }
 
-    static func stringArray(_ json: String?) -> [String] {
+    package static func stringArray(_ json: String?) -> [String] {
         guard let json, case .array(let items)? = try? JSONValue.parse(Data(json.utf8)) else { return [] }
         return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
     }
 
-    static func directiveMap(_ json: String?) -> [String: String] {
+    package static func directiveMap(_ json: String?) -> [String: String] {
         guard let json, case .object(let object)? = try? JSONValue.parse(Data(json.utf8)) else { return [:] }
         return object.compactMapValues { value in
             switch value { case .string(let s): return DisplayWidth.oneLine(s); case .int(let n): return String(n); default: return nil }
@@ -171,7 +175,7 @@ public enum RunShowView {
     }
 
     /// The job's own record of where it ran, as one line.
-    static func ranWith(_ json: String?) -> String? {
+    package static func ranWith(_ json: String?) -> String? {
         let info = directiveMap(json)
         guard !info.isEmpty else { return nil }
         var parts: [String] = []
@@ -185,7 +189,7 @@ public enum RunShowView {
     }
 
     /// A replay's directive changes (`{"time":"00:20:00"}`) as `time=00:20:00`.
-    static func deltaText(_ json: String?) -> String {
+    package static func deltaText(_ json: String?) -> String {
         directiveMap(json).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     }
 }

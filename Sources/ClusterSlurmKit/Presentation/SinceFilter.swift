@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// The forms `--since` takes: a point in time written as people write it.
 public enum SinceFilter {
@@ -28,7 +32,7 @@ public enum SinceFilter {
     }
 
     /// `YYYY-MM-DD`, `YYYY-MM-DD[T ]HH:MM[:SS[.fff]]` in local time, or with `Z`/`±HH:MM`.
-    static func isoDate(_ text: String, utcOffset: Int) -> Date? {
+    package static func isoDate(_ text: String, utcOffset: Int) -> Date? {
         let scalars = Array(text)
         guard scalars.count >= 10 else { return nil }
         func number(_ from: Int, _ length: Int) -> Int? {

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `watch`: a line per change of state, and at the end one summary: how it
 /// ended, how long it queued and ran, its peak memory, and when it failed

@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Exactly one submission and a true state under every fault, without a cluster.
 @Suite struct JobTruthTests {

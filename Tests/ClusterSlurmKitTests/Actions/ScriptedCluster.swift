@@ -1,5 +1,10 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// A fake `Transport` for the fast tier: each remote call is answered by a
 /// handler keyed by the call's label, with output recorded from the real

@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The ledger file knows itself, and picks its journal by filesystem.
 @Suite struct LedgerFileTests {
@@ -45,7 +50,7 @@ import Testing
         let scratch = TestSupport.Scratch()
         defer { withExtendedLifetime(scratch) {} }
         let empty = scratch.path + "/empty.sqlite"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         let emptyError = try #require(throws: ClusterSlurmError.self) { _ = try Ledger(path: empty) }
         #expect(emptyError.message.contains("empty file"))
         #expect((try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int) == 0)

@@ -1,7 +1,12 @@
 import Foundation
 import GRDB
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 @Suite struct LedgerTests {
     let scratch = TestSupport.Scratch()

@@ -1,7 +1,12 @@
 import Foundation
 import Testing
-@testable import ClusterSlurmKit
 import LedgerMigrations
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+@testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The Swift enums and the SQL constraints name the same values; every
 /// migration file is registered; one list of terminal states.

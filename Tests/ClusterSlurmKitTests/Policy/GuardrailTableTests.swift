@@ -1,7 +1,12 @@
 import Crypto
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The guardrails' pure parts, table-driven: sbatch's reading of options,
 /// the submitArgs allowlist, the scheduler's view of a held job, the

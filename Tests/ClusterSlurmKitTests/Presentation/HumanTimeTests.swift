@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 @Suite struct HumanTimeTests {
     static let now = Date(timeIntervalSince1970: 1_795_964_400)  // 2026-11-29T15:00:00Z

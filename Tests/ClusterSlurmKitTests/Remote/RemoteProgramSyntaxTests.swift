@@ -1,7 +1,12 @@
 import Foundation
 import Testing
 import RemotePrograms
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Every login-node program parses as bash (`bash -n`), alone and as the
 /// command line ssh is given (the clean environment around it), and is

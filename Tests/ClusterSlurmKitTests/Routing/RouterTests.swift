@@ -1,5 +1,10 @@
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 @Suite struct RouterTests {
     let config = try! TestSupport.config(TestSupport.seedLike)

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// Job arrays, dependencies and retries: the pure parts, table by table.
 @Suite struct SweepTests {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The status program's tail: the user's active jobs and the waiting jobs' records.
 struct UserJobsTests {

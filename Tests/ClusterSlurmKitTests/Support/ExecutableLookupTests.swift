@@ -1,12 +1,17 @@
 import Foundation
 import Subprocess
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
+@testable import ClusterSlurmKit
+import ClusterSlurmTool
 #if canImport(System)
 import System
 #else
 import SystemPackage
 #endif
 import Testing
-@testable import ClusterSlurmKit
 
 @Suite struct ExecutableLookupTests {
     @Test func findsTheFirstExecutableRegularFileInPath() throws {

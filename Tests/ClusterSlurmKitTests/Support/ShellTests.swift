@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 @Suite struct ShellTests {
     static let hostile = ["plain", "", "a b", "it's", "\"double\"", "$(id)", "`id`", "a;b", "a && b", "line\nbreak", "tab\there",

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 @testable import ClusterSlurmKit
+import ClusterSlurmTool
 
 /// The reference plugin's own test suite (gg2uah/openclaw,
 /// extensions/cluster-slurm/src/{config,routing,slurm,service,tool}.test.ts),

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs export RUN --ro-crate DIR` (or `--zip FILE`): writes the run's
 /// RO-Crate. Nothing half-written is left looking complete: the crate is
@@ -54,11 +58,11 @@ public enum CrateExport {
     }
 
     /// As the person typed it: relative to the current directory.
-    static func absolute(_ path: String) -> String {
+    package static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
-    static func countReferences(_ metadata: JSONValue) -> Int {
+    package static func countReferences(_ metadata: JSONValue) -> Int {
         guard case .object(let root) = metadata, case .array(let graph)? = root["@graph"] else { return 0 }
         return graph.filter { if case .object(let o) = $0, case .string(let id)? = o["@id"] { id.hasPrefix("ssh://") } else { false } }.count
     }

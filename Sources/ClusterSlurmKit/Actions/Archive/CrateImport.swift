@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs import-crate DIR`: restores a run from a crate `runs export` wrote
 /// into this ledger. Every file the crate holds is checked against the

@@ -1,3 +1,7 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// The software environment a job ran in, as the job itself recorded it on
 /// the compute node (`.cluster-slurm-environment.txt`, `@@section` blocks):
 /// Python and its packages (pip, and conda when an environment is active),
@@ -102,11 +106,11 @@ public struct EnvironmentSnapshot: Sendable, Equatable {
         }
     }
 
-    static func normalised(_ name: Substring) -> String {
+    package static func normalised(_ name: Substring) -> String {
         name.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: ".", with: "-")
     }
 
-    static func oneLine(_ text: String?) -> String {
+    package static func oneLine(_ text: String?) -> String {
         guard let text else { return "-" }
         let line = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "; ")
         return line.count > 120 ? String(line.prefix(119)) + "…" : line

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// A run as an RO-Crate following the Process Run Crate profile (0.5): the
 /// run is a CreateAction whose instrument is the rendered batch script, with
@@ -12,7 +16,7 @@ public enum ROCrate {
     public static let profile = "https://w3id.org/ro/wfrun/process/0.5"
     public static let specification = "https://w3id.org/ro/crate/1.1"
     public static let metadataFile = "ro-crate-metadata.json"
-    public static let recordFile = "cluster-slurm-run.json"
+    public static let recordFile = Ledger.runRecordFile
     public static let environmentFile = "environment.txt"
 
     /// A file the crate holds (bytes) or points to (`bytes == nil`).
@@ -178,18 +182,18 @@ public enum ROCrate {
         return Content(metadata: metadata, files: files)
     }
 
-    static let slurmId = "https://slurm.schedmd.com/sbatch.html"
+    package static let slurmId = "https://slurm.schedmd.com/sbatch.html"
 
     /// A JSON object's string values (the run-info record).
-    static func jsonStrings(_ json: String?) -> [String: String] {
+    package static func jsonStrings(_ json: String?) -> [String: String] {
         (try? JSONDecoder().decode([String: String].self, from: Data((json ?? "{}").utf8))) ?? [:]
     }
 
     /// One reference as itself, several as a list (RO-Crate 1.1 prefers no one-element arrays).
-    static func single(_ refs: [JSONValue]) -> JSONValue { refs.count == 1 ? refs[0] : .array(refs) }
+    package static func single(_ refs: [JSONValue]) -> JSONValue { refs.count == 1 ? refs[0] : .array(refs) }
 
     /// A media type for a file by its name (what a reader needs to open it).
-    static func encodingFormat(_ name: String) -> String {
+    package static func encodingFormat(_ name: String) -> String {
         switch (name as NSString).pathExtension.lowercased() {
         case "json": return "application/json"
         case "csv": return "text/csv"
@@ -201,26 +205,26 @@ public enum ROCrate {
     }
 
     /// ISO 8601 with an explicit offset (`+00:00`), as the profile asks.
-    static func isoTime(_ date: Date) -> String {
+    package static func isoTime(_ date: Date) -> String {
         String(Timestamp.string(date).prefix(19)) + "+00:00"
     }
 
     /// SLURM's `2026-11-29T18:51:07` (the cluster's clock, taken as UTC) → ISO 8601.
-    static func isoTime(_ slurm: String) -> String? {
+    package static func isoTime(_ slurm: String) -> String? {
         guard slurm.count >= 19, slurm.first?.isNumber == true else { return nil }
         return String(slurm.prefix(19)) + "+00:00"
     }
 
     /// A path inside the crate: the run-relative path with each part kept as is when safe.
-    static func cratePath(_ relative: String) -> String {
+    package static func cratePath(_ relative: String) -> String {
         relative.split(separator: "/").filter { $0 != "." && $0 != ".." && !$0.isEmpty }.map(String.init).joined(separator: "/")
     }
 
-    static func encodedPath(_ path: String) -> String {
+    package static func encodedPath(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map(percentEncoded).joined(separator: "/")
     }
 
-    static func percentEncoded<S: StringProtocol>(_ part: S) -> String {
+    package static func percentEncoded<S: StringProtocol>(_ part: S) -> String {
         String(part).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? String(part)
     }
 }

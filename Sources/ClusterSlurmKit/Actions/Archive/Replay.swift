@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs replay`: a new run linked to its parent, made from the ledger's
 /// archived script bytes (run-scoped names rewritten) and archived inputs,
@@ -28,7 +32,7 @@ public enum Replay {
         public var inputs: [String]
         public var inputsFrom: String
         public var scriptSha256: String
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
@@ -135,7 +139,7 @@ public enum Replay {
 
     /// Replaces or adds `#SBATCH --flag=value` lines for each override; a
     /// nil value removes the directive.
-    static func applyOverrides(_ script: String, _ overrides: [String: String?], flags: [String: String]) -> String {
+    package static func applyOverrides(_ script: String, _ overrides: [String: String?], flags: [String: String]) -> String {
         guard !overrides.isEmpty else { return script }
         var lines = script.components(separatedBy: "\n")
         for key in overrides.keys.sorted() {

@@ -1,11 +1,15 @@
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 /// A replay on another cluster: the directives the parent took from its
 /// profile (partition, account, QOS, constraint, GPU form) become the new
 /// profile's, so the job is placed as that cluster expects; what the parent's
 /// call asked for itself (time, memory, CPUs, GPU count) is kept.
-enum ReplayMapping {
+package enum ReplayMapping {
     /// Directive key → new value, or nil to remove the line. Keys are
     /// `SlurmDirectives` keys (`partition`, `gpusPerNode`…).
-    static func directives(parentScript: String, from old: ClusterProfile?, to new: ClusterProfile) -> [String: String?] {
+    package static func directives(parentScript: String, from old: ClusterProfile?, to new: ClusterProfile) -> [String: String?] {
         let parsed = ScriptDirectives.parse(parentScript)
         var out: [String: String?] = [:]
         let placement: [(key: String, flag: String, old: String?, new: String?)] = [

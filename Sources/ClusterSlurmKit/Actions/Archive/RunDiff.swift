@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// Compares two runs from the ledger alone. Counted categories decide whether
 /// the runs differ; informational ones (host, times, job ids, timings) are
@@ -92,11 +96,11 @@ public struct RunDiff: Codable, Sendable {
 
     /// The script with the run's own id replaced, so two runs of the same
     /// work render the same text.
-    static func normalizedScript(_ archive: RunArchive) -> String {
+    package static func normalizedScript(_ archive: RunArchive) -> String {
         (archive.scriptText ?? "").replacingOccurrences(of: archive.run.id, with: "<run-id>")
     }
 
-    static func directives(_ archive: RunArchive) -> [String: String] {
+    package static func directives(_ archive: RunArchive) -> [String: String] {
         guard let json = archive.script?.directivesJson, case .object(let object)? = try? JSONValue.parse(Data(json.utf8)) else { return [:] }
         var out: [String: String] = [:]
         for (key, value) in object {
@@ -107,7 +111,7 @@ public struct RunDiff: Codable, Sendable {
     }
 
     /// Outputs keyed by their path inside the run dir.
-    static func outputs(_ archive: RunArchive) -> [String: String] {
+    package static func outputs(_ archive: RunArchive) -> [String: String] {
         var out: [String: String] = [:]
         for artifact in archive.artifacts { out[archive.pathInRunDir(artifact.remotePath)] = artifact.sha256 }
         return out
@@ -115,7 +119,7 @@ public struct RunDiff: Codable, Sendable {
 
     /// Changes between two maps; sha256 values are shortened to 12 digits,
     /// other values (directives) are shown whole.
-    static func mapChanges(_ a: [String: String], _ b: [String: String], label: String, hashes: Bool = true) -> [String] {
+    package static func mapChanges(_ a: [String: String], _ b: [String: String], label: String, hashes: Bool = true) -> [String] {
         func shown(_ value: String) -> String { hashes ? String(value.prefix(12)) : value }
         var changes: [String] = []
         for key in Set(a.keys).union(b.keys).sorted() {
@@ -129,7 +133,7 @@ public struct RunDiff: Codable, Sendable {
         return changes
     }
 
-    static func signed(_ value: Int) -> String { value >= 0 ? "+\(value)" : "\(value)" }
+    package static func signed(_ value: Int) -> String { value >= 0 ? "+\(value)" : "\(value)" }
 
     /// The text `runs diff` prints.
     public func rendered(all: Bool, palette: Palette = .plain) -> String {

@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// A run's metrics: the numbers in its declared outputs file (a JSON object;
 /// nested objects give dotted names, `{"val": {"loss": 0.2}}` → `val.loss`).
@@ -35,25 +39,7 @@ public enum RunMetrics {
         return .success(parsed)
     }
 
-    /// `loss<0.3`, `accuracy>=0.9`, `epochs=10`, `f1!=0`: a metric filter for `runs list --metric`.
-    public struct Filter: Equatable, Sendable {
-        public var name: String
-        public var op: String
-        public var value: Double
-
-        public static let operators = ["<=", ">=", "!=", "<", ">", "="]
-
-        public static func parse(_ text: String) throws -> Filter {
-            for op in operators {
-                guard let range = text.range(of: op) else { continue }
-                let name = text[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-                let number = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                guard !name.isEmpty, let value = Double(number), value.isFinite else { break }
-                return Filter(name: name, op: op, value: value)
-            }
-            throw ClusterSlurmError.invalidInput("must be NAME OP NUMBER with OP one of < <= > >= = != (e.g. 'loss<0.3'); got \"\(text)\"", path: "--metric")
-        }
-    }
+    public typealias Filter = MetricFilter
 
     /// `lr=0.01`: a parameter filter for `runs list --param` (compared as text).
     public static func parseParamFilter(_ text: String) throws -> (name: String, value: String) {

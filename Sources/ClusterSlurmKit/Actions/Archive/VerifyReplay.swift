@@ -1,4 +1,8 @@
 import Foundation
+import ClusterSlurmSupport
+import ClusterSlurmDomain
+import ClusterSlurmLedger
+import ClusterSlurmRemote
 
 /// `runs verify`: once a replay has finished, fetch the outputs its parent
 /// had (same paths), diff the two runs and store the verdict: "reproduced"
@@ -15,7 +19,7 @@ public enum VerifyReplay {
         /// Outputs and environment, said apart: "same outputs; environment: numpy 1.24.2 → 1.26.4".
         public var summary: String?
         public var diff: RunDiff?
-        var runIdentifier: String? { runId }
+        package var runIdentifier: String? { runId }
     }
 
     public static func run(runId: String, context: ActionContext) async throws -> Result {
@@ -48,7 +52,7 @@ public enum VerifyReplay {
 
     /// What a person wants to know first about a replay: did the outputs
     /// come out the same, and did the software change.
-    static func summary(_ diff: RunDiff) -> String {
+    package static func summary(_ diff: RunDiff) -> String {
         func changes(_ name: String) -> [String] { diff.categories.first { $0.name == name }?.changes ?? [] }
         let outputs = changes("outputs")
         var text = outputs.isEmpty ? "same outputs" : "outputs differ: " + outputs.prefix(3).joined(separator: "; ") + (outputs.count > 3 ? "; …" : "")

@@ -1,9 +1,0 @@
-/// One problem found in a config file, located by its dotted JSON path.
-public struct ConfigIssue: Sendable, Codable, Equatable, CustomStringConvertible {
-    public enum Severity: String, Sendable, Codable { case error, warning }
-    public let severity: Severity
-    public let path: String
-    public let message: String
-
-    public var description: String { "\(path.isEmpty ? "(config)" : path): \(message)" }
-}
