@@ -6,6 +6,7 @@ import ClusterSlurmLedger
 import ClusterSlurmRemote
 import ClusterSlurmKit
 import ClusterSlurmTool
+
 #if canImport(Glibc)
 import Glibc
 #endif

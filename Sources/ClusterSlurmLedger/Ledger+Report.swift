@@ -14,8 +14,8 @@ public struct LedgerReport: Codable, Sendable {
         public var gpu_hours: Double
         public var elapsed_seconds: Int
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(cluster: String, runs: Int, completed: Int, failed: Int, active: Int, gpu_hours: Double, elapsed_seconds: Int) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(cluster: String, runs: Int, completed: Int, failed: Int, active: Int, gpu_hours: Double, elapsed_seconds: Int) {
             self.cluster = cluster
             self.runs = runs
             self.completed = completed
@@ -36,9 +36,9 @@ public struct LedgerReport: Codable, Sendable {
         public var reason: String?
         public var stderr_tail: String?
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(run_id: String, created: String, cluster: String, partition: String? = nil, gpus: Int? = nil, state: String,
-                         exit_code: String? = nil, reason: String? = nil, stderr_tail: String? = nil) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(run_id: String, created: String, cluster: String, partition: String? = nil, gpus: Int? = nil, state: String,
+                     exit_code: String? = nil, reason: String? = nil, stderr_tail: String? = nil) {
             self.run_id = run_id
             self.created = created
             self.cluster = cluster
@@ -56,8 +56,8 @@ public struct LedgerReport: Codable, Sendable {
         public var verdict: String?
         public var differing: String?
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(run_id: String, replay_of: String, verdict: String? = nil, differing: String? = nil) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(run_id: String, replay_of: String, verdict: String? = nil, differing: String? = nil) {
             self.run_id = run_id
             self.replay_of = replay_of
             self.verdict = verdict

@@ -3,6 +3,7 @@ import GRDB
 import LedgerMigrations
 import ClusterSlurmSupport
 import ClusterSlurmDomain
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,8 +35,8 @@ public struct Ledger: Sendable {
         /// Why: network filesystem, read-only file, full disk, `--read-only`.
         public var reason: String?
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(journal: String, filesystem: String, readOnly: Bool, reason: String? = nil) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(journal: String, filesystem: String, readOnly: Bool, reason: String? = nil) {
             self.journal = journal
             self.filesystem = filesystem
             self.readOnly = readOnly

@@ -1,6 +1,7 @@
 import Foundation
 import ClusterSlurmSupport
 import ClusterSlurmDomain
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ClusterSlurmSupport
 import ClusterSlurmDomain
+
 /// The environment every remote program runs in, whatever the user's shell
 /// start-up files set: `env -i` drops every inherited variable (SBATCH_* and
 /// SLURM_* inputs, BASH_ENV, LD_PRELOAD, exported functions), `--noprofile

@@ -2,6 +2,7 @@ import Foundation
 import Subprocess
 import ClusterSlurmSupport
 import ClusterSlurmDomain
+
 #if canImport(System)
 import System
 #else

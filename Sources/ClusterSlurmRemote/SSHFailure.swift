@@ -1,5 +1,6 @@
 import ClusterSlurmSupport
 import ClusterSlurmDomain
+
 /// Classifies ssh's own failures (exit status 255) from its stderr.
 package enum SSHFailure {
     package static func classify(stderr: String) -> ClusterSlurmError.RemoteCondition {

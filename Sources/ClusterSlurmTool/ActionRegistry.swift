@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// One action as an agent sees it: its name, what a model needs to know to
 /// use it well, which parameters it takes, which it requires, and how it
 /// behaves (read-only, destructive). Each action's binding (`Tool/Bindings`)

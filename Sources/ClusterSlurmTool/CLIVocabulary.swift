@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// The command line's names for what tool mode calls fields and actions, so
 /// a hint printed by the CLI names what the person can type (`--run-id`,
 /// `render-job`), while tool mode keeps the JSON names (`runId`, `render_job`).

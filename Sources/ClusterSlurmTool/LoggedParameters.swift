@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// A call as the action log keeps it, parameter by parameter as
 /// `ToolParameter.logged` says: values a secret may hide in (env) keep only
 /// their names.

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// How one action is offered as a tool: its spec (what a model reads, the
 /// parameters it takes) and how a checked call becomes its typed request.
 /// An action joins the tool by one binding file and one entry in

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// One call of the `cluster_slurm` tool with the reference's parameter names,
 /// checked field by field against `ToolParameter` and the action's spec:
 /// unknown fields, wrong types and out-of-range values are refused with the

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// Every parameter of the `cluster_slurm` tool, declared once: its JSON name
 /// (the case's raw value, the reference's spelling), how a value is read and
 /// checked, its JSON schema with the one help sentence, the CLI flag that

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 /// The JSON schema of the `cluster_slurm` tool's parameters, as the reference
 /// declares them. Served over MCP and mirrored by the OpenClaw plugin.
 public enum ToolSchema {

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// A profile's `retry` and `preemption` objects.
 extension ConfigValidator {
     package mutating func readRetry(_ value: JSONValue?, at path: String) -> RetryConfig? {

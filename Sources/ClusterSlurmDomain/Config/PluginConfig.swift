@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// The plugin's configuration, validated and with every default filled in.
 /// Field names follow the reference plugin's config keys.
 public struct PluginConfig: Sendable, Codable, Equatable {

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// A profile's bounded retries: a job that ended in one of `on` is
 /// submitted again as a new attempt of the same run, at most `max` times,
 /// with its time limit multiplied by `timeMultiplier` each time. Off unless

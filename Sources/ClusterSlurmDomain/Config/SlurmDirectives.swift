@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// The `slurmDefaults` / `headerOverrides` keys. Every field is optional so the
 /// same type serves as profile defaults and as a call's overrides.
 public struct SlurmDirectives: Sendable, Codable, Equatable {

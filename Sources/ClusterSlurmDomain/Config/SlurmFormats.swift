@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Validation of SLURM's own value formats, shared by config and call checks.
 public enum SlurmFormats {
     /// `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`, or

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What changed in a job's software environment while its workload ran:
 /// the sections `python`, `pip` and `modules` of the file taken before the
 /// workload against the one its subshell wrote as it ended. Pure.

@@ -10,8 +10,8 @@ public enum EnvironmentPolicy {
         public var headerModules: [String]?
         public var commands: [String]
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(setupCommands: [String], modules: [String], headerModules: [String]? = nil, commands: [String]) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(setupCommands: [String], modules: [String], headerModules: [String]? = nil, commands: [String]) {
             self.setupCommands = setupCommands
             self.modules = modules
             self.headerModules = headerModules

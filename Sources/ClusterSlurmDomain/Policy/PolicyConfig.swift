@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Limits an agent-driven submission must stay within. A top-level `policy`
 /// sets defaults; a profile's `policy` overrides them key by key.
 public struct PolicyConfig: Sendable, Codable, Equatable {

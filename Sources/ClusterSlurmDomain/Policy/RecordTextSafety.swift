@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Free text that SLURM prints inside the held job's record.
 ///
 /// `scontrol show job -o` prints one line of `Key=value` fields and does not

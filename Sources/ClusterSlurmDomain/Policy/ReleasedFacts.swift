@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What the held check released: the parts of the scheduler's record that
 /// the policy judged. A waiting job's current record must still show the
 /// same; a workload running as the user can `scontrol update` a job of

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What a submission asks the scheduler for, read from the script's
 /// `#SBATCH` lines and the sbatch options (which win, as in sbatch). This is
 /// the guardrails' first look, before anything reaches the cluster; the

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// The simple commands in a piece of shell, with quotes removed, as bash
 /// would see their words: enough for the environment policy to find a
 /// command by name wherever it hides (after `eval`, `\`, `command`, `time`,

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Which sbatch options an agent may add to a submission (`submitArgs`).
 /// An allowlist, applied to sbatch's own reading of the arguments
 /// (`SbatchCommandLine`), so no spelling gets an option past it.

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Log file patterns for array tasks: each task its own file, named by the
 /// array id and task index (`%A_%a`) so a task's logs are found from its id.
 public enum ArrayLogs {

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// A job array as a call asks for it: a SLURM spec (`0-19%4`), or a list of
 /// parameter objects, one task each (task i sees the i-th object as
 /// `CLUSTER_SLURM_PARAMS`).

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What goes into a job script besides the profile.
 public struct RenderRequest: Sendable, Equatable {
     public var runId: String

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Why a run went to the cluster it did.
 public enum RoutingReason: String, Sendable, Codable, Equatable {
     case explicitCluster = "explicit_cluster"

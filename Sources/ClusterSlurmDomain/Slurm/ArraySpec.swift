@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// A SLURM job array spec as sbatch's `--array` takes it: comma-separated
 /// indexes and ranges with an optional step (`0-19`, `1,3,5-7`, `0-15:4`),
 /// then an optional `%N` limit on tasks running at once.

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// A job array's state from its tasks' states: one squeue (`--array`, a line
 /// per task, pending ones too) and one sacct (a record per started task)
 /// answer for every task at once, however many there are.

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What a cluster's login node reports about SLURM in the clean
 /// environment every remote program runs in (`@@FACTS` … `@@FACTS_END` of
 /// the status program): where each command is, and the settings that say

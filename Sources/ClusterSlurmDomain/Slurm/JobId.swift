@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Validation of job ids given by callers: plain (`123`), array task
 /// (`123_4`) or heterogeneous component (`123+1`). Anything else is refused
 /// before it gets near a shell.

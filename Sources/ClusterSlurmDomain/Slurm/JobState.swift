@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// A job state, normalised from squeue's or sacct's spelling.
 public enum JobState: String, Sendable, Codable, CaseIterable {
     case pending = "PENDING"

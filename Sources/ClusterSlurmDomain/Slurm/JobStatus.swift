@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What the scheduler says about one job. Field names follow the
 /// reference's `status` object (`source`, `state`) with more added.
 public struct JobStatus: Sendable, Codable, Equatable {

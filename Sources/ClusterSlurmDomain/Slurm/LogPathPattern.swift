@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Expands sbatch filename patterns (`--output`/`--error`) the way slurmd does:
 /// `%j` job id, `%x` job name, `%u` user, `%A` array master id, `%a` array
 /// task id, `%N` first node, `%n` node id, `%t` task id, `%s` step, `%%` a

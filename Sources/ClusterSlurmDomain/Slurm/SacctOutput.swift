@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Parses `sacct --parsable2` for any number of jobs at once; the
 /// job-status program asks sacct for exactly these `fields` (as SACCT_FIELDS).
 public enum SacctOutput {

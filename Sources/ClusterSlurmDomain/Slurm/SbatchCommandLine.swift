@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// sbatch's own reading of its options: glibc `getopt_long` over sbatch's
 /// option table. Guardrails must see the option sbatch will act on, whatever
 /// the spelling an agent chose: a unique prefix of a long option (`--part=ai`

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Parses `sbatch --parsable` output: `ID` or `ID;cluster`. Lines printed
 /// by login scripts around it are ignored; no other number is ever taken
 /// for a job id (the reference fell back to "any 3+ digit number").
@@ -7,8 +8,8 @@ public enum SbatchOutput {
         public let jobId: String
         public let cluster: String?
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(jobId: String, cluster: String?) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(jobId: String, cluster: String?) {
             self.jobId = jobId
             self.cluster = cluster
         }

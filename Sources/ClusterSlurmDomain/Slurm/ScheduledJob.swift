@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// What the scheduler made of a submission: `scontrol show job -o ID` of the
 /// job while it is held, read field by field. This, not our reading of the
 /// options, is what the guardrails check before the job is released.

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Reads `#SBATCH` lines back out of a script (ours or one the user wrote),
 /// so log paths and job names come from what was actually submitted, and
 /// the guardrails have a first look before the scheduler's own.

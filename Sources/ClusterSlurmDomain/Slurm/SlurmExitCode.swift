@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// SLURM's `EXIT:SIGNAL` exit code pair (sacct's ExitCode).
 public enum SlurmExitCode {
     /// The signal that ended the job, when non-zero.

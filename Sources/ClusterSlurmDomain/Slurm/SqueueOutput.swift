@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// Parses `squeue` for any number of jobs at once; the job-status program
 /// asks squeue for exactly this `format` (given to it as SQUEUE_FORMAT).
 public enum SqueueOutput {

@@ -1,4 +1,5 @@
 import ClusterSlurmSupport
+
 /// The tail of the status program: every active job of the user
 /// (`squeue --array --user`, `ID|STATE|WORKDIR|COMMENT`), then the current record of
 /// each waiting job asked about (`@@RECORD id` … `@@END_RECORD`).
@@ -20,8 +21,8 @@ public enum UserJobs {
             return ArraySpec.taskCount(String(id[id.index(after: open)..<close])) ?? 1
         }
 
-            /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
-            package init(id: String, state: String, workDir: String, comment: String) {
+        /// Every stored property, as the memberwise initializer (which Swift keeps to its own module).
+        package init(id: String, state: String, workDir: String, comment: String) {
             self.id = id
             self.state = state
             self.workDir = workDir

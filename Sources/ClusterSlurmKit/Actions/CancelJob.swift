@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// `cancel_job`: `scancel`, recorded. Only jobs this ledger submitted.
 public enum CancelJob {
     public struct Request: Codable, Sendable {

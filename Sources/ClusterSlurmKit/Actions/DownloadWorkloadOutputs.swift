@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// `download_workload_outputs`: one file (`remoteFile`, default
 /// `result.json` as in the reference), several (`remotePath` of a folder), or
 /// a glob (`outputs/*.json`) from the run dir into the run's local dir.

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// `job_logs`: the tail of a job's stdout (and stderr, when separate), at
 /// the paths its `--output`/`--error` patterns give, in one round trip.
 public enum JobLogs {

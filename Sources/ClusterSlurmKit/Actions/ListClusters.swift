@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// `list_clusters`: the configured profiles and routing.
 public enum ListClusters {
     public struct Cluster: Codable, Sendable, Equatable {

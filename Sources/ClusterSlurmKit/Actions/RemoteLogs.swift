@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// Reads the tails of several remote files in one round trip.
 package enum RemoteLogs {
     package struct Tail: Sendable {

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// The script of a retry: the same bytes as the attempt that ended, except
 /// its `#SBATCH --time=` multiplied (rounded up to whole minutes, which is
 /// how SLURM counts a limit).

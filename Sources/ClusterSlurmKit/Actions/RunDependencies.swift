@@ -115,19 +115,43 @@ package enum RunDependencies {
     /// chain follows its retries.
     package static func followRetry(runId: String, oldJob: String, newJob: String, context: ActionContext) async throws {
         let edges = try context.ledger.dependents(runId: runId).filter { $0.resolution == "slurm" && $0.upstreamJobId == oldJob }
-        var updates: [(jobId: String, dependency: String)] = []
+        var moves: [(edge: RunDependencyRecord, jobId: String, dependency: String)] = []
         for edge in edges {
             guard let job = try context.ledger.jobs(runId: edge.runId).last,
                   !(job.lastState.flatMap(JobState.init(rawValue:))?.isTerminal ?? false) else { continue }
             var moved = edge
             moved.upstreamJobId = newJob
-            try context.ledger.recordDependencies([moved])
             let all = try context.ledger.dependencies(runId: edge.runId).filter { $0.resolution == "slurm" }
+                .map { $0.upstreamRunId == edge.upstreamRunId && $0.kind == edge.kind ? moved : $0 }
             var byType: [String: [String]] = [:]
             for e in all { if let id = e.upstreamJobId { byType[e.kind.sbatchType, default: []].append(id) } }
-            if let dependency = option(byType) { updates.append((job.jobId, dependency)) }
+            if let dependency = option(byType) { moves.append((moved, job.jobId, dependency)) }
         }
-        guard !updates.isEmpty, let cluster = edges.first.flatMap({ _ in try? context.ledger.run(id: runId)?.cluster }) else { return }
-        _ = try await context.slurm(cluster).updateDependencies(updates)
+        guard !moves.isEmpty, let cluster = try context.ledger.run(id: runId)?.cluster else { return }
+        let result = try await context.slurm(cluster).updateDependencies(moves.map { ($0.jobId, $0.dependency) })
+        // What SLURM made of each: only a dependency it moved is recorded as moved.
+        let answers = DependencyUpdates.parse(result.stdoutText)
+        for move in moves {
+            if answers.updated.contains(move.jobId) {
+                try context.ledger.recordDependencies([move.edge])
+            } else {
+                let why = answers.failed[move.jobId] ?? (result.succeeded ? "no answer" : String(result.stderr.prefix(200)))
+                try context.ledger.addNote(runId: move.edge.runId, text: "SLURM did not move job \(move.jobId)'s dependency from job \(oldJob) to its retry \(newJob) (\(why)); it still waits for \(oldJob)", now: context.now())
+            }
+        }
+    }
+}
+
+/// The dependency-update program's answer: `@@UPDATED id` or `@@FAILED id message` per job.
+package enum DependencyUpdates {
+    package static func parse(_ text: String) -> (updated: Set<String>, failed: [String: String]) {
+        var updated = Set<String>(), failed: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            guard parts.count >= 2 else { continue }
+            if parts[0] == "@@UPDATED" { updated.insert(String(parts[1])) }
+            if parts[0] == "@@FAILED" { failed[String(parts[1])] = parts.count > 2 ? String(parts[2]).trimmingCharacters(in: .whitespaces) : "failed" }
+        }
+        return (updated, failed)
     }
 }

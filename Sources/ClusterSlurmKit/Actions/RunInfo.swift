@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// A run as the tool reports it (`init_run`'s `run`).
 public struct RunInfo: Codable, Sendable, Equatable {
     public struct Job: Codable, Sendable, Equatable {

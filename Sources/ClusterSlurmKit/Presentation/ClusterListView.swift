@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// `list-clusters`: one profile a line with where its jobs go, then routing.
 public enum ClusterListView {
     public static func render(_ result: ListClusters.Result, palette: Palette, maxWidth: Int?) -> String {

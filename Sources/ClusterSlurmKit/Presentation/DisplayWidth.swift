@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// How many terminal columns text takes, and text made safe to print on one
 /// line: names come from agents and file systems, and a run id or file name
 /// holding an escape sequence must not drive the reader's terminal.

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// The facts about a job's end that several views print the same way.
 package enum EndFacts {
     /// SLURM's reason when it says something (`None` and empty say nothing).

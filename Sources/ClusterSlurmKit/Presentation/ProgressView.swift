@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// A progress line: `uploading 3 files · 120 MiB of 300 MiB (40%) · 45 MiB/s · 4s left`.
 public enum ProgressView {
     public static func line(_ event: ProgressEvent, elapsedSeconds: Double) -> String {

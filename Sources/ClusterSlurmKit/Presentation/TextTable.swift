@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// An aligned, width-aware table for the terminal. Columns that may be cut
 /// say how (ids in the middle, free text at the end); when the table is
 /// wider than the terminal the widest cuttable column gives way first.

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 extension CancelJob: ToolBinding {
     package static let spec = ActionSpec(
         .cancelJob,

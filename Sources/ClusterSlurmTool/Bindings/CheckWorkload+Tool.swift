@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 extension CheckWorkload: ToolBinding {
     package static let spec = ActionSpec(
         .checkWorkload,

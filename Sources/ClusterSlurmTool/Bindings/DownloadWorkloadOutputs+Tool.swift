@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 extension DownloadWorkloadOutputs: ToolBinding {
     package static let spec = ActionSpec(
         .downloadWorkloadOutputs,

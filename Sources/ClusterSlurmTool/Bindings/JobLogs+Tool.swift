@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 extension JobLogs: ToolBinding {
     package static let spec = ActionSpec(
         .jobLogs,

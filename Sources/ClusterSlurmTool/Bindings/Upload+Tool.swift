@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmKit
+
 extension Upload: ToolBinding {
     package static let spec = ActionSpec(
         .upload,

@@ -31,7 +31,7 @@ import ClusterSlurmTool
     @Test func initRunTakesASuffixWhenAnotherLedgerHasTheDir() async throws {
         let bed = try ScriptedBed()
         let attempts = Counter()
-        bed.transport.on("create run dir") { _ in attempts.next() == 0 ? .init(exitStatus: 17, stdout: "@@EXISTS\n") : .init(stdout: "/x\n") }
+        bed.transport.on("create run dir") { _ in attempts.next() == 0 ? .init(exitStatus: RemoteExit.runDirectoryTaken.rawValue, stdout: "", stderr: "cluster-slurm: the run dir exists already") : .init(stdout: "/x\n") }
         let result = try await InitRun.run(.init(prefix: "demo"), context: bed.context)
         #expect(result.run.runId.hasPrefix("demo-20261128-210640-") && result.run.runId.count == "demo-20261128-210640".count + 5)
         #expect(bed.transport.calls("create run dir").count == 2)
@@ -153,12 +153,14 @@ import ClusterSlurmTool
         try bed.write("test.json", ScriptedBed.config)
         let attempts = Counter()
         let otherRun = Locked<String?>(nil)
+        // (the handler must not hold the bed: the bed holds the transport that holds the handler)
+        let (root, ledgerPath) = (bed.root, bed.context.ledger.path)
         bed.transport.on("submit") { _ in
             guard attempts.next() == 0 else { return ScriptedBed.submitted("91") }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["render-job", "--config", bed.root + "/ws/test.json", "--workspace", bed.root + "/ws",
-                                 "--ledger", bed.context.ledger.path, "--cluster", "cpu", "--prefix", "other", "--command", "echo other", "--json"]
+            process.arguments = ["render-job", "--config", root + "/ws/test.json", "--workspace", root + "/ws",
+                                 "--ledger", ledgerPath, "--cluster", "cpu", "--prefix", "other", "--command", "echo other", "--json"]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice

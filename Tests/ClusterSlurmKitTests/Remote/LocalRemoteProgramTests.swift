@@ -384,7 +384,7 @@ import ClusterSlurmTool
         #expect(first.succeeded)
         let second = try await bed.context.transport.run(RemoteCall(label: "claim", script: RemoteScripts.claimRunDirectory, arguments: [word]),
                                                          on: SSHEndpoint(target: "x"))
-        #expect(second.exitStatus == 17 && second.stdoutText.contains("@@EXISTS"))
+        #expect(second.exitStatus == RemoteExit.runDirectoryTaken.rawValue && second.stderr.contains("exists already"))
     }
 
     @Test func inputManifestChecksHostileNames() throws {

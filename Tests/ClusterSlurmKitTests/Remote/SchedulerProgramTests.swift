@@ -8,7 +8,8 @@ import ClusterSlurmRemote
 import ClusterSlurmTool
 
 /// The login-node programs that talk to SLURM (job status, cancel, finding a
-/// lost submission, tails, following logs, dependency updates), run on this
+/// lost submission, tails, following logs, dependency updates) and the small
+/// ones beside them (run dir, secrets file), run on this
 /// machine through the real OpenSSH transport code (a stand-in `ssh` runs the
 /// command line with bash) against stand-in `squeue`, `sacct`, `scontrol` and
 /// `scancel` that answer as SLURM does and log how they were called. Each
@@ -170,7 +171,35 @@ import ClusterSlurmTool
         let lines = result.stdoutText.split(separator: "\n").map(String.init)
         #expect(lines.first == "@@UPDATED 5" && lines.last == "@@UPDATED 7")
         #expect(lines.contains { $0.hasPrefix("@@FAILED 6 Job dependency problem") })
+        let answers = DependencyUpdates.parse(result.stdoutText)
+        #expect(answers.updated == ["5", "7"] && answers.failed["6"]?.hasPrefix("Job dependency problem") == true)
         #expect(bed.calls == ["scontrol update JobId=5 Dependency=afterok:1", "scontrol update JobId=6 Dependency=afterok:2",
                               "scontrol update JobId=7 Dependency=afterany:3"])
+    }
+
+    /// The secrets file is written whole or not at all, private (0600) in a private (0700) run dir.
+    @Test func privateFileIsWrittenWholeAndPrivate() async throws {
+        let bed = try Bed(stubs: [:])
+        let dir = bed.root + "/runs/s"
+        let sent = try await bed.transport.run(RemoteCall(label: "send secrets", script: RemoteScripts.writePrivateFile,
+                                                          arguments: [.literal(dir), .literal(".secrets")], stdin: .bytes(Data("export A=1\n".utf8))),
+                                               on: bed.endpoint)
+        #expect(sent.succeeded)
+        #expect(try String(contentsOfFile: dir + "/.secrets", encoding: .utf8) == "export A=1\n")
+        let file = try FileManager.default.attributesOfItem(atPath: dir + "/.secrets")[.posixPermissions] as? Int
+        let folder = try FileManager.default.attributesOfItem(atPath: dir)[.posixPermissions] as? Int
+        #expect(file == 0o600 && folder == 0o700)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [".secrets"], "no temporary left beside it")
+    }
+
+    /// A run dir is made private and named by its physical path.
+    @Test func runDirectoryIsPrivateAndAbsolute() async throws {
+        let bed = try Bed(stubs: [:])
+        try FileManager.default.createDirectory(atPath: bed.root + "/real", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: bed.root + "/link", withDestinationPath: bed.root + "/real")
+        let made = try await bed.transport.run(RemoteCall(label: "create run dir", script: RemoteScripts.makeRunDirectory,
+                                                          arguments: [.literal(bed.root + "/link/runs/r-1")]), on: bed.endpoint)
+        #expect(made.stdoutText == bed.root + "/real/runs/r-1\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: bed.root + "/real/runs/r-1")[.posixPermissions] as? Int == 0o700)
     }
 }

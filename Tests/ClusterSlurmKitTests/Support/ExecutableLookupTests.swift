@@ -6,6 +6,7 @@ import ClusterSlurmLedger
 import ClusterSlurmRemote
 @testable import ClusterSlurmKit
 import ClusterSlurmTool
+
 #if canImport(System)
 import System
 #else

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// The software environment a job ran in, as the job itself recorded it on
 /// the compute node (`.cluster-slurm-environment.txt`, `@@section` blocks):
 /// Python and its packages (pip, and conda when an environment is active),

@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// A unified diff of two texts by lines (LCS), for scripts in `runs diff`.
 public enum LineDiff {
     public static func unified(_ a: String, _ b: String, labelA: String, labelB: String, context: Int = 3) -> String {

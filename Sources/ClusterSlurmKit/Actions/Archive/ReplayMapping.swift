@@ -2,6 +2,7 @@ import ClusterSlurmSupport
 import ClusterSlurmDomain
 import ClusterSlurmLedger
 import ClusterSlurmRemote
+
 /// A replay on another cluster: the directives the parent took from its
 /// profile (partition, account, QOS, constraint, GPU form) become the new
 /// profile's, so the job is placed as that cluster expects; what the parent's
