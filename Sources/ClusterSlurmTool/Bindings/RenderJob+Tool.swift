@@ -8,7 +8,7 @@ extension RenderJob: ToolBinding {
         .renderJob,
         "Render a run's SLURM batch script from the profile's defaults and the call's commands, and record it. Low-level: then `submit_job`.",
         parameters: [.runId, .cluster, .prefix, .workload, .command, .commands, .env, .setupCommands, .modules,
-        .headerOverrides, .scriptName, .allowEnvOverrides, .params, .array, .arrayMaxRunning, .metricsFile],
+                     .headerOverrides, .scriptName, .allowEnvOverrides, .params, .array, .arrayMaxRunning, .metricsFile],
         oneOf: [[.command, .commands]])
 
     package static func perform(_ call: ToolCall, person: PersonOverrides, context: ActionContext) async throws -> Result {
