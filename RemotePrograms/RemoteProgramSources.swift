@@ -21,6 +21,7 @@ public enum RemoteProgramSources {
         "tail_files": text(PackageResources.tail_files_bash),
         "terminal_states": text(PackageResources.terminal_states_bash),
         "update_dependencies": text(PackageResources.update_dependencies_bash),
+        "wait_for_end": text(PackageResources.wait_for_end_bash),
         "write_private_file": text(PackageResources.write_private_file_bash),
     ]
 

@@ -337,10 +337,18 @@ struct CheckWorkloadCommand: AsyncParsableCommand, ReportsJSON {
     @Option(help: "The cluster (default: the run's).", completion: .custom(Completions.clusters)) var cluster: String?
     @Flag(name: .customLong("include-accounting"), help: "Include sacct accounting fields.") var includeAccounting = false
     @Flag(help: "Ask the cluster even when the ledger has seen the job end (an ended job is otherwise final).") var refresh = false
+    @Option(help: "Wait up to this long for the job to end (90, 90s, 15m; at most polling.maxWaitSeconds): one ssh session watches for the job's end announcement, asking SLURM only now and then.")
+    var wait: String?
     func run() async throws {
         var call = CLICall(.checkWorkload)
         call.set(.runId, runId); call.set(.jobId, jobId); call.set(.cluster, cluster)
         if includeAccounting { call.set(.includeAccounting, flag: true) }
+        if let wait {
+            guard let seconds = WaitDuration.seconds(wait) else {
+                throw ClusterSlurmError.invalidInput("--wait takes a duration such as 90, 90s, 15m or 1h (got \"\(wait)\")", path: "--wait")
+            }
+            call.set(.waitSeconds, seconds)
+        }
         call.person.refresh = refresh
         try await runAction(call, options: options)
     }

@@ -37,7 +37,7 @@ extension RemoteCall {
             case .bytes(let data)?: try sink.write(data)
             case .producer(let produce)?: try produce(sink)
             case .file(let path)?: try sink.write(try Data(contentsOf: URL(fileURLWithPath: path)))
-            case nil: break
+            case nil, .heldOpen?: break
             }
             if let line = output.awaitReply(timeoutSeconds: timeoutSeconds) { try sink.write(Data((line + "\n").utf8)) }
         }

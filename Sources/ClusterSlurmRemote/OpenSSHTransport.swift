@@ -161,6 +161,11 @@ public struct OpenSSHTransport: Transport {
             inputFD = FileDescriptor(rawValue: pipe.readEnd)
             producerEnd = pipe.writeEnd
             producer = { sink in try sink.write(data) }
+        case .heldOpen:
+            // our end is written to by nobody and closed with the others when the call ends
+            let pipe = try PrivatePipe()
+            inputFD = FileDescriptor(rawValue: pipe.readEnd)
+            producerEnd = pipe.writeEnd
         case .producer(let produce):
             let pipe = try PrivatePipe()
             inputFD = FileDescriptor(rawValue: pipe.readEnd)

@@ -17,6 +17,7 @@ public enum RemoteScripts {
         "submit": writeAndSubmit, "first-contact": firstContact, "find-submission": findSubmission, "claim-run-dir": claimRunDirectory,
         "job-status": jobStatus, "tail-files": tailFiles, "list-for-download": listForDownload, "send-files": sendFiles,
         "cancel": cancel, "write-private-file": writePrivateFile, "update-dependencies": updateDependencies, "follow-files": followFiles,
+        "wait-for-end": waitForEnd,
     ]
 
     public static let makeRunDirectory = program("make_run_dir")
@@ -34,6 +35,11 @@ public enum RemoteScripts {
     public static let writePrivateFile = program("write_private_file")
     public static let updateDependencies = program("update_dependencies")
     public static let followFiles = program("follow_files", libraries: ["terminal_states"])
+    public static let waitForEnd = program("wait_for_end", libraries: ["terminal_states"])
+
+    /// How many times a job's end announcement is confirmed with squeue
+    /// (1, 2, 3… s apart) before the wait goes back to its sparse checks.
+    public static let endConfirmationTries = 8
 
     /// A new run's one round trip: the claim, upload and submit programs, each
     /// unchanged in a subshell function of its own, run in turn by `first_contact`.
@@ -59,6 +65,8 @@ public enum RemoteScripts {
         ("SQUEUE_FORMAT", SqueueOutput.format),
         ("SACCT_FIELDS", SacctOutput.fields.joined(separator: ",")),
         ("HASHED_WHILE_LISTED_BYTES", String(hashedWhileListedBytes)),
+        ("ANNOUNCEMENTS", ScriptRenderer.announcementDirectory),
+        ("CONFIRM_TRIES", String(endConfirmationTries)),
     ]
 
     package static func program(_ file: String, libraries: [String] = []) -> String {

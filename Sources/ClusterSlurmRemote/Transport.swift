@@ -32,6 +32,10 @@ public enum RemoteInput: Sendable {
     /// Bytes produced while the call runs (a tar stream of many files): the
     /// closure writes to the sink until it returns; nothing is staged on disk.
     case producer(@Sendable (ByteSink) throws -> Void)
+    /// Nothing is sent, but the input stays open until the call ends: a
+    /// program that waits (`wait_for_end`) reads it to learn at once, by
+    /// EOF, that its caller is gone (stopped, interrupted, killed).
+    case heldOpen
 }
 
 /// Where a remote call's standard output goes.

@@ -13,7 +13,7 @@ public enum ToolParameter: String, CaseIterable, Sendable, Hashable {
     case cluster, runId, prefix, localPath, localPaths, remoteDir, remotePath, remoteFile, scriptPath, scriptName
     case command, commands, workload, env, setupCommands, modules, headerOverrides, submitArgs, jobId
     case includeAccounting, autoFallbackToGpu, allowEnvOverrides, tail, params, array, arrayMaxRunning, after
-    case metricsFile, taskIndex
+    case metricsFile, taskIndex, waitSeconds
 
     /// How a value is read from the call's JSON.
     public enum Kind: Sendable {
@@ -108,6 +108,11 @@ public enum ToolParameter: String, CaseIterable, Sendable, Hashable {
         case .metricsFile:
             Spec(.text, Self.textSchema("An outputs file (relative to the run dir, e.g. outputs/metrics.json) holding a JSON object of name → number: downloading it records the run's metrics"),
                  "--metrics-file")
+        case .waitSeconds:
+            Spec(.integer(minimum: 0, maximum: 3_600),
+                 .object(["type": .string("integer"), "minimum": .int(0), "maximum": .int(3600),
+                          "description": .string("check_workload: wait up to this many seconds for the job to end, then answer (one call, no polling: the job announces its end and the login node watches for it); 0 answers at once. At most polling.maxWaitSeconds (default 900)")]),
+                 "--wait")
         case .taskIndex:
             Spec(.integer(minimum: 0, maximum: ArraySpec.largestIndex),
                  .object(["type": .string("integer"), "minimum": .int(0),

@@ -47,11 +47,21 @@ public struct ConfigValidator {
         let archive = readArchive(object["archive"])
         var polling = PollingConfig.defaults
         if let pollingObject = self.object(object["polling"], at: "polling") {
-            checkKeys(pollingObject, allowed: ["minIntervalSeconds"], at: "polling")
+            checkKeys(pollingObject, allowed: ["minIntervalSeconds", "maxWaitSeconds", "waitCheckSeconds"], at: "polling")
             switch pollingObject["minIntervalSeconds"] {
             case nil: break
             case .int(let n)? where n >= 0 && n <= 86_400: polling.minIntervalSeconds = Int(n)
             case let bad?: error("polling.minIntervalSeconds", "must be an integer between 0 and 86400 (seconds) (got \(bad.preview))")
+            }
+            switch pollingObject["maxWaitSeconds"] {
+            case nil: break
+            case .int(let n)? where n >= 0 && n <= 3_600: polling.maxWaitSeconds = Int(n)
+            case let bad?: error("polling.maxWaitSeconds", "must be an integer between 0 and 3600 (seconds; 0 turns waiting off) (got \(bad.preview))")
+            }
+            switch pollingObject["waitCheckSeconds"] {
+            case nil: break
+            case .int(let n)? where n >= 5 && n <= 600: polling.waitCheckSeconds = Int(n)
+            case let bad?: error("polling.waitCheckSeconds", "must be an integer between 5 and 600 (seconds) (got \(bad.preview))")
             }
         }
 

@@ -57,7 +57,21 @@ public struct PollingConfig: Sendable, Codable, Equatable {
     /// Minimum seconds between squeue/sacct queries per cluster, across all
     /// processes sharing the ledger. Checks inside it answer from the ledger.
     public var minIntervalSeconds: Int
+    /// The longest one `check_workload` may wait for a job to end (`waitSeconds`).
+    public var maxWaitSeconds: Int = 900
+    /// While waiting, seconds to the first scheduler check (each next one is
+    /// three times as far, at most 600 s apart); never less than `minIntervalSeconds`.
+    public var waitCheckSeconds: Int = 60
     public static let defaults = PollingConfig(minIntervalSeconds: 30)
+
+    package init(minIntervalSeconds: Int, maxWaitSeconds: Int = 900, waitCheckSeconds: Int = 60) {
+        self.minIntervalSeconds = minIntervalSeconds
+        self.maxWaitSeconds = maxWaitSeconds
+        self.waitCheckSeconds = waitCheckSeconds
+    }
+
+    /// The seconds a wait's scheduler checks start from.
+    public var firstWaitCheckSeconds: Int { max(waitCheckSeconds, minIntervalSeconds) }
 }
 
 /// What the ledger keeps as bytes, beyond hashes.

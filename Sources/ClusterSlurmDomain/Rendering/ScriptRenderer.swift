@@ -96,6 +96,8 @@ public enum ScriptRenderer {
         }
         lines.append("")
         lines.append("# cluster-slurm run \(Shell.quote(request.runId))")
+        lines.append("")
+        lines.append(contentsOf: announcementLines)
         let publicNames = request.env.keys.filter { !request.secretNames.contains($0) }.sorted()
         if !publicNames.isEmpty {
             lines.append("")
@@ -151,6 +153,37 @@ public enum ScriptRenderer {
         return RenderedScript(text: lines.joined(separator: "\n") + "\n", directives: directives,
                               setupCommands: setupCommands, modules: modules)
     }
+
+    /// Where the job says it started and ended, inside the run dir: one
+    /// file per job (array task) and event, `start.KEY` and `end.KEY`, KEY
+    /// being the job id (`ARRAYJOB_TASK` for a task). A waiting
+    /// `check_workload` watches this directory instead of asking SLURM.
+    public static let announcementDirectory = ".cluster-slurm-state"
+
+    /// The job announces its start and its end (normal exit, failure, the
+    /// TERM SLURM sends before a time-limit or cancel kill), each written
+    /// whole (temp + rename). Only a hint to ask SLURM at once: a job killed
+    /// without a chance to write (SIGKILL, a node failure) is found by the
+    /// waiting side's sparse scheduler check. A start removes the end a
+    /// previous start (a requeue) left. Never fails the job.
+    package static let announcementLines: [String] = [
+        "# the job says in the run dir when it starts and ends, for a check_workload that waits",
+        "# (a hint to ask SLURM at once, never the job's state; it can never fail the job)",
+        "cluster_slurm_state_dir=\"$PWD\"/\(announcementDirectory)",
+        "cluster_slurm_job_key=\"${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID:-}}\"",
+        "cluster_slurm_job_key=\"${cluster_slurm_job_key:-${SLURM_JOB_ID:-unknown}}\"",
+        "cluster_slurm_announce() { ( set +eu; cs_tmp=\"$cluster_slurm_state_dir/.$1.$cluster_slurm_job_key.$$\"",
+        "  mkdir -p -- \"$cluster_slurm_state_dir\" && printf '%s\\n' \"$2\" > \"$cs_tmp\" && mv -f -- \"$cs_tmp\" \"$cluster_slurm_state_dir/$1.$cluster_slurm_job_key\"",
+        ") 2>/dev/null || true; }",
+        "cluster_slurm_ended() { cluster_slurm_status=$?; trap - EXIT; printf -v cluster_slurm_now '%(%s)T' -1",
+        "  cluster_slurm_announce end \"status=$cluster_slurm_status signal=${cluster_slurm_signal:-} time=$cluster_slurm_now restarts=${SLURM_RESTART_COUNT:-0}\"",
+        "  exit \"$cluster_slurm_status\"; }",
+        "rm -f -- \"$cluster_slurm_state_dir/end.$cluster_slurm_job_key\" 2>/dev/null || true",
+        "printf -v cluster_slurm_now '%(%s)T' -1",
+        "cluster_slurm_announce start \"time=$cluster_slurm_now node=${SLURMD_NODENAME:-} restarts=${SLURM_RESTART_COUNT:-0}\"",
+        "trap cluster_slurm_ended EXIT",
+        "trap 'cluster_slurm_signal=TERM; exit 143' TERM",
+    ]
 
     /// The job records where and with what it ran (SLURM version, cluster,
     /// nodes, Python, loaded modules) in a small file the ledger ingests with

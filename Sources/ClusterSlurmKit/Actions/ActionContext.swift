@@ -15,6 +15,9 @@ public struct ActionContext: Sendable {
     public let now: @Sendable () -> Date
     /// Who is told about bytes hashed, sent and received (the CLI on a terminal); nil: nobody.
     public var progress: (any ProgressObserver)?
+    /// Who is told, while `check_workload` waits, of each change (MCP progress
+    /// notifications, the OpenClaw shim's `onUpdate`, a terminal); nil: nobody.
+    public var waitUpdates: (@Sendable (WaitUpdate) -> Void)?
 
     public var config: PluginConfig { loaded.config }
 

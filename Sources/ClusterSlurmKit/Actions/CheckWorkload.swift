@@ -20,8 +20,14 @@ public enum CheckWorkload {
         public var includeAccounting: Bool
         /// Ask the cluster even when the ledger has seen the job end (CLI `--refresh`).
         public var refresh: Bool = false
-        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, includeAccounting: Bool = false, refresh: Bool = false) {
+        /// Wait up to this long for the job to end before answering (0: answer now).
+        public var waitSeconds: Int = 0
+        /// The job said it ended and SLURM showed it: ask the cluster now, whatever the polling interval.
+        var endConfirmed = false
+        public init(runId: String? = nil, jobId: String? = nil, cluster: String? = nil, includeAccounting: Bool = false, refresh: Bool = false,
+                    waitSeconds: Int = 0) {
             self.refresh = refresh
+            self.waitSeconds = waitSeconds
             self.runId = runId
             self.jobId = jobId
             self.cluster = cluster
@@ -54,7 +60,58 @@ public enum CheckWorkload {
         /// minutes or more (cluster minus local, seconds): nothing the ledger
         /// asks depends on it, but its own timestamps are this machine's.
         public var clockOffsetSeconds: Int?
+        /// How the call waited (with `waitSeconds`).
+        public var waited: Waited?
         package var runIdentifier: String? { runId }
+    }
+
+    /// What a waiting check did: how long, whether the job ended within it,
+    /// and what it cost the scheduler and the login node.
+    public struct Waited: Codable, Sendable, Equatable {
+        public var seconds: Double
+        public var limitSeconds: Int
+        /// True when the job ended within the wait; false when time ran out first.
+        public var ended: Bool
+        /// squeue queries the wait made while the job ran (the check before and after it not counted).
+        public var schedulerQueries: Int
+        public var loginNodeCpuSeconds: Double?
+        /// The exit status the job's script announced, when it did.
+        public var announcedExitStatus: Int?
+        public var note: String?
+    }
+
+    /// Checks; with `waitSeconds`, a job not done yet is waited for on the
+    /// login node (see `WaitForEnd`) and checked again as soon as it ended,
+    /// or at the deadline.
+    public static func run(_ request: Request, context: ActionContext, verifyReplays: Bool = true) async throws -> Result {
+        var result = try await check(request, context: context, verifyReplays: verifyReplays)
+        guard request.waitSeconds > 0, !result.done else { return result }
+        let limit = context.config.polling.maxWaitSeconds
+        let seconds = min(request.waitSeconds, limit)
+        let note = request.waitSeconds > limit
+            ? "waitSeconds \(request.waitSeconds) is above polling.maxWaitSeconds (\(limit)); waited at most \(limit) s" : nil
+        guard seconds > 0 else {
+            result.waited = Waited(seconds: 0, limitSeconds: limit, ended: false, schedulerQueries: 0, note: "waiting is off (polling.maxWaitSeconds is 0); answered at once")
+            return result
+        }
+        let target = try waitTarget(result, context: context)
+        let outcome = try await WaitForEnd.wait([target], cluster: result.cluster, seconds: seconds, mode: .all, context: context)
+        var again = request
+        again.waitSeconds = 0
+        again.endConfirmed = !outcome.endedJobIds.isEmpty
+        var after = try await check(again, context: context, verifyReplays: verifyReplays)
+        after.waited = Waited(seconds: (outcome.waitedSeconds * 10).rounded() / 10, limitSeconds: limit, ended: !outcome.reachedDeadline,
+                              schedulerQueries: outcome.schedulerQueries, loginNodeCpuSeconds: outcome.loginNodeCpuSeconds,
+                              announcedExitStatus: outcome.announcedStatus[target.jobId], note: note)
+        return after
+    }
+
+    /// Where the job announces its end: its run's dir (none for a job the ledger did not submit: only the scheduler checks see it).
+    static func waitTarget(_ result: Result, context: ActionContext) throws -> WaitForEnd.Target {
+        let run = try result.runId.flatMap { try context.ledger.run(id: $0) }
+        let job = try context.ledger.job(cluster: result.cluster, jobId: result.jobId)
+        return WaitForEnd.Target(runId: result.runId, jobId: result.jobId, runDirectory: try run.map { try context.remoteRunDirectory($0) },
+                                 taskCount: job?.arrayTaskCount ?? 0)
     }
 
     public struct Failure: Codable, Sendable, Equatable {
@@ -71,7 +128,7 @@ public enum CheckWorkload {
 
     /// `verifyReplays`: a finished replay is diffed against its parent on
     /// the first check that sees it done.
-    public static func run(_ request: Request, context: ActionContext, verifyReplays: Bool = true) async throws -> Result {
+    static func check(_ request: Request, context: ActionContext, verifyReplays: Bool) async throws -> Result {
         let run = try request.runId.map { try context.ledger.requireRun(id: $0) }
         var jobId = try request.jobId.map { try JobId.validate($0) }
         var settledFailure: String?
@@ -98,7 +155,7 @@ public enum CheckWorkload {
         }
         var status = try await JobStatusAction.run(
             .init(cluster: request.cluster ?? run?.cluster, jobId: jobId, runId: run?.id, includeAccounting: request.includeAccounting,
-                  refresh: request.refresh),
+                  refresh: request.refresh, force: request.endConfirmed),
             context: context)
         var neverStarted: Bool?
         if RunDependencies.neverSatisfied(status.status), let job = try context.ledger.job(cluster: status.cluster, jobId: jobId) {

@@ -14,8 +14,12 @@ public enum JobStatusAction {
         public var includeAccounting: Bool
         /// Ask the cluster even about a job the ledger has seen end (CLI `--refresh`).
         public var refresh: Bool = false
-        public init(cluster: String? = nil, jobId: String, runId: String? = nil, includeAccounting: Bool = false, refresh: Bool = false) {
+        /// Ask now, whatever `polling.minIntervalSeconds` says (the job said it ended and SLURM showed it).
+        public var force: Bool = false
+        public init(cluster: String? = nil, jobId: String, runId: String? = nil, includeAccounting: Bool = false, refresh: Bool = false,
+                    force: Bool = false) {
             self.refresh = refresh
+            self.force = force
             self.cluster = cluster
             self.jobId = jobId
             self.runId = runId
@@ -46,7 +50,7 @@ public enum JobStatusAction {
     public static func run(_ request: Request, context: ActionContext) async throws -> Result {
         let jobId = try JobId.validate(request.jobId)
         let cluster = try resolveCluster(explicit: request.cluster, jobId: jobId, runId: request.runId, context: context)
-        let statuses = try await observe(jobIds: [jobId], cluster: cluster, context: context, refresh: request.refresh)
+        let statuses = try await observe(jobIds: [jobId], cluster: cluster, context: context, refresh: request.refresh, force: request.force)
         let status = statuses[jobId] ?? JobStatus.notFound(jobId)
         if let why = status.error {
             let owner = try context.ledger.job(cluster: cluster, jobId: jobId)?.runId
@@ -84,7 +88,8 @@ public enum JobStatusAction {
     /// `refresh`. An answer about a job id that now names another job (other
     /// job name: the controller's id counter restarted) is not taken. The
     /// first time a job is seen ended, how it ended is captured (see `JobEndCapture`).
-    public static func observe(jobIds: [String], cluster: String, context: ActionContext, refresh: Bool = false) async throws -> [String: JobStatus] {
+    public static func observe(jobIds: [String], cluster: String, context: ActionContext, refresh: Bool = false,
+                               force: Bool = false) async throws -> [String: JobStatus] {
         var answers: [String: JobStatus] = [:]
         var toQuery: [String] = []
         // Each job's ledger row, read once for everything below.
@@ -110,7 +115,7 @@ public enum JobStatusAction {
         let submitted = toQuery.compactMap { known[$0] }.compactMap { Timestamp.parse($0.submittedAt) }
         let earliest = submitted.isEmpty || submitted.count < toQuery.count
             ? context.now().addingTimeInterval(-30 * 86_400) : min(submitted.min()!, context.now())
-        let claim = try context.ledger.claimPoll(cluster: cluster, minInterval: context.config.polling.minIntervalSeconds, now: context.now())
+        let claim = try context.ledger.claimPoll(cluster: cluster, minInterval: force ? 0 : context.config.polling.minIntervalSeconds, now: context.now())
         if !claim.allowed {
             return answers.merging(try cachedStatuses(jobIds: toQuery, cluster: cluster, lastQuery: claim.lastQueryAt, context: context)) { a, _ in a }
         }

@@ -46,7 +46,7 @@ final class ScriptedTransport: Transport, @unchecked Sendable {
     func run(_ call: RemoteCall, on endpoint: SSHEndpoint) async throws -> RemoteResult {
         var stdin = Data()
         switch call.stdin {
-        case nil: break
+        case nil, .heldOpen: break
         case .file(let path): stdin = FileManager.default.contents(atPath: path) ?? Data()
         case .bytes(let data): stdin = data
         case .producer(let produce): stdin = try capture(produce)

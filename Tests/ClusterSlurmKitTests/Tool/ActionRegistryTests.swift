@@ -48,7 +48,7 @@ import ClusterSlurmTool
         guard case .object(let check) = ToolSchema.actionParameters(ActionRegistry.spec(.checkWorkload)),
               case .object(let properties)? = check["properties"] else { Issue.record("not an object"); return }
         #expect(check["required"] == .array([.string("runId")]))
-        #expect(Set(properties.keys) == ["runId", "jobId", "cluster", "includeAccounting"])
+        #expect(Set(properties.keys) == ["runId", "jobId", "cluster", "includeAccounting", "waitSeconds"])
         guard case .object(let list) = ToolSchema.actionParameters(ActionRegistry.spec(.listClusters)),
               case .object(let none)? = list["properties"] else { Issue.record("not an object"); return }
         #expect(none.isEmpty && list["required"] == nil && list["additionalProperties"] == .bool(false))

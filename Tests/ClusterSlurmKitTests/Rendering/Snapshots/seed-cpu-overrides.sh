@@ -12,6 +12,23 @@
 
 # cluster-slurm run r1
 
+# the job says in the run dir when it starts and ends, for a check_workload that waits
+# (a hint to ask SLURM at once, never the job's state; it can never fail the job)
+cluster_slurm_state_dir="$PWD"/.cluster-slurm-state
+cluster_slurm_job_key="${SLURM_ARRAY_JOB_ID:+${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID:-}}"
+cluster_slurm_job_key="${cluster_slurm_job_key:-${SLURM_JOB_ID:-unknown}}"
+cluster_slurm_announce() { ( set +eu; cs_tmp="$cluster_slurm_state_dir/.$1.$cluster_slurm_job_key.$$"
+  mkdir -p -- "$cluster_slurm_state_dir" && printf '%s\n' "$2" > "$cs_tmp" && mv -f -- "$cs_tmp" "$cluster_slurm_state_dir/$1.$cluster_slurm_job_key"
+) 2>/dev/null || true; }
+cluster_slurm_ended() { cluster_slurm_status=$?; trap - EXIT; printf -v cluster_slurm_now '%(%s)T' -1
+  cluster_slurm_announce end "status=$cluster_slurm_status signal=${cluster_slurm_signal:-} time=$cluster_slurm_now restarts=${SLURM_RESTART_COUNT:-0}"
+  exit "$cluster_slurm_status"; }
+rm -f -- "$cluster_slurm_state_dir/end.$cluster_slurm_job_key" 2>/dev/null || true
+printf -v cluster_slurm_now '%(%s)T' -1
+cluster_slurm_announce start "time=$cluster_slurm_now node=${SLURMD_NODENAME:-} restarts=${SLURM_RESTART_COUNT:-0}"
+trap cluster_slurm_ended EXIT
+trap 'cluster_slurm_signal=TERM; exit 143' TERM
+
 # module bootstrap: make `module` available in this non-interactive shell
 if ! command -v module >/dev/null 2>&1; then
   for __cs_init in /etc/profile /etc/profile.d/modules.sh /usr/share/lmod/lmod/init/bash; do
