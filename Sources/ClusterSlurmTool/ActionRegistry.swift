@@ -58,8 +58,9 @@ public enum ActionRegistry {
     /// What an MCP client shows the model before any call: how the tools fit together.
     public static let instructions = """
         cluster-slurm runs jobs on SLURM clusters over SSH and records every step in a run ledger.
-        Typical flow: list_clusters (once) → run_workload (returns runId and jobId at once) → check_workload with the runId, \
-        every 30 s or more, until done → fetch_workload_logs → download_workload_outputs.
+        Typical flow: list_clusters (once) → run_workload (returns runId and jobId at once) → check_workload with the runId \
+        and waitSeconds 900 (it returns as soon as the job ends; call it the same way again while done is false; no polling loop) \
+        → fetch_workload_logs → download_workload_outputs.
         The software environment comes from the cluster profile: never put module load, ml, conda activate, source …/activate or \
         python -m venv in commands (they are refused); ask the user to change the profile instead.
         Every job is submitted held and released only if what SLURM made of it is within the policy. A refusal \
