@@ -18,8 +18,17 @@ public enum MCPServer {
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: try tools())
         }
-        await server.withMethodHandler(CallTool.self) { params in
-            await call(name: params.name, arguments: params.arguments ?? [:], context: context)
+        await server.withMethodHandler(CallTool.self) { [server] params in
+            var callContext = context
+            if let token = params._meta?.progressToken {
+                // each change a waiting check_workload sees, as a progress notification (progress: seconds waited)
+                callContext.waitUpdates = { update in
+                    let notification = ProgressNotification.message(.init(progressToken: token, progress: Double(update.elapsedSeconds),
+                                                                          message: update.message))
+                    Task { try? await server.notify(notification) }
+                }
+            }
+            return await call(name: params.name, arguments: params.arguments ?? [:], context: callContext)
         }
         try await server.start(transport: StdioTransport())
         await server.waitUntilCompleted()
